@@ -1,0 +1,186 @@
+package io.perpetua.core.book;
+
+import io.perpetua.core.sbe.Side;
+
+/**
+ * The price levels of one side of a book, kept in an array sorted by priority with the best level
+ * last. Matching consumes from the end (O(1)); new levels usually appear near the top of the book,
+ * so inserting shifts only the few better levels. Lookup by price is a binary search.
+ *
+ * <p>Levels are sorted by a key that is the price for bids and the negated price for asks, so that
+ * for both sides a higher key is a better price.
+ */
+public final class BookSide
+{
+    private final Side side;
+    private final LevelPool levelPool;
+    private long[] keys;
+    private PriceLevel[] levels;
+    private int count;
+
+    BookSide(final Side side, final LevelPool levelPool, final int initialLevels)
+    {
+        this.side = side;
+        this.levelPool = levelPool;
+        this.keys = new long[initialLevels];
+        this.levels = new PriceLevel[initialLevels];
+    }
+
+    public Side side()
+    {
+        return side;
+    }
+
+    /** Number of non-empty price levels. */
+    public int levelCount()
+    {
+        return count;
+    }
+
+    /** The best level, or null if the side is empty. */
+    public PriceLevel best()
+    {
+        return count == 0 ? null : levels[count - 1];
+    }
+
+    /** The level at depth {@code i} (0 = best). */
+    public PriceLevel level(final int depth)
+    {
+        return levels[count - 1 - depth];
+    }
+
+    /** True if an order on the other side with limit {@code priceTicks} would trade with this side's best. */
+    public boolean crosses(final long priceTicks)
+    {
+        if (count == 0)
+        {
+            return false;
+        }
+        final long best = levels[count - 1].priceTicks;
+        return side == Side.SELL ? best <= priceTicks : best >= priceTicks;
+    }
+
+    /** True if {@code levelPrice} on this side is within the limit of an incoming opposite order. */
+    public boolean withinLimit(final long levelPrice, final long limitTicks)
+    {
+        return side == Side.SELL ? levelPrice <= limitTicks : levelPrice >= limitTicks;
+    }
+
+    private long key(final long priceTicks)
+    {
+        return side == Side.BUY ? priceTicks : -priceTicks;
+    }
+
+    /** The level at {@code priceTicks}, or null. */
+    public PriceLevel find(final long priceTicks)
+    {
+        final int index = search(key(priceTicks));
+        return index >= 0 ? levels[index] : null;
+    }
+
+    void add(final Order order)
+    {
+        final long key = key(order.priceTicks);
+        int index = search(key);
+        final PriceLevel level;
+        if (index >= 0)
+        {
+            level = levels[index];
+        }
+        else
+        {
+            index = -index - 1;
+            level = levelPool.acquire(order.priceTicks);
+            insertAt(index, key, level);
+        }
+        level.append(order);
+    }
+
+    void remove(final Order order)
+    {
+        final PriceLevel level = order.level;
+        level.unlink(order);
+        if (level.orderCount == 0)
+        {
+            removeLevel(level);
+        }
+    }
+
+    /** Shrinks a resting order in place, keeping its queue position. */
+    void reduce(final Order order, final long byLots)
+    {
+        order.sizeLots -= byLots;
+        order.level.totalSizeLots -= byLots;
+    }
+
+    private void removeLevel(final PriceLevel level)
+    {
+        final int index;
+        if (count > 0 && levels[count - 1] == level)
+        {
+            index = count - 1;
+        }
+        else
+        {
+            index = search(key(level.priceTicks));
+        }
+        final int tail = count - index - 1;
+        if (tail > 0)
+        {
+            System.arraycopy(keys, index + 1, keys, index, tail);
+            System.arraycopy(levels, index + 1, levels, index, tail);
+        }
+        count--;
+        levels[count] = null;
+        levelPool.release(level);
+    }
+
+    private void insertAt(final int index, final long key, final PriceLevel level)
+    {
+        if (count == keys.length)
+        {
+            final int capacity = keys.length * 2;
+            keys = java.util.Arrays.copyOf(keys, capacity);
+            levels = java.util.Arrays.copyOf(levels, capacity);
+        }
+        final int tail = count - index;
+        if (tail > 0)
+        {
+            System.arraycopy(keys, index, keys, index + 1, tail);
+            System.arraycopy(levels, index, levels, index + 1, tail);
+        }
+        keys[index] = key;
+        levels[index] = level;
+        count++;
+    }
+
+    /** Binary search over the ascending keys: index if found, else -(insertion point) - 1. */
+    private int search(final long key)
+    {
+        int low = 0;
+        int high = count - 1;
+        // Most lookups hit the best few levels: check the top before bisecting.
+        if (high >= 0 && keys[high] == key)
+        {
+            return high;
+        }
+        while (low <= high)
+        {
+            final int mid = (low + high) >>> 1;
+            final long midKey = keys[mid];
+            if (midKey < key)
+            {
+                low = mid + 1;
+            }
+            else if (midKey > key)
+            {
+                high = mid - 1;
+            }
+            else
+            {
+                return mid;
+            }
+        }
+        return -(low + 1);
+    }
+}

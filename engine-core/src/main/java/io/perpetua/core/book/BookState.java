@@ -1,0 +1,180 @@
+package io.perpetua.core.book;
+
+import io.perpetua.core.market.MarketSpec;
+import io.perpetua.core.sbe.SelfTradePrevention;
+import io.perpetua.core.sbe.Side;
+import io.perpetua.core.sbe.TimeInForce;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.Arrays;
+
+/**
+ * Every order the exchange holds: the books by market, the index by order id, each account's open
+ * orders and client ids, and the GTT expiry queue. The data structures live here; the rules that
+ * decide what happens to them live in {@link io.perpetua.core.engine.MatchingEngine}.
+ *
+ * <p>Lookups use primitive-keyed maps; anything that reaches output (snapshots, hashes) iterates
+ * in a defined order (markets by id, orders by price-time), never in hash order.
+ */
+public final class BookState
+{
+    private final Int2ObjectHashMap<OrderBook> books = new Int2ObjectHashMap<>();
+    private int[] marketIds = new int[0];
+    private final Long2ObjectHashMap<Order> ordersById;
+    private final Long2ObjectHashMap<AccountOrders> accounts = new Long2ObjectHashMap<>();
+    private final ExpiryHeap expiryHeap = new ExpiryHeap();
+    private final OrderPool orderPool;
+    private final LevelPool levelPool = new LevelPool();
+
+    public BookState(final int preallocatedOrders, final int orderCapacity)
+    {
+        this.orderPool = new OrderPool(preallocatedOrders, orderCapacity);
+        this.ordersById = new Long2ObjectHashMap<>(Math.max(64, preallocatedOrders * 2), 0.5f);
+    }
+
+    /** The book of a market, or null if there is no such market. */
+    public OrderBook book(final int marketId)
+    {
+        return books.get(marketId);
+    }
+
+    public OrderBook addMarket(final MarketSpec spec)
+    {
+        final OrderBook book = new OrderBook(spec, levelPool);
+        books.put(spec.marketId(), book);
+        marketIds = Arrays.copyOf(marketIds, marketIds.length + 1);
+        marketIds[marketIds.length - 1] = spec.marketId();
+        Arrays.sort(marketIds);
+        return book;
+    }
+
+    /** Market ids in ascending order (the canonical order for snapshots and hashes). */
+    public int marketCount()
+    {
+        return marketIds.length;
+    }
+
+    public int marketIdAt(final int index)
+    {
+        return marketIds[index];
+    }
+
+    public Order order(final long orderId)
+    {
+        return ordersById.get(orderId);
+    }
+
+    /** Id of the account's open order with {@code clientOrderId}, or 0. */
+    public long orderIdByClientId(final long accountId, final long clientOrderId)
+    {
+        final AccountOrders account = accounts.get(accountId);
+        return account == null ? 0 : account.orderIdByClientId.get(clientOrderId);
+    }
+
+    /** The oldest open order of an account, or null; continue with {@link #nextOfAccount(Order)}. */
+    public Order firstOfAccount(final long accountId)
+    {
+        final AccountOrders account = accounts.get(accountId);
+        return account == null ? null : account.head;
+    }
+
+    public Order nextOfAccount(final Order order)
+    {
+        return order.accountNext;
+    }
+
+    public boolean hasOrderCapacity()
+    {
+        return orderPool.hasSpare();
+    }
+
+    public int openOrderCount()
+    {
+        return orderPool.inUse();
+    }
+
+    /** Puts a new order on its book at the back of its price level. Caller ensures capacity. */
+    public Order rest(
+        final OrderBook book,
+        final long orderId,
+        final long accountId,
+        final long clientOrderId,
+        final Side side,
+        final TimeInForce timeInForce,
+        final byte flags,
+        final SelfTradePrevention stp,
+        final long priceTicks,
+        final long sizeLots,
+        final long expiryNs)
+    {
+        final Order order = orderPool.acquire();
+        order.orderId = orderId;
+        order.accountId = accountId;
+        order.clientOrderId = clientOrderId;
+        order.marketId = book.spec().marketId();
+        order.side = side;
+        order.timeInForce = timeInForce;
+        order.flags = flags;
+        order.selfTradePrevention = stp;
+        order.priceTicks = priceTicks;
+        order.sizeLots = sizeLots;
+        order.expiryNs = expiryNs;
+        book.side(side).add(order);
+        ordersById.put(orderId, order);
+        account(accountId).append(order);
+        if (timeInForce == TimeInForce.GTT)
+        {
+            expiryHeap.add(order);
+        }
+        return order;
+    }
+
+    /** Takes an order off its book and returns it to the pool. */
+    public void remove(final OrderBook book, final Order order)
+    {
+        book.side(order.side).remove(order);
+        ordersById.remove(order.orderId);
+        accounts.get(order.accountId).unlink(order);
+        expiryHeap.remove(order);
+        orderPool.release(order);
+    }
+
+    /** Shrinks a resting order keeping its time priority; {@code byLots} is less than its size. */
+    public void reduce(final OrderBook book, final Order order, final long byLots)
+    {
+        book.side(order.side).reduce(order, byLots);
+    }
+
+    /** Moves a resting order to a new price and size at the back of the queue, keeping its ids. */
+    public void requeue(final OrderBook book, final Order order, final long priceTicks, final long sizeLots)
+    {
+        final BookSide side = book.side(order.side);
+        side.remove(order);
+        order.priceTicks = priceTicks;
+        order.sizeLots = sizeLots;
+        side.add(order);
+    }
+
+    public void recordTrade(final OrderBook book, final long priceTicks)
+    {
+        book.lastTradePriceTicks(priceTicks);
+    }
+
+    /** The GTT order that expires first, or null. */
+    public Order nextToExpire()
+    {
+        return expiryHeap.peek();
+    }
+
+    private AccountOrders account(final long accountId)
+    {
+        AccountOrders account = accounts.get(accountId);
+        if (account == null)
+        {
+            account = new AccountOrders();
+            accounts.put(accountId, account);
+        }
+        return account;
+    }
+}

@@ -1,0 +1,120 @@
+package io.perpetua.core.book;
+
+import io.perpetua.core.sbe.SelfTradePrevention;
+import io.perpetua.core.sbe.Side;
+import io.perpetua.core.sbe.TimeInForce;
+
+/**
+ * A resting order: a pooled, mutable node linked into its price level's queue and its account's list.
+ * Fields are package-private for the book; other packages read them through accessors.
+ */
+public final class Order
+{
+    long orderId;
+    long accountId;
+    long clientOrderId;
+    int marketId;
+    Side side;
+    TimeInForce timeInForce;
+    byte flags;
+    SelfTradePrevention selfTradePrevention;
+    long priceTicks;
+    long sizeLots;
+    long expiryNs;
+
+    PriceLevel level;
+    Order prev;
+    Order next;
+
+    Order accountPrev;
+    Order accountNext;
+
+    /** Position in the expiry heap, or -1 when not a GTT order on the book. */
+    int expiryHeapIndex = -1;
+
+    /** Next free order in the pool. */
+    Order nextFree;
+
+    public long orderId()
+    {
+        return orderId;
+    }
+
+    public long accountId()
+    {
+        return accountId;
+    }
+
+    public long clientOrderId()
+    {
+        return clientOrderId;
+    }
+
+    public int marketId()
+    {
+        return marketId;
+    }
+
+    public Side side()
+    {
+        return side;
+    }
+
+    public TimeInForce timeInForce()
+    {
+        return timeInForce;
+    }
+
+    public byte flags()
+    {
+        return flags;
+    }
+
+    public SelfTradePrevention selfTradePrevention()
+    {
+        return selfTradePrevention;
+    }
+
+    public long priceTicks()
+    {
+        return priceTicks;
+    }
+
+    /** Open size in lots. */
+    public long sizeLots()
+    {
+        return sizeLots;
+    }
+
+    public long expiryNs()
+    {
+        return expiryNs;
+    }
+
+    /** The next order at the same price in time priority, or null. */
+    public Order nextInLevel()
+    {
+        return next;
+    }
+
+    void clear()
+    {
+        orderId = 0;
+        accountId = 0;
+        clientOrderId = 0;
+        marketId = 0;
+        side = null;
+        timeInForce = null;
+        flags = 0;
+        selfTradePrevention = null;
+        priceTicks = 0;
+        sizeLots = 0;
+        expiryNs = 0;
+        level = null;
+        prev = null;
+        next = null;
+        accountPrev = null;
+        accountNext = null;
+        expiryHeapIndex = -1;
+    }
+}

@@ -1,0 +1,85 @@
+package io.perpetua.core.book;
+
+import io.perpetua.core.market.MarketSpec;
+import io.perpetua.core.sbe.Side;
+
+/**
+ * One market's book: its spec, both sides and the last trade price. Mutated only by the
+ * {@link io.perpetua.core.engine.MatchingEngine} on the core thread; readers (tests, snapshots,
+ * market data on the same thread) use the L2 and L3 accessors.
+ */
+public final class OrderBook
+{
+    private final MarketSpec spec;
+    private final BookSide bids;
+    private final BookSide asks;
+    private long lastTradePriceTicks;
+
+    OrderBook(final MarketSpec spec, final LevelPool levelPool)
+    {
+        this.spec = spec;
+        this.bids = new BookSide(Side.BUY, levelPool, 64);
+        this.asks = new BookSide(Side.SELL, levelPool, 64);
+    }
+
+    public MarketSpec spec()
+    {
+        return spec;
+    }
+
+    public BookSide bids()
+    {
+        return bids;
+    }
+
+    public BookSide asks()
+    {
+        return asks;
+    }
+
+    public BookSide side(final Side side)
+    {
+        return side == Side.BUY ? bids : asks;
+    }
+
+    /** The side an incoming order of {@code side} trades against. */
+    public BookSide opposite(final Side side)
+    {
+        return side == Side.BUY ? asks : bids;
+    }
+
+    /** Price of the last fill in ticks, 0 before the first. */
+    public long lastTradePriceTicks()
+    {
+        return lastTradePriceTicks;
+    }
+
+    void lastTradePriceTicks(final long priceTicks)
+    {
+        this.lastTradePriceTicks = priceTicks;
+    }
+
+    /**
+     * The price limit orders are banded against and market orders are protected by, in ticks:
+     * the last trade price, else the reference given at creation, else 0 (none).
+     */
+    public long referencePriceTicks()
+    {
+        return lastTradePriceTicks != 0 ? lastTradePriceTicks : spec.initialReferencePriceTicks();
+    }
+
+    /** Number of resting orders on both sides. */
+    public int orderCount()
+    {
+        int total = 0;
+        for (int i = 0; i < bids.levelCount(); i++)
+        {
+            total += bids.level(i).orderCount();
+        }
+        for (int i = 0; i < asks.levelCount(); i++)
+        {
+            total += asks.level(i).orderCount();
+        }
+        return total;
+    }
+}

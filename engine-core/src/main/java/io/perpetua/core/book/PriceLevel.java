@@ -1,0 +1,81 @@
+package io.perpetua.core.book;
+
+/**
+ * All resting orders at one price on one side, in time priority, with incrementally kept L2 totals.
+ */
+public final class PriceLevel
+{
+    long priceTicks;
+    long totalSizeLots;
+    int orderCount;
+    Order head;
+    Order tail;
+
+    /** Next free level in the pool. */
+    PriceLevel nextFree;
+
+    public long priceTicks()
+    {
+        return priceTicks;
+    }
+
+    /** Sum of the open sizes of the orders at this price, in lots. */
+    public long totalSizeLots()
+    {
+        return totalSizeLots;
+    }
+
+    public int orderCount()
+    {
+        return orderCount;
+    }
+
+    /** The oldest order at this price (first to fill). */
+    public Order head()
+    {
+        return head;
+    }
+
+    void append(final Order order)
+    {
+        order.level = this;
+        order.prev = tail;
+        order.next = null;
+        if (tail == null)
+        {
+            head = order;
+        }
+        else
+        {
+            tail.next = order;
+        }
+        tail = order;
+        totalSizeLots += order.sizeLots;
+        orderCount++;
+    }
+
+    void unlink(final Order order)
+    {
+        if (order.prev == null)
+        {
+            head = order.next;
+        }
+        else
+        {
+            order.prev.next = order.next;
+        }
+        if (order.next == null)
+        {
+            tail = order.prev;
+        }
+        else
+        {
+            order.next.prev = order.prev;
+        }
+        order.prev = null;
+        order.next = null;
+        order.level = null;
+        totalSizeLots -= order.sizeLots;
+        orderCount--;
+    }
+}

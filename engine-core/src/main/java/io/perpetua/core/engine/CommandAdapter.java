@@ -1,0 +1,213 @@
+package io.perpetua.core.engine;
+
+import io.perpetua.core.sbe.AddMarketDecoder;
+import io.perpetua.core.sbe.AmendOrderDecoder;
+import io.perpetua.core.sbe.CancelAllDecoder;
+import io.perpetua.core.sbe.CancelOrderDecoder;
+import io.perpetua.core.sbe.HeartbeatDecoder;
+import io.perpetua.core.sbe.MessageHeaderDecoder;
+import io.perpetua.core.sbe.PlaceOrderDecoder;
+import io.perpetua.core.sbe.TakeSnapshotDecoder;
+import io.perpetua.core.sbe.UpdateMarketDecoder;
+import io.perpetua.core.market.MarketSpec;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Decodes journaled commands and calls the {@link MatchingEngine} with primitive arguments.
+ * Decoders are held in fields and re-wrapped per message; dispatch is a switch on template id.
+ *
+ * <p>{@link #isWellFormed} is the structural check the sequencer applies before a command is
+ * journaled: known schema and template, a block at least as long as the template's, and every
+ * variable-length field inside the message. Semantic checks (ranges, ids, state) belong to the
+ * engine and end in {@code Rejected} events.
+ */
+public final class CommandAdapter
+{
+    /** Offset of the sequence number in every command, after the message header. */
+    public static final int SEQUENCE_OFFSET = MessageHeaderDecoder.ENCODED_LENGTH;
+    /** Offset of the command timestamp in every command. */
+    public static final int TIMESTAMP_OFFSET = MessageHeaderDecoder.ENCODED_LENGTH + 8;
+    /** Largest command the pipeline carries. */
+    public static final int MAX_COMMAND_LENGTH = 512;
+
+    private final MatchingEngine engine;
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final PlaceOrderDecoder place = new PlaceOrderDecoder();
+    private final CancelOrderDecoder cancel = new CancelOrderDecoder();
+    private final CancelAllDecoder cancelAll = new CancelAllDecoder();
+    private final AmendOrderDecoder amend = new AmendOrderDecoder();
+    private final AddMarketDecoder addMarket = new AddMarketDecoder();
+    private final UpdateMarketDecoder updateMarket = new UpdateMarketDecoder();
+    private final StringBuilder symbol = new StringBuilder(MarketSpec.MAX_SYMBOL_LENGTH);
+
+    public CommandAdapter(final MatchingEngine engine)
+    {
+        this.engine = engine;
+    }
+
+    public MatchingEngine engine()
+    {
+        return engine;
+    }
+
+    /**
+     * Applies one well-formed, stamped command; its events are then in the engine's publisher.
+     *
+     * @throws IllegalArgumentException if the bytes are not a well-formed command (a journal that
+     *                                  holds such bytes is corrupt: the sequencer never writes them)
+     */
+    public void apply(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!isWellFormed(buffer, offset, length))
+        {
+            throw new IllegalArgumentException("not a well-formed command at offset " + offset + " length " + length);
+        }
+        header.wrap(buffer, offset);
+        final int templateId = header.templateId();
+        final int blockLength = header.blockLength();
+        final int version = header.version();
+        final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        engine.beginCommand(buffer.getLong(offset + SEQUENCE_OFFSET, PlaceOrderDecoder.BYTE_ORDER),
+            buffer.getLong(offset + TIMESTAMP_OFFSET, PlaceOrderDecoder.BYTE_ORDER));
+
+        switch (templateId)
+        {
+            case PlaceOrderDecoder.TEMPLATE_ID:
+            {
+                final PlaceOrderDecoder d = place.wrap(buffer, body, blockLength, version);
+                engine.placeOrder(
+                    d.accountId(), d.marketId(), d.clientOrderId(), d.side(), d.orderType(), d.timeInForce(),
+                    buffer.getByte(body + PlaceOrderDecoder.flagsEncodingOffset()), d.selfTradePrevention(),
+                    d.price(), d.size(), d.expiryNs());
+                break;
+            }
+            case CancelOrderDecoder.TEMPLATE_ID:
+            {
+                final CancelOrderDecoder d = cancel.wrap(buffer, body, blockLength, version);
+                engine.cancelOrder(templateId, d.accountId(), d.marketId(), d.orderId(), d.clientOrderId());
+                break;
+            }
+            case CancelAllDecoder.TEMPLATE_ID:
+            {
+                final CancelAllDecoder d = cancelAll.wrap(buffer, body, blockLength, version);
+                engine.cancelAll(templateId, d.accountId(), d.marketId());
+                break;
+            }
+            case AmendOrderDecoder.TEMPLATE_ID:
+            {
+                final AmendOrderDecoder d = amend.wrap(buffer, body, blockLength, version);
+                engine.amendOrder(
+                    templateId, d.accountId(), d.marketId(), d.orderId(), d.clientOrderId(),
+                    d.newPrice(), d.newSize(), d.reduceBy());
+                break;
+            }
+            case AddMarketDecoder.TEMPLATE_ID:
+            {
+                final AddMarketDecoder d = addMarket.wrap(buffer, body, blockLength, version);
+                symbol.setLength(0);
+                final int symbolLength = d.symbolLength();
+                final int symbolOffset = body + blockLength + AddMarketDecoder.symbolHeaderLength();
+                for (int i = 0; i < symbolLength; i++)
+                {
+                    symbol.append((char)(buffer.getByte(symbolOffset + i) & 0xFF));
+                }
+                engine.addMarket(d, symbol.toString());
+                break;
+            }
+            case UpdateMarketDecoder.TEMPLATE_ID:
+                engine.updateMarket(updateMarket.wrap(buffer, body, blockLength, version));
+                break;
+            case TakeSnapshotDecoder.TEMPLATE_ID:
+                engine.takeSnapshot();
+                break;
+            case HeartbeatDecoder.TEMPLATE_ID:
+                break;
+            default:
+                throw new IllegalStateException("template " + templateId + " passed isWellFormed but has no handler");
+        }
+    }
+
+    /** Writes the sequencer's stamp into a command in place. */
+    public static void stamp(final MutableDirectBuffer buffer, final int offset, final long sequence, final long timestampNs)
+    {
+        buffer.putLong(offset + SEQUENCE_OFFSET, sequence, PlaceOrderDecoder.BYTE_ORDER);
+        buffer.putLong(offset + TIMESTAMP_OFFSET, timestampNs, PlaceOrderDecoder.BYTE_ORDER);
+    }
+
+    /** Sequence number stamped in a well-formed command. */
+    public static long sequenceOf(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + SEQUENCE_OFFSET, PlaceOrderDecoder.BYTE_ORDER);
+    }
+
+    /** Template id of a message, or -1 if there is not even a header. */
+    public static int templateIdOf(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return -1;
+        }
+        return buffer.getShort(offset + MessageHeaderDecoder.templateIdEncodingOffset(), PlaceOrderDecoder.BYTE_ORDER) & 0xFFFF;
+    }
+
+    /** The structural check described in the class comment. */
+    public static boolean isWellFormed(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH || length > MAX_COMMAND_LENGTH ||
+            offset < 0 || offset + length > buffer.capacity())
+        {
+            return false;
+        }
+        final int blockLength = buffer.getShort(offset, PlaceOrderDecoder.BYTE_ORDER) & 0xFFFF;
+        final int templateId = templateIdOf(buffer, offset, length);
+        final int schemaId = buffer.getShort(offset + 4, PlaceOrderDecoder.BYTE_ORDER) & 0xFFFF;
+        final int version = buffer.getShort(offset + 6, PlaceOrderDecoder.BYTE_ORDER) & 0xFFFF;
+        if (schemaId != PlaceOrderDecoder.SCHEMA_ID || version > PlaceOrderDecoder.SCHEMA_VERSION)
+        {
+            return false;
+        }
+        final int minimumBlock = minimumBlockLength(templateId);
+        if (minimumBlock < 0 || blockLength < minimumBlock)
+        {
+            return false;
+        }
+        final int end = MessageHeaderDecoder.ENCODED_LENGTH + blockLength;
+        if (templateId == AddMarketDecoder.TEMPLATE_ID)
+        {
+            final int varHeader = AddMarketDecoder.symbolHeaderLength();
+            if (length < end + varHeader)
+            {
+                return false;
+            }
+            final long symbolLength = buffer.getInt(offset + end, PlaceOrderDecoder.BYTE_ORDER) & 0xFFFF_FFFFL;
+            return symbolLength <= MarketSpec.MAX_SYMBOL_LENGTH && length >= end + varHeader + symbolLength;
+        }
+        return length >= end;
+    }
+
+    private static int minimumBlockLength(final int templateId)
+    {
+        switch (templateId)
+        {
+            case PlaceOrderDecoder.TEMPLATE_ID:
+                return PlaceOrderDecoder.BLOCK_LENGTH;
+            case CancelOrderDecoder.TEMPLATE_ID:
+                return CancelOrderDecoder.BLOCK_LENGTH;
+            case CancelAllDecoder.TEMPLATE_ID:
+                return CancelAllDecoder.BLOCK_LENGTH;
+            case AmendOrderDecoder.TEMPLATE_ID:
+                return AmendOrderDecoder.BLOCK_LENGTH;
+            case AddMarketDecoder.TEMPLATE_ID:
+                return AddMarketDecoder.BLOCK_LENGTH;
+            case UpdateMarketDecoder.TEMPLATE_ID:
+                return UpdateMarketDecoder.BLOCK_LENGTH;
+            case TakeSnapshotDecoder.TEMPLATE_ID:
+                return TakeSnapshotDecoder.BLOCK_LENGTH;
+            case HeartbeatDecoder.TEMPLATE_ID:
+                return HeartbeatDecoder.BLOCK_LENGTH;
+            default:
+                return -1;
+        }
+    }
+}

@@ -1,0 +1,755 @@
+package io.perpetua.core.engine;
+
+import io.perpetua.core.book.BookSide;
+import io.perpetua.core.book.BookState;
+import io.perpetua.core.book.Order;
+import io.perpetua.core.book.OrderBook;
+import io.perpetua.core.book.PriceLevel;
+import io.perpetua.core.event.EventPublisher;
+import io.perpetua.core.market.InvalidSpecException;
+import io.perpetua.core.market.MarketSpec;
+import io.perpetua.core.sbe.AddMarketDecoder;
+import io.perpetua.core.sbe.BooleanType;
+import io.perpetua.core.sbe.CancelReason;
+import io.perpetua.core.sbe.MarketStatus;
+import io.perpetua.core.sbe.OrderType;
+import io.perpetua.core.sbe.PlaceOrderDecoder;
+import io.perpetua.core.sbe.RejectReason;
+import io.perpetua.core.sbe.SelfTradePrevention;
+import io.perpetua.core.sbe.Side;
+import io.perpetua.core.sbe.TimeInForce;
+import io.perpetua.core.sbe.UpdateMarketDecoder;
+import io.perpetua.core.units.FixedPoint;
+
+import java.util.Arrays;
+
+/**
+ * The exchange's business logic: validates orders, matches them in price-time priority at the
+ * maker's price, applies self-trade prevention, amends and cancels, expires GTT orders in command
+ * time, and emits an event for every outcome.
+ *
+ * <p>One thread owns an engine. Every method is a deterministic function of the engine's state and
+ * its arguments: time is the command's timestamp, ids come from counters, and nothing iterates in
+ * hash order. Commands arrive through {@link CommandAdapter}; each starts with
+ * {@link #beginCommand(long, long)}.
+ */
+public final class MatchingEngine
+{
+    static final byte FLAG_POST_ONLY = 1;
+    private static final byte KNOWN_FLAGS = FLAG_POST_ONLY;
+
+    private final BookState state;
+    private final EventPublisher events;
+    private final RiskGate gate;
+    private final OrderRequest request = new OrderRequest();
+    private SnapshotListener snapshotListener;
+
+    private long nextOrderId = 1;
+    private long nextTradeId = 1;
+    private long lastSequence;
+    private long nowNs;
+
+    /** Why matching stopped before the incoming order was done (null if it ran out of liquidity). */
+    private CancelReason takerStopReason;
+    private long[] scratchOrderIds = new long[64];
+
+    public MatchingEngine(final EngineConfig config, final RiskGate gate, final EventPublisher events)
+    {
+        this.state = new BookState(config.preallocatedOrders(), config.orderCapacity());
+        this.gate = gate;
+        this.events = events;
+    }
+
+    /** Receives the engine at each TakeSnapshot command, to persist it. */
+    public interface SnapshotListener
+    {
+        void onSnapshot(MatchingEngine engine, long stateHash);
+    }
+
+    public void snapshotListener(final SnapshotListener listener)
+    {
+        this.snapshotListener = listener;
+    }
+
+    public BookState state()
+    {
+        return state;
+    }
+
+    public EventPublisher events()
+    {
+        return events;
+    }
+
+    /** Sequence number of the last command applied (0 before the first). */
+    public long lastSequence()
+    {
+        return lastSequence;
+    }
+
+    /** Timestamp of the last command applied. */
+    public long nowNs()
+    {
+        return nowNs;
+    }
+
+    public long nextOrderId()
+    {
+        return nextOrderId;
+    }
+
+    public long nextTradeId()
+    {
+        return nextTradeId;
+    }
+
+    /** Restores counters from a snapshot; only valid on a fresh engine. */
+    public void restoreCounters(final long lastSequence, final long nowNs, final long nextOrderId, final long nextTradeId)
+    {
+        this.lastSequence = lastSequence;
+        this.nowNs = nowNs;
+        this.nextOrderId = nextOrderId;
+        this.nextTradeId = nextTradeId;
+    }
+
+    /** 64-bit hash of the canonical state; equal states give equal hashes on any machine. */
+    public long stateHash()
+    {
+        return StateHasher.hash(this);
+    }
+
+    /**
+     * Starts a command: stamps events with its sequence and time and expires every GTT order whose
+     * expiry is at or before the command time.
+     */
+    public void beginCommand(final long sequence, final long timestampNs)
+    {
+        lastSequence = sequence;
+        nowNs = timestampNs;
+        events.begin(sequence, timestampNs);
+        expireOrders(timestampNs);
+    }
+
+    private void expireOrders(final long timestampNs)
+    {
+        Order order;
+        while ((order = state.nextToExpire()) != null && order.expiryNs() <= timestampNs)
+        {
+            final OrderBook book = state.book(order.marketId());
+            final MarketSpec spec = book.spec();
+            events.orderExpired(
+                order.accountId(), order.marketId(), order.orderId(), order.clientOrderId(), order.side(),
+                spec.toPrice(order.priceTicks()), spec.toSize(order.sizeLots()));
+            state.remove(book, order);
+        }
+    }
+
+    // ------------------------------------------------------------------ place
+
+    /** Applies a PlaceOrder command (after {@link #beginCommand}). */
+    public void placeOrder(
+        final long accountId,
+        final int marketId,
+        final long clientOrderId,
+        final Side side,
+        final OrderType orderType,
+        final TimeInForce timeInForce,
+        final byte flags,
+        final SelfTradePrevention stp,
+        final long price,
+        final long size,
+        final long expiryNs)
+    {
+        final RejectReason reason = validateAndPlace(
+            accountId, marketId, clientOrderId, side, orderType, timeInForce, flags, stp, price, size, expiryNs);
+        if (reason != null)
+        {
+            events.rejected(PlaceOrderDecoder.TEMPLATE_ID, reason, accountId, marketId, 0, clientOrderId);
+        }
+    }
+
+    private RejectReason validateAndPlace(
+        final long accountId,
+        final int marketId,
+        final long clientOrderId,
+        final Side side,
+        final OrderType orderType,
+        final TimeInForce timeInForce,
+        final byte flags,
+        final SelfTradePrevention stp,
+        final long price,
+        final long size,
+        final long expiryNs)
+    {
+        final OrderBook book = state.book(marketId);
+        if (book == null)
+        {
+            return RejectReason.UNKNOWN_MARKET;
+        }
+        if (side == null || side == Side.NULL_VAL || orderType == null || orderType == OrderType.NULL_VAL ||
+            timeInForce == null || timeInForce == TimeInForce.NULL_VAL ||
+            stp == null || stp == SelfTradePrevention.NULL_VAL ||
+            (flags & ~KNOWN_FLAGS) != 0 || accountId <= 0)
+        {
+            return RejectReason.INVALID_ORDER;
+        }
+        final MarketSpec spec = book.spec();
+        if (spec.status() != MarketStatus.ACTIVE)
+        {
+            return RejectReason.MARKET_HALTED;
+        }
+        final boolean postOnly = (flags & FLAG_POST_ONLY) != 0;
+        final boolean immediate = timeInForce == TimeInForce.IOC || timeInForce == TimeInForce.FOK;
+        if ((orderType == OrderType.MARKET && (!immediate || price != 0)) ||
+            (postOnly && (immediate || orderType == OrderType.MARKET)) ||
+            ((timeInForce == TimeInForce.GTT) != (expiryNs != 0)))
+        {
+            return RejectReason.INVALID_ORDER;
+        }
+        if (size <= 0)
+        {
+            return RejectReason.SIZE_OUT_OF_RANGE;
+        }
+        if (size % spec.lotSize() != 0)
+        {
+            return RejectReason.BAD_LOT;
+        }
+        final long sizeLots = size / spec.lotSize();
+
+        final long limitTicks;
+        if (orderType == OrderType.MARKET)
+        {
+            final long referenceTicks = book.referencePriceTicks();
+            if (referenceTicks == 0)
+            {
+                return RejectReason.NO_REFERENCE_PRICE;
+            }
+            limitTicks = protectiveLimit(spec, side, referenceTicks);
+        }
+        else
+        {
+            if (price <= 0 || price % spec.tickSize() != 0)
+            {
+                return RejectReason.BAD_TICK;
+            }
+            limitTicks = price / spec.tickSize();
+        }
+        if (timeInForce == TimeInForce.GTT && expiryNs <= nowNs)
+        {
+            return RejectReason.EXPIRED_ON_ARRIVAL;
+        }
+        if (clientOrderId != 0 && state.orderIdByClientId(accountId, clientOrderId) != 0)
+        {
+            return RejectReason.DUPLICATE_CLIENT_ID;
+        }
+        if (spec.quote(limitTicks, sizeLots) == FixedPoint.OVERFLOW)
+        {
+            return RejectReason.OVERFLOW;
+        }
+
+        final OrderRequest request = this.request;
+        request.accountId = accountId;
+        request.orderId = 0;
+        request.side = side;
+        request.orderType = orderType;
+        request.timeInForce = timeInForce;
+        request.flags = flags;
+        request.priceTicks = limitTicks;
+        request.sizeLots = sizeLots;
+        request.amend = false;
+        request.previousSizeLots = 0;
+        final RejectReason gateReason = gate.checkOrder(request, book);
+        if (gateReason != null)
+        {
+            return gateReason;
+        }
+        if (!immediate && !state.hasOrderCapacity())
+        {
+            return RejectReason.BOOK_FULL;
+        }
+        if (postOnly && book.opposite(side).crosses(limitTicks))
+        {
+            return RejectReason.POST_ONLY_WOULD_CROSS;
+        }
+        if (timeInForce == TimeInForce.FOK &&
+            fillableLots(book, accountId, side, limitTicks, stp, sizeLots) < sizeLots)
+        {
+            return RejectReason.FOK_NOT_FILLABLE;
+        }
+
+        final long orderId = nextOrderId++;
+        events.orderAccepted(
+            accountId, marketId, orderId, clientOrderId, side, orderType, timeInForce, flags,
+            spec.toPrice(limitTicks), size, expiryNs);
+        final long remainingLots = match(book, accountId, orderId, side, limitTicks, sizeLots, stp);
+        dispose(book, accountId, orderId, clientOrderId, side, timeInForce, flags, stp, limitTicks, remainingLots, expiryNs);
+        return null;
+    }
+
+    /**
+     * Market orders trade up to the reference price plus (buy) or minus (sell) the band, rounded
+     * toward the reference so the protection is never looser than configured. With no band the limit
+     * is the whole price range.
+     */
+    private static long protectiveLimit(final MarketSpec spec, final Side side, final long referenceTicks)
+    {
+        final int band = spec.priceBandPpm();
+        if (band == 0)
+        {
+            return side == Side.BUY ? Long.MAX_VALUE / spec.tickSize() : 1;
+        }
+        if (side == Side.BUY)
+        {
+            return FixedPoint.ppmFloor(referenceTicks, FixedPoint.PPM + band);
+        }
+        return Math.max(1, FixedPoint.ppmCeil(referenceTicks, FixedPoint.PPM - band));
+    }
+
+    /** Rests, or cancels, what is left of an incoming order after matching. */
+    private void dispose(
+        final OrderBook book,
+        final long accountId,
+        final long orderId,
+        final long clientOrderId,
+        final Side side,
+        final TimeInForce timeInForce,
+        final byte flags,
+        final SelfTradePrevention stp,
+        final long limitTicks,
+        final long remainingLots,
+        final long expiryNs)
+    {
+        if (remainingLots == 0)
+        {
+            return;
+        }
+        final MarketSpec spec = book.spec();
+        final boolean rests = timeInForce == TimeInForce.GTC || timeInForce == TimeInForce.GTT;
+        if (takerStopReason != null || !rests)
+        {
+            events.orderCancelled(
+                accountId, spec.marketId(), orderId, clientOrderId, side, spec.toPrice(limitTicks),
+                spec.toSize(remainingLots), takerStopReason != null ? takerStopReason : CancelReason.IOC_REMAINDER, false);
+            return;
+        }
+        state.rest(book, orderId, accountId, clientOrderId, side, timeInForce, flags, stp, limitTicks, remainingLots, expiryNs);
+        events.orderRested(accountId, spec.marketId(), orderId, side, spec.toPrice(limitTicks), spec.toSize(remainingLots));
+    }
+
+    /**
+     * How much an incoming order could fill right now, counting what self-trade prevention would
+     * skip or stop at, without changing anything. Used for the FOK all-or-nothing check.
+     */
+    private long fillableLots(
+        final OrderBook book,
+        final long accountId,
+        final Side side,
+        final long limitTicks,
+        final SelfTradePrevention stp,
+        final long wantedLots)
+    {
+        final BookSide opposite = book.opposite(side);
+        final boolean preventSelfTrade = !book.spec().selfTradeAllowed();
+        long total = 0;
+        for (int depth = 0; depth < opposite.levelCount() && total < wantedLots; depth++)
+        {
+            final PriceLevel level = opposite.level(depth);
+            if (!opposite.withinLimit(level.priceTicks(), limitTicks))
+            {
+                break;
+            }
+            if (!preventSelfTrade)
+            {
+                total += level.totalSizeLots();
+                continue;
+            }
+            for (Order maker = level.head(); maker != null && total < wantedLots; maker = maker.nextInLevel())
+            {
+                if (maker.accountId() == accountId)
+                {
+                    if (stp != SelfTradePrevention.CANCEL_MAKER)
+                    {
+                        return total;
+                    }
+                    continue;
+                }
+                total += maker.sizeLots();
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Matches an incoming order against the opposite side, best price first and oldest first within
+     * a price, each fill at the maker's price.
+     *
+     * @return the unfilled size in lots; {@link #takerStopReason} says if matching was cut short.
+     */
+    private long match(
+        final OrderBook book,
+        final long takerAccountId,
+        final long takerOrderId,
+        final Side takerSide,
+        final long limitTicks,
+        final long sizeLots,
+        final SelfTradePrevention stp)
+    {
+        takerStopReason = null;
+        final MarketSpec spec = book.spec();
+        final BookSide opposite = book.opposite(takerSide);
+        final boolean preventSelfTrade = !spec.selfTradeAllowed();
+        long remaining = sizeLots;
+
+        PriceLevel level;
+        while (remaining > 0 && (level = opposite.best()) != null && opposite.withinLimit(level.priceTicks(), limitTicks))
+        {
+            final long priceTicks = level.priceTicks();
+            Order maker = level.head();
+            while (maker != null && remaining > 0)
+            {
+                final Order nextMaker = maker.nextInLevel();
+                if (preventSelfTrade && maker.accountId() == takerAccountId)
+                {
+                    if (stp != SelfTradePrevention.CANCEL_TAKER)
+                    {
+                        cancelResting(book, maker, CancelReason.SELF_TRADE);
+                    }
+                    if (stp != SelfTradePrevention.CANCEL_MAKER)
+                    {
+                        takerStopReason = CancelReason.SELF_TRADE;
+                        return remaining;
+                    }
+                    maker = nextMaker;
+                    continue;
+                }
+
+                final long fillLots = Math.min(remaining, maker.sizeLots());
+                final RiskGate.FillVerdict verdict =
+                    gate.checkFill(book, maker.accountId(), takerAccountId, takerSide, priceTicks, fillLots);
+                if (verdict == RiskGate.FillVerdict.REMOVE_MAKER)
+                {
+                    cancelResting(book, maker, CancelReason.RISK);
+                    maker = nextMaker;
+                    continue;
+                }
+                if (verdict == RiskGate.FillVerdict.STOP_TAKER)
+                {
+                    takerStopReason = CancelReason.RISK;
+                    return remaining;
+                }
+
+                // Cannot overflow: the maker's own notional at this price was checked when it rested.
+                final long quote = spec.quote(priceTicks, fillLots);
+                remaining -= fillLots;
+                final long makerRemaining = maker.sizeLots() - fillLots;
+                final long makerAccountId = maker.accountId();
+                events.fill(
+                    spec.marketId(), nextTradeId++, makerAccountId, maker.orderId(), takerAccountId, takerOrderId,
+                    takerSide, spec.toPrice(priceTicks), spec.toSize(fillLots), quote,
+                    spec.toSize(makerRemaining), spec.toSize(remaining));
+                if (makerRemaining == 0)
+                {
+                    state.remove(book, maker);
+                }
+                else
+                {
+                    state.reduce(book, maker, fillLots);
+                }
+                state.recordTrade(book, priceTicks);
+                gate.onFill(book, makerAccountId, takerAccountId, takerSide, priceTicks, fillLots, quote);
+                maker = nextMaker;
+            }
+        }
+        return remaining;
+    }
+
+    private void cancelResting(final OrderBook book, final Order order, final CancelReason reason)
+    {
+        final MarketSpec spec = book.spec();
+        events.orderCancelled(
+            order.accountId(), order.marketId(), order.orderId(), order.clientOrderId(), order.side(),
+            spec.toPrice(order.priceTicks()), spec.toSize(order.sizeLots()), reason, true);
+        state.remove(book, order);
+    }
+
+    // ----------------------------------------------------------------- cancel
+
+    /** Cancels by order id, or by client order id when {@code orderId} is 0. */
+    public void cancelOrder(
+        final int commandTemplateId, final long accountId, final int marketId, final long orderId, final long clientOrderId)
+    {
+        final OrderBook book = state.book(marketId);
+        if (book == null)
+        {
+            events.rejected(commandTemplateId, RejectReason.UNKNOWN_MARKET, accountId, marketId, orderId, clientOrderId);
+            return;
+        }
+        final Order order = findOwnOrder(accountId, marketId, orderId, clientOrderId);
+        if (order == null)
+        {
+            events.rejected(commandTemplateId, RejectReason.UNKNOWN_ORDER, accountId, marketId, orderId, clientOrderId);
+            return;
+        }
+        cancelResting(book, order, CancelReason.USER);
+    }
+
+    /**
+     * The account's open order in the market with that id (or client id when {@code orderId} is 0).
+     * Another account's order is reported as unknown, so ids reveal nothing.
+     */
+    private Order findOwnOrder(final long accountId, final int marketId, final long orderId, final long clientOrderId)
+    {
+        long id = orderId;
+        if (id == 0)
+        {
+            if (clientOrderId == 0)
+            {
+                return null;
+            }
+            id = state.orderIdByClientId(accountId, clientOrderId);
+        }
+        final Order order = id == 0 ? null : state.order(id);
+        if (order == null || order.accountId() != accountId || order.marketId() != marketId)
+        {
+            return null;
+        }
+        return order;
+    }
+
+    /** Cancels every open order of the account (in one market, or all if {@code marketId} is 0), by ascending id. */
+    public void cancelAll(final int commandTemplateId, final long accountId, final int marketId)
+    {
+        if (marketId != 0 && state.book(marketId) == null)
+        {
+            events.rejected(commandTemplateId, RejectReason.UNKNOWN_MARKET, accountId, marketId, 0, 0);
+            return;
+        }
+        int count = 0;
+        for (Order order = state.firstOfAccount(accountId); order != null; order = state.nextOfAccount(order))
+        {
+            if (marketId == 0 || order.marketId() == marketId)
+            {
+                if (count == scratchOrderIds.length)
+                {
+                    scratchOrderIds = Arrays.copyOf(scratchOrderIds, count * 2);
+                }
+                scratchOrderIds[count++] = order.orderId();
+            }
+        }
+        // The account list's order depends on history a snapshot does not keep; id order does not.
+        Arrays.sort(scratchOrderIds, 0, count);
+        for (int i = 0; i < count; i++)
+        {
+            final Order order = state.order(scratchOrderIds[i]);
+            cancelResting(state.book(order.marketId()), order, CancelReason.CANCEL_ALL);
+        }
+    }
+
+    // ------------------------------------------------------------------ amend
+
+    /**
+     * Cancel-replace. A size decrease at the same price keeps time priority; a price change or size
+     * increase takes the order off the book and re-enters it as a taker, its remainder resting at
+     * the back of the queue with the same ids. Invalid amends change nothing.
+     */
+    public void amendOrder(
+        final int commandTemplateId,
+        final long accountId,
+        final int marketId,
+        final long orderId,
+        final long clientOrderId,
+        final long newPrice,
+        final long newSize,
+        final long reduceBy)
+    {
+        final RejectReason reason = validateAndAmend(accountId, marketId, orderId, clientOrderId, newPrice, newSize, reduceBy);
+        if (reason != null)
+        {
+            events.rejected(commandTemplateId, reason, accountId, marketId, orderId, clientOrderId);
+        }
+    }
+
+    private RejectReason validateAndAmend(
+        final long accountId,
+        final int marketId,
+        final long orderId,
+        final long clientOrderId,
+        final long newPrice,
+        final long newSize,
+        final long reduceBy)
+    {
+        final OrderBook book = state.book(marketId);
+        if (book == null)
+        {
+            return RejectReason.UNKNOWN_MARKET;
+        }
+        final MarketSpec spec = book.spec();
+        if (spec.status() != MarketStatus.ACTIVE)
+        {
+            return RejectReason.MARKET_HALTED;
+        }
+        final Order order = findOwnOrder(accountId, marketId, orderId, clientOrderId);
+        if (order == null)
+        {
+            return RejectReason.UNKNOWN_ORDER;
+        }
+        if (newPrice < 0 || newSize < 0 || reduceBy < 0 || (newSize != 0 && reduceBy != 0))
+        {
+            return RejectReason.INVALID_AMEND;
+        }
+        if (newPrice % spec.tickSize() != 0)
+        {
+            return RejectReason.BAD_TICK;
+        }
+        if (newSize % spec.lotSize() != 0 || reduceBy % spec.lotSize() != 0)
+        {
+            return RejectReason.BAD_LOT;
+        }
+
+        final long oldPriceTicks = order.priceTicks();
+        final long oldSizeLots = order.sizeLots();
+        final long priceTicks = newPrice != 0 ? newPrice / spec.tickSize() : oldPriceTicks;
+        final long sizeLots = newSize != 0 ? newSize / spec.lotSize() : oldSizeLots - reduceBy / spec.lotSize();
+        if (sizeLots <= 0)
+        {
+            cancelResting(book, order, CancelReason.REDUCED_TO_ZERO);
+            return null;
+        }
+        if (priceTicks == oldPriceTicks && sizeLots == oldSizeLots)
+        {
+            return RejectReason.INVALID_AMEND;
+        }
+        if (spec.quote(priceTicks, sizeLots) == FixedPoint.OVERFLOW)
+        {
+            return RejectReason.OVERFLOW;
+        }
+        final OrderRequest request = this.request;
+        request.accountId = accountId;
+        request.orderId = order.orderId();
+        request.side = order.side();
+        request.orderType = OrderType.LIMIT;
+        request.timeInForce = order.timeInForce();
+        request.flags = order.flags();
+        request.priceTicks = priceTicks;
+        request.sizeLots = sizeLots;
+        request.amend = true;
+        request.previousSizeLots = oldSizeLots;
+        final RejectReason gateReason = gate.checkOrder(request, book);
+        if (gateReason != null)
+        {
+            return gateReason;
+        }
+
+        final Side side = order.side();
+        if (priceTicks == oldPriceTicks && sizeLots < oldSizeLots)
+        {
+            state.reduce(book, order, oldSizeLots - sizeLots);
+            events.orderAmended(
+                accountId, marketId, order.orderId(), order.clientOrderId(), side, spec.toPrice(oldPriceTicks),
+                spec.toSize(oldSizeLots), spec.toPrice(priceTicks), spec.toSize(sizeLots), true);
+            return null;
+        }
+        if ((order.flags() & FLAG_POST_ONLY) != 0 && book.opposite(side).crosses(priceTicks))
+        {
+            return RejectReason.POST_ONLY_WOULD_CROSS;
+        }
+
+        final long id = order.orderId();
+        final long clientId = order.clientOrderId();
+        final TimeInForce timeInForce = order.timeInForce();
+        final byte flags = order.flags();
+        final SelfTradePrevention stp = order.selfTradePrevention();
+        final long expiryNs = order.expiryNs();
+        events.orderAmended(
+            accountId, marketId, id, clientId, side, spec.toPrice(oldPriceTicks), spec.toSize(oldSizeLots),
+            spec.toPrice(priceTicks), spec.toSize(sizeLots), false);
+        state.remove(book, order);
+        final long remainingLots = match(book, accountId, id, side, priceTicks, sizeLots, stp);
+        dispose(book, accountId, id, clientId, side, timeInForce, flags, stp, priceTicks, remainingLots, expiryNs);
+        return null;
+    }
+
+    // ---------------------------------------------------------------- markets
+
+    /** Creates a market from an AddMarket command. */
+    public void addMarket(final AddMarketDecoder command, final String symbol)
+    {
+        final int marketId = command.marketId();
+        if (state.book(marketId) != null)
+        {
+            events.rejected(AddMarketDecoder.TEMPLATE_ID, RejectReason.MARKET_EXISTS, 0, marketId, 0, 0);
+            return;
+        }
+        final MarketSpec spec;
+        try
+        {
+            spec = MarketSpec.create(
+                marketId, symbol, command.tickSize(), command.lotSize(), command.quoteScaleExponent(),
+                command.minSize(), command.maxSize(), command.maxNotional(), command.priceBandPpm(),
+                command.makerFeePpm(), command.takerFeePpm(), command.referencePrice(),
+                command.selfTradeAllowed() == BooleanType.TRUE, command.status());
+        }
+        catch (final InvalidSpecException ex)
+        {
+            events.rejected(AddMarketDecoder.TEMPLATE_ID, ex.reason(), 0, marketId, 0, 0);
+            return;
+        }
+        state.addMarket(spec);
+        publishMarket(state.book(marketId), true);
+    }
+
+    /** Applies an UpdateMarket command; tick, lot and scale never change. */
+    public void updateMarket(final UpdateMarketDecoder command)
+    {
+        final int marketId = command.marketId();
+        final OrderBook book = state.book(marketId);
+        if (book == null)
+        {
+            events.rejected(UpdateMarketDecoder.TEMPLATE_ID, RejectReason.UNKNOWN_MARKET, 0, marketId, 0, 0);
+            return;
+        }
+        try
+        {
+            book.spec().update(
+                command.minSize(), command.maxSize(), command.maxNotional(), command.priceBandPpm(),
+                command.makerFeePpm(), command.takerFeePpm(),
+                command.selfTradeAllowed() == BooleanType.TRUE, command.status());
+        }
+        catch (final InvalidSpecException ex)
+        {
+            events.rejected(UpdateMarketDecoder.TEMPLATE_ID, ex.reason(), 0, marketId, 0, 0);
+            return;
+        }
+        publishMarket(book, false);
+    }
+
+    private void publishMarket(final OrderBook book, final boolean created)
+    {
+        final MarketSpec spec = book.spec();
+        events.marketConfigured(
+            spec.marketId(), spec.tickSize(), spec.lotSize(), spec.quoteScaleExponent(),
+            spec.toSize(spec.minSizeLots()), spec.toSize(spec.maxSizeLots()), spec.maxNotional(),
+            spec.priceBandPpm(), spec.makerFeePpm(), spec.takerFeePpm(),
+            spec.toPrice(spec.initialReferencePriceTicks()), spec.selfTradeAllowed(), spec.status(), created,
+            spec.symbol());
+    }
+
+    // --------------------------------------------------------------- snapshot
+
+    /** Applies a TakeSnapshot command: hands the state to the listener and reports its hash. */
+    public void takeSnapshot()
+    {
+        final long hash = stateHash();
+        if (snapshotListener != null)
+        {
+            snapshotListener.onSnapshot(this, hash);
+        }
+        events.snapshotTaken(hash);
+    }
+
+    /** Reports a command whose bytes could not be decoded. */
+    public void rejectMalformed(final int templateId)
+    {
+        events.rejected(templateId, RejectReason.MALFORMED_COMMAND, 0, 0, 0, 0);
+    }
+}

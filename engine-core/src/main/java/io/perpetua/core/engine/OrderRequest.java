@@ -1,0 +1,78 @@
+package io.perpetua.core.engine;
+
+import io.perpetua.core.sbe.OrderType;
+import io.perpetua.core.sbe.Side;
+import io.perpetua.core.sbe.TimeInForce;
+
+/**
+ * The order a {@link RiskGate} is asked about: one reusable instance the core fills in before each
+ * check, so gates see named fields without an allocation per order. Valid only during the call.
+ */
+public final class OrderRequest
+{
+    long accountId;
+    long orderId;
+    Side side;
+    OrderType orderType;
+    TimeInForce timeInForce;
+    byte flags;
+    long priceTicks;
+    long sizeLots;
+    boolean amend;
+    long previousSizeLots;
+
+    public long accountId()
+    {
+        return accountId;
+    }
+
+    /** The order's id for amends; 0 for a new order (ids are assigned after acceptance). */
+    public long orderId()
+    {
+        return orderId;
+    }
+
+    public Side side()
+    {
+        return side;
+    }
+
+    public OrderType orderType()
+    {
+        return orderType;
+    }
+
+    public TimeInForce timeInForce()
+    {
+        return timeInForce;
+    }
+
+    public byte flags()
+    {
+        return flags;
+    }
+
+    /** Limit price in ticks (for market orders, the protective limit). */
+    public long priceTicks()
+    {
+        return priceTicks;
+    }
+
+    /** The size that may trade or rest, in lots. */
+    public long sizeLots()
+    {
+        return sizeLots;
+    }
+
+    /** True if this is an amend of a resting order rather than a new order. */
+    public boolean isAmend()
+    {
+        return amend;
+    }
+
+    /** For amends, the open size before the amend; 0 otherwise. */
+    public long previousSizeLots()
+    {
+        return previousSizeLots;
+    }
+}

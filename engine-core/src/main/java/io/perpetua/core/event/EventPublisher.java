@@ -1,0 +1,315 @@
+package io.perpetua.core.event;
+
+import io.perpetua.core.sbe.BooleanType;
+import io.perpetua.core.sbe.CancelReason;
+import io.perpetua.core.sbe.FillEncoder;
+import io.perpetua.core.sbe.MarketConfiguredEncoder;
+import io.perpetua.core.sbe.MarketStatus;
+import io.perpetua.core.sbe.MessageHeaderEncoder;
+import io.perpetua.core.sbe.OrderAcceptedEncoder;
+import io.perpetua.core.sbe.OrderAmendedEncoder;
+import io.perpetua.core.sbe.OrderCancelledEncoder;
+import io.perpetua.core.sbe.OrderExpiredEncoder;
+import io.perpetua.core.sbe.OrderRestedEncoder;
+import io.perpetua.core.sbe.OrderType;
+import io.perpetua.core.sbe.RejectReason;
+import io.perpetua.core.sbe.RejectedEncoder;
+import io.perpetua.core.sbe.SelfTradePrevention;
+import io.perpetua.core.sbe.Side;
+import io.perpetua.core.sbe.SnapshotTakenEncoder;
+import io.perpetua.core.sbe.TimeInForce;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Encodes the events of one command, back to back, into a reusable buffer.
+ *
+ * <p>The core calls {@link #begin(long, long)} before each command; every event then carries that
+ * command's sequence and timestamp. After the command, {@link #buffer()} holds {@link #length()}
+ * bytes of SBE messages (each with its own header) that the pipeline journals and delivers as the
+ * command's result. Encoders are held in fields and re-wrapped, so publishing allocates nothing
+ * unless a command emits more bytes than ever before.
+ */
+public final class EventPublisher
+{
+    private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(64 * 1024);
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final OrderAcceptedEncoder accepted = new OrderAcceptedEncoder();
+    private final RejectedEncoder rejected = new RejectedEncoder();
+    private final FillEncoder fill = new FillEncoder();
+    private final OrderRestedEncoder rested = new OrderRestedEncoder();
+    private final OrderCancelledEncoder cancelled = new OrderCancelledEncoder();
+    private final OrderAmendedEncoder amended = new OrderAmendedEncoder();
+    private final OrderExpiredEncoder expired = new OrderExpiredEncoder();
+    private final MarketConfiguredEncoder marketConfigured = new MarketConfiguredEncoder();
+    private final SnapshotTakenEncoder snapshotTaken = new SnapshotTakenEncoder();
+
+    private int length;
+    private int eventCount;
+    private long sequence;
+    private long timestampNs;
+
+    /** Starts the events of a new command. */
+    public void begin(final long sequence, final long timestampNs)
+    {
+        this.sequence = sequence;
+        this.timestampNs = timestampNs;
+        this.length = 0;
+        this.eventCount = 0;
+    }
+
+    /** The encoded events of the current command, from offset 0. */
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    public int length()
+    {
+        return length;
+    }
+
+    public int eventCount()
+    {
+        return eventCount;
+    }
+
+    public void orderAccepted(
+        final long accountId,
+        final int marketId,
+        final long orderId,
+        final long clientOrderId,
+        final Side side,
+        final OrderType orderType,
+        final TimeInForce timeInForce,
+        final byte flags,
+        final long price,
+        final long size,
+        final long expiryNs)
+    {
+        accepted.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .accountId(accountId)
+            .marketId(marketId)
+            .orderId(orderId)
+            .clientOrderId(clientOrderId)
+            .side(side)
+            .orderType(orderType)
+            .timeInForce(timeInForce)
+            .price(price)
+            .size(size)
+            .expiryNs(expiryNs);
+        accepted.buffer().putByte(accepted.offset() + OrderAcceptedEncoder.flagsEncodingOffset(), flags);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + accepted.encodedLength());
+    }
+
+    public void rejected(
+        final int commandTemplateId,
+        final RejectReason reason,
+        final long accountId,
+        final int marketId,
+        final long orderId,
+        final long clientOrderId)
+    {
+        rejected.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .commandTemplateId(commandTemplateId)
+            .reason(reason)
+            .accountId(accountId)
+            .marketId(marketId)
+            .orderId(orderId)
+            .clientOrderId(clientOrderId);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + rejected.encodedLength());
+    }
+
+    public void fill(
+        final int marketId,
+        final long tradeId,
+        final long makerAccountId,
+        final long makerOrderId,
+        final long takerAccountId,
+        final long takerOrderId,
+        final Side aggressorSide,
+        final long price,
+        final long size,
+        final long quote,
+        final long makerRemaining,
+        final long takerRemaining)
+    {
+        fill.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .marketId(marketId)
+            .tradeId(tradeId)
+            .makerAccountId(makerAccountId)
+            .makerOrderId(makerOrderId)
+            .takerAccountId(takerAccountId)
+            .takerOrderId(takerOrderId)
+            .aggressorSide(aggressorSide)
+            .price(price)
+            .size(size)
+            .quote(quote)
+            .makerRemaining(makerRemaining)
+            .takerRemaining(takerRemaining);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + fill.encodedLength());
+    }
+
+    public void orderRested(
+        final long accountId, final int marketId, final long orderId, final Side side, final long price, final long size)
+    {
+        rested.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .accountId(accountId)
+            .marketId(marketId)
+            .orderId(orderId)
+            .side(side)
+            .price(price)
+            .size(size);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + rested.encodedLength());
+    }
+
+    public void orderCancelled(
+        final long accountId,
+        final int marketId,
+        final long orderId,
+        final long clientOrderId,
+        final Side side,
+        final long price,
+        final long remainingSize,
+        final CancelReason reason,
+        final boolean wasResting)
+    {
+        cancelled.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .accountId(accountId)
+            .marketId(marketId)
+            .orderId(orderId)
+            .clientOrderId(clientOrderId)
+            .side(side)
+            .price(price)
+            .remainingSize(remainingSize)
+            .reason(reason)
+            .wasResting(wasResting ? BooleanType.TRUE : BooleanType.FALSE);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + cancelled.encodedLength());
+    }
+
+    public void orderAmended(
+        final long accountId,
+        final int marketId,
+        final long orderId,
+        final long clientOrderId,
+        final Side side,
+        final long oldPrice,
+        final long oldSize,
+        final long newPrice,
+        final long newSize,
+        final boolean priorityKept)
+    {
+        amended.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .accountId(accountId)
+            .marketId(marketId)
+            .orderId(orderId)
+            .clientOrderId(clientOrderId)
+            .side(side)
+            .oldPrice(oldPrice)
+            .oldSize(oldSize)
+            .newPrice(newPrice)
+            .newSize(newSize)
+            .priorityKept(priorityKept ? BooleanType.TRUE : BooleanType.FALSE);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + amended.encodedLength());
+    }
+
+    public void orderExpired(
+        final long accountId,
+        final int marketId,
+        final long orderId,
+        final long clientOrderId,
+        final Side side,
+        final long price,
+        final long remainingSize)
+    {
+        expired.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .accountId(accountId)
+            .marketId(marketId)
+            .orderId(orderId)
+            .clientOrderId(clientOrderId)
+            .side(side)
+            .price(price)
+            .remainingSize(remainingSize);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + expired.encodedLength());
+    }
+
+    public void marketConfigured(
+        final int marketId,
+        final long tickSize,
+        final long lotSize,
+        final int quoteScaleExponent,
+        final long minSize,
+        final long maxSize,
+        final long maxNotional,
+        final int priceBandPpm,
+        final int makerFeePpm,
+        final int takerFeePpm,
+        final long referencePrice,
+        final boolean selfTradeAllowed,
+        final MarketStatus status,
+        final boolean created,
+        final String symbol)
+    {
+        marketConfigured.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .marketId(marketId)
+            .tickSize(tickSize)
+            .lotSize(lotSize)
+            .quoteScaleExponent((short)quoteScaleExponent)
+            .minSize(minSize)
+            .maxSize(maxSize)
+            .maxNotional(maxNotional)
+            .priceBandPpm(priceBandPpm)
+            .makerFeePpm(makerFeePpm)
+            .takerFeePpm(takerFeePpm)
+            .referencePrice(referencePrice)
+            .selfTradeAllowed(selfTradeAllowed ? BooleanType.TRUE : BooleanType.FALSE)
+            .status(status)
+            .created(created ? BooleanType.TRUE : BooleanType.FALSE)
+            .symbol(symbol);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + marketConfigured.encodedLength());
+    }
+
+    public void snapshotTaken(final long stateHash)
+    {
+        snapshotTaken.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .stateHash(stateHash);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + snapshotTaken.encodedLength());
+    }
+
+    private void advance(final int bytes)
+    {
+        length += bytes;
+        eventCount++;
+        // Keep room for the largest event so the next wrap never lands past the capacity.
+        if (buffer.capacity() - length < 512)
+        {
+            buffer.checkLimit(length + 1024);
+        }
+    }
+
+    /** Copies the current events into {@code target} at {@code offset}; returns the byte count. */
+    public int copyTo(final MutableDirectBuffer target, final int offset)
+    {
+        target.putBytes(offset, buffer, 0, length);
+        return length;
+    }
+}

@@ -9,7 +9,6 @@ import io.perpetua.core.event.EventPublisher;
 import io.perpetua.core.market.InvalidSpecException;
 import io.perpetua.core.market.MarketSpec;
 import io.perpetua.core.sbe.AddMarketDecoder;
-import io.perpetua.core.sbe.BooleanType;
 import io.perpetua.core.sbe.CancelReason;
 import io.perpetua.core.sbe.MarketStatus;
 import io.perpetua.core.sbe.OrderType;
@@ -186,9 +185,7 @@ public final class MatchingEngine
         {
             return RejectReason.UNKNOWN_MARKET;
         }
-        if (side == null || side == Side.NULL_VAL || orderType == null || orderType == OrderType.NULL_VAL ||
-            timeInForce == null || timeInForce == TimeInForce.NULL_VAL ||
-            stp == null || stp == SelfTradePrevention.NULL_VAL ||
+        if (side == null || orderType == null || timeInForce == null || stp == null ||
             (flags & ~KNOWN_FLAGS) != 0 || accountId <= 0)
         {
             return RejectReason.INVALID_ORDER;
@@ -242,11 +239,6 @@ public final class MatchingEngine
         {
             return RejectReason.DUPLICATE_CLIENT_ID;
         }
-        if (spec.quote(limitTicks, sizeLots) == FixedPoint.OVERFLOW)
-        {
-            return RejectReason.OVERFLOW;
-        }
-
         final OrderRequest request = this.request;
         request.accountId = accountId;
         request.orderId = 0;
@@ -262,6 +254,11 @@ public final class MatchingEngine
         if (gateReason != null)
         {
             return gateReason;
+        }
+        // Checked here too, whatever the gates: fills and resting notional rely on it.
+        if (spec.quote(limitTicks, sizeLots) == FixedPoint.OVERFLOW)
+        {
+            return RejectReason.OVERFLOW;
         }
         if (!immediate && !state.hasOrderCapacity())
         {
@@ -619,10 +616,6 @@ public final class MatchingEngine
         {
             return RejectReason.INVALID_AMEND;
         }
-        if (spec.quote(priceTicks, sizeLots) == FixedPoint.OVERFLOW)
-        {
-            return RejectReason.OVERFLOW;
-        }
         final OrderRequest request = this.request;
         request.accountId = accountId;
         request.orderId = order.orderId();
@@ -638,6 +631,10 @@ public final class MatchingEngine
         if (gateReason != null)
         {
             return gateReason;
+        }
+        if (spec.quote(priceTicks, sizeLots) == FixedPoint.OVERFLOW)
+        {
+            return RejectReason.OVERFLOW;
         }
 
         final Side side = order.side();
@@ -687,7 +684,7 @@ public final class MatchingEngine
                 marketId, symbol, command.tickSize(), command.lotSize(), command.quoteScaleExponent(),
                 command.minSize(), command.maxSize(), command.maxNotional(), command.priceBandPpm(),
                 command.makerFeePpm(), command.takerFeePpm(), command.referencePrice(),
-                command.selfTradeAllowed() == BooleanType.TRUE, command.status());
+                flag(command.selfTradeAllowedRaw()), WireEnums.marketStatus(command.statusRaw()));
         }
         catch (final InvalidSpecException ex)
         {
@@ -713,7 +710,7 @@ public final class MatchingEngine
             book.spec().update(
                 command.minSize(), command.maxSize(), command.maxNotional(), command.priceBandPpm(),
                 command.makerFeePpm(), command.takerFeePpm(),
-                command.selfTradeAllowed() == BooleanType.TRUE, command.status());
+                flag(command.selfTradeAllowedRaw()), WireEnums.marketStatus(command.statusRaw()));
         }
         catch (final InvalidSpecException ex)
         {
@@ -745,6 +742,16 @@ public final class MatchingEngine
             snapshotListener.onSnapshot(this, hash);
         }
         events.snapshotTaken(hash);
+    }
+
+    /** A wire boolean; anything but 0 or 1 is an invalid spec. */
+    private static boolean flag(final short raw)
+    {
+        if (raw != 0 && raw != 1)
+        {
+            throw new InvalidSpecException(RejectReason.INVALID_MARKET_SPEC, "boolean field must be 0 or 1");
+        }
+        return raw == 1;
     }
 
     /** Reports a command whose bytes could not be decoded. */

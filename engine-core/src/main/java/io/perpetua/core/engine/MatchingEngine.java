@@ -216,6 +216,10 @@ public final class MatchingEngine
         final long limitTicks;
         if (orderType == OrderType.MARKET)
         {
+            if (spec.priceBandPpm() == 0)
+            {
+                return RejectReason.INVALID_ORDER;
+            }
             final long referenceTicks = book.referencePriceTicks();
             if (referenceTicks == 0)
             {
@@ -285,16 +289,12 @@ public final class MatchingEngine
 
     /**
      * Market orders trade up to the reference price plus (buy) or minus (sell) the band, rounded
-     * toward the reference so the protection is never looser than configured. With no band the limit
-     * is the whole price range.
+     * toward the reference so the protection is never looser than configured. A market without a
+     * band takes no market orders: there would be nothing to protect the taker.
      */
     private static long protectiveLimit(final MarketSpec spec, final Side side, final long referenceTicks)
     {
         final int band = spec.priceBandPpm();
-        if (band == 0)
-        {
-            return side == Side.BUY ? Long.MAX_VALUE / spec.tickSize() : 1;
-        }
         if (side == Side.BUY)
         {
             return FixedPoint.ppmFloor(referenceTicks, FixedPoint.PPM + band);

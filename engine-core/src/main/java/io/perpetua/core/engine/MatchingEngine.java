@@ -534,7 +534,7 @@ public final class MatchingEngine
             }
         }
         // The account list's order depends on history a snapshot does not keep; id order does not.
-        Arrays.sort(scratchOrderIds, 0, count);
+        heapSort(scratchOrderIds, count);
         for (int i = 0; i < count; i++)
         {
             final Order order = state.order(scratchOrderIds[i]);
@@ -742,6 +742,47 @@ public final class MatchingEngine
             snapshotListener.onSnapshot(this, hash);
         }
         events.snapshotTaken(hash);
+    }
+
+    /** In-place ascending sort of {@code values[0..count)}; unlike Arrays.sort it never allocates. */
+    static void heapSort(final long[] values, final int count)
+    {
+        for (int i = count / 2 - 1; i >= 0; i--)
+        {
+            siftDown(values, i, count);
+        }
+        for (int end = count - 1; end > 0; end--)
+        {
+            final long top = values[0];
+            values[0] = values[end];
+            values[end] = top;
+            siftDown(values, 0, end);
+        }
+    }
+
+    private static void siftDown(final long[] values, final int start, final int count)
+    {
+        int index = start;
+        final long value = values[index];
+        while (true)
+        {
+            int child = 2 * index + 1;
+            if (child >= count)
+            {
+                break;
+            }
+            if (child + 1 < count && values[child + 1] > values[child])
+            {
+                child++;
+            }
+            if (values[child] <= value)
+            {
+                break;
+            }
+            values[index] = values[child];
+            index = child;
+        }
+        values[index] = value;
     }
 
     /** A wire boolean; anything but 0 or 1 is an invalid spec. */

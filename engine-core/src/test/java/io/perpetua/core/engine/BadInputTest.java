@@ -167,7 +167,7 @@ class BadInputTest
         assertTrue(CommandAdapter.isWellFormed(h.buffer, 0, addLength));
         assertFalse(CommandAdapter.isWellFormed(h.buffer, 0, addLength - 1), "symbol cut short");
 
-        final long seed = System.nanoTime();
+        final long seed = Seeds.seed();
         final SplittableRandom random = new SplittableRandom(seed);
         final UnsafeBuffer garbage = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
         final MatchingEngine engine = new MatchingEngine(EngineConfig.DEFAULT, new OrderLimitsGate(), new EventPublisher());

@@ -1,6 +1,6 @@
 package io.perpetua.core.book;
 
-import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * An account's open orders across markets, oldest first, and its client order ids in use.
@@ -8,10 +8,8 @@ import org.agrona.collections.Long2LongHashMap;
  */
 final class AccountOrders
 {
-    static final long NO_ORDER = 0;
-
     /** Sized for 40 open client ids before the first resize, so ordinary accounts never grow it while trading. */
-    final Long2LongHashMap orderIdByClientId = new Long2LongHashMap(64, 0.65f, NO_ORDER);
+    final Long2ObjectHashMap<Order> orderByClientId = new Long2ObjectHashMap<>(64, 0.65f);
     Order head;
     Order tail;
     int count;
@@ -32,7 +30,7 @@ final class AccountOrders
         count++;
         if (order.clientOrderId != 0)
         {
-            orderIdByClientId.put(order.clientOrderId, order.orderId);
+            orderByClientId.put(order.clientOrderId, order);
         }
     }
 
@@ -59,7 +57,7 @@ final class AccountOrders
         count--;
         if (order.clientOrderId != 0)
         {
-            orderIdByClientId.remove(order.clientOrderId);
+            orderByClientId.remove(order.clientOrderId);
         }
     }
 }

@@ -8,14 +8,19 @@ import io.perpetua.core.sbe.Side;
  * so inserting shifts only the few better levels. Lookup by price is a binary search.
  *
  * <p>Levels are sorted by a key that is the price for bids and the negated price for asks, so that
- * for both sides a higher key is a better price.
+ * for both sides a higher key is a better price. The sorted arrays hold only primitives (the key
+ * and a slot number); the level objects sit in a slot table that never moves, so shifting the
+ * sorted arrays copies plain longs and ints, with no GC write barrier per element.
  */
 public final class BookSide
 {
     private final Side side;
     private final LevelPool levelPool;
     private long[] keys;
-    private PriceLevel[] levels;
+    private int[] slotOfRank;
+    private PriceLevel[] slots;
+    private int[] freeSlots;
+    private int freeSlotCount;
     private int count;
 
     BookSide(final Side side, final LevelPool levelPool, final int initialLevels)
@@ -23,7 +28,14 @@ public final class BookSide
         this.side = side;
         this.levelPool = levelPool;
         this.keys = new long[initialLevels];
-        this.levels = new PriceLevel[initialLevels];
+        this.slotOfRank = new int[initialLevels];
+        this.slots = new PriceLevel[initialLevels];
+        this.freeSlots = new int[initialLevels];
+        for (int i = 0; i < initialLevels; i++)
+        {
+            freeSlots[i] = initialLevels - 1 - i;
+        }
+        this.freeSlotCount = initialLevels;
     }
 
     public Side side()
@@ -40,13 +52,13 @@ public final class BookSide
     /** The best level, or null if the side is empty. */
     public PriceLevel best()
     {
-        return count == 0 ? null : levels[count - 1];
+        return count == 0 ? null : slots[slotOfRank[count - 1]];
     }
 
     /** The level at depth {@code i} (0 = best). */
     public PriceLevel level(final int depth)
     {
-        return levels[count - 1 - depth];
+        return slots[slotOfRank[count - 1 - depth]];
     }
 
     /** True if an order on the other side with limit {@code priceTicks} would trade with this side's best. */
@@ -56,7 +68,7 @@ public final class BookSide
         {
             return false;
         }
-        final long best = levels[count - 1].priceTicks;
+        final long best = slots[slotOfRank[count - 1]].priceTicks;
         return side == Side.SELL ? best <= priceTicks : best >= priceTicks;
     }
 
@@ -75,7 +87,7 @@ public final class BookSide
     public PriceLevel find(final long priceTicks)
     {
         final int index = search(key(priceTicks));
-        return index >= 0 ? levels[index] : null;
+        return index >= 0 ? slots[slotOfRank[index]] : null;
     }
 
     void add(final Order order)
@@ -85,7 +97,7 @@ public final class BookSide
         final PriceLevel level;
         if (index >= 0)
         {
-            level = levels[index];
+            level = slots[slotOfRank[index]];
         }
         else
         {
@@ -116,7 +128,7 @@ public final class BookSide
     private void removeLevel(final PriceLevel level)
     {
         final int index;
-        if (count > 0 && levels[count - 1] == level)
+        if (count > 0 && slots[slotOfRank[count - 1]] == level)
         {
             index = count - 1;
         }
@@ -124,14 +136,16 @@ public final class BookSide
         {
             index = search(key(level.priceTicks));
         }
+        final int slot = slotOfRank[index];
         final int tail = count - index - 1;
         if (tail > 0)
         {
             System.arraycopy(keys, index + 1, keys, index, tail);
-            System.arraycopy(levels, index + 1, levels, index, tail);
+            System.arraycopy(slotOfRank, index + 1, slotOfRank, index, tail);
         }
         count--;
-        levels[count] = null;
+        slots[slot] = null;
+        freeSlots[freeSlotCount++] = slot;
         levelPool.release(level);
     }
 
@@ -139,19 +153,34 @@ public final class BookSide
     {
         if (count == keys.length)
         {
-            final int capacity = keys.length * 2;
-            keys = java.util.Arrays.copyOf(keys, capacity);
-            levels = java.util.Arrays.copyOf(levels, capacity);
+            grow();
         }
         final int tail = count - index;
         if (tail > 0)
         {
             System.arraycopy(keys, index, keys, index + 1, tail);
-            System.arraycopy(levels, index, levels, index + 1, tail);
+            System.arraycopy(slotOfRank, index, slotOfRank, index + 1, tail);
         }
+        final int slot = freeSlots[--freeSlotCount];
+        slots[slot] = level;
         keys[index] = key;
-        levels[index] = level;
+        slotOfRank[index] = slot;
         count++;
+    }
+
+    private void grow()
+    {
+        final int oldCapacity = keys.length;
+        final int capacity = oldCapacity * 2;
+        keys = java.util.Arrays.copyOf(keys, capacity);
+        slotOfRank = java.util.Arrays.copyOf(slotOfRank, capacity);
+        slots = java.util.Arrays.copyOf(slots, capacity);
+        freeSlots = java.util.Arrays.copyOf(freeSlots, capacity);
+        // Every slot below oldCapacity is in use (the side was full); the new ones are free.
+        for (int slot = capacity - 1; slot >= oldCapacity; slot--)
+        {
+            freeSlots[freeSlotCount++] = slot;
+        }
     }
 
     /** Binary search over the ascending keys: index if found, else -(insertion point) - 1. */

@@ -30,7 +30,7 @@ public final class BookState
     public BookState(final int preallocatedOrders, final int orderCapacity)
     {
         this.orderPool = new OrderPool(preallocatedOrders, orderCapacity);
-        this.ordersById = new Long2ObjectHashMap<>(Math.max(64, preallocatedOrders * 2), 0.5f);
+        this.ordersById = new Long2ObjectHashMap<>(Math.max(64, preallocatedOrders), 0.65f);
     }
 
     /** The book of a market, or null if there is no such market. */
@@ -65,11 +65,11 @@ public final class BookState
         return ordersById.get(orderId);
     }
 
-    /** Id of the account's open order with {@code clientOrderId}, or 0. */
-    public long orderIdByClientId(final long accountId, final long clientOrderId)
+    /** The account's open order with {@code clientOrderId}, or null. */
+    public Order orderByClientId(final long accountId, final long clientOrderId)
     {
         final AccountOrders account = accounts.get(accountId);
-        return account == null ? 0 : account.orderIdByClientId.get(clientOrderId);
+        return account == null ? null : account.orderByClientId.get(clientOrderId);
     }
 
     /** The oldest open order of an account, or null; continue with {@link #nextOfAccount(Order)}. */

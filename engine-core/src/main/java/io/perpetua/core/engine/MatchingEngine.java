@@ -239,7 +239,7 @@ public final class MatchingEngine
         {
             return RejectReason.EXPIRED_ON_ARRIVAL;
         }
-        if (clientOrderId != 0 && state.orderIdByClientId(accountId, clientOrderId) != 0)
+        if (clientOrderId != 0 && state.orderByClientId(accountId, clientOrderId) != null)
         {
             return RejectReason.DUPLICATE_CLIENT_ID;
         }
@@ -496,16 +496,15 @@ public final class MatchingEngine
      */
     private Order findOwnOrder(final long accountId, final int marketId, final long orderId, final long clientOrderId)
     {
-        long id = orderId;
-        if (id == 0)
+        final Order order;
+        if (orderId != 0)
         {
-            if (clientOrderId == 0)
-            {
-                return null;
-            }
-            id = state.orderIdByClientId(accountId, clientOrderId);
+            order = state.order(orderId);
         }
-        final Order order = id == 0 ? null : state.order(id);
+        else
+        {
+            order = clientOrderId == 0 ? null : state.orderByClientId(accountId, clientOrderId);
+        }
         if (order == null || order.accountId() != accountId || order.marketId() != marketId)
         {
             return null;

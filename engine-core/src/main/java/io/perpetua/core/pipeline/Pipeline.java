@@ -358,7 +358,7 @@ public final class Pipeline implements AutoCloseable
         public void handleEventException(final Throwable ex, final long ringSequence, final CommandSlot slot)
         {
             fail(ex);
-            throw new IllegalStateException("pipeline halted by a fault at ring sequence " + ringSequence, ex);
+            throw new HaltedException(ringSequence, ex);
         }
 
         @Override
@@ -384,7 +384,18 @@ public final class Pipeline implements AutoCloseable
         }
     }
 
-    private static final class NamedThreadFactory implements ThreadFactory
+    /** Unwinds a stage's thread after {@link HaltOnFault} has recorded and reported the fault. */
+    private static final class HaltedException extends IllegalStateException
+    {
+        private static final long serialVersionUID = 1L;
+
+        HaltedException(final long ringSequence, final Throwable cause)
+        {
+            super("pipeline halted by a fault at ring sequence " + ringSequence, cause);
+        }
+    }
+
+    private final class NamedThreadFactory implements ThreadFactory
     {
         private static final String[] NAMES = {"perpetua-sequencer", "perpetua-core"};
         private final AtomicInteger count = new AtomicInteger();
@@ -395,6 +406,13 @@ public final class Pipeline implements AutoCloseable
             final int index = count.getAndIncrement();
             final Thread thread = new Thread(runnable, index < NAMES.length ? NAMES[index] : "perpetua-pipeline-" + index);
             thread.setDaemon(true);
+            thread.setUncaughtExceptionHandler((t, ex) ->
+            {
+                if (!(ex instanceof HaltedException))
+                {
+                    context.errorHandler.onError(ex);
+                }
+            });
             return thread;
         }
     }

@@ -1,5 +1,12 @@
 package io.perpetua.core.pipeline;
 
+import io.perpetua.core.book.OrderBook;
+import io.perpetua.core.engine.EngineConfig;
+import io.perpetua.core.engine.MatchingEngine;
+import io.perpetua.core.engine.OrderLimitsGate;
+import io.perpetua.core.engine.OrderRequest;
+import io.perpetua.core.engine.RiskGate;
+import io.perpetua.core.event.EventPublisher;
 import io.perpetua.core.journal.Journal;
 import io.perpetua.core.journal.JournalLayout;
 import io.perpetua.core.journal.JournalReader;
@@ -310,6 +317,70 @@ class PipelineTest
         synchronized (errors)
         {
             assertEquals(1, errors.size());
+        }
+    }
+
+    @Test
+    void aFaultInTheCoreHaltsThePipelineWithoutAnsweringTheCommand()
+    {
+        final List<Throwable> errors = new ArrayList<>();
+        final ResultCollector collector = new ResultCollector();
+        final RiskGate exploding = new OrderLimitsGate().andThen(new RiskGate()
+        {
+            public RejectReason checkOrder(final OrderRequest request, final OrderBook book)
+            {
+                if (request.accountId() == 666)
+                {
+                    throw new IllegalStateException("gate fault");
+                }
+                return null;
+            }
+
+            public FillVerdict checkFill(
+                final OrderBook book, final long maker, final long taker, final Side side, final long price, final long size)
+            {
+                return FillVerdict.PROCEED;
+            }
+
+            public void onFill(
+                final OrderBook book, final long maker, final long taker, final Side side, final long price, final long size,
+                final long quote)
+            {
+            }
+        });
+        final Pipeline pipeline = Pipeline.start(new Pipeline.Context()
+            .journalDir(dir)
+            .engineFactory(() -> new MatchingEngine(EngineConfig.DEFAULT, exploding, new EventPublisher()))
+            .errorHandler(error ->
+            {
+                synchronized (errors)
+                {
+                    errors.add(error);
+                }
+            }));
+        try
+        {
+            ResultCollector.publish(pipeline, encoder.buffer(), addMarket(), collector, 0);
+            ResultCollector.publish(pipeline, encoder.buffer(), encoder.limitOrder(666, 1, 0, Side.BUY, 6_000_000, 100_000), collector, 1);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (pipeline.failure() == null)
+            {
+                assertTrue(System.nanoTime() < deadline, "no fault recorded");
+                Thread.yield();
+            }
+            assertEquals(PublishResult.CLOSED, pipeline.tryPublish(encoder.buffer(), 0, encoder.heartbeat(), collector, 2));
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        collector.await(1, TIMEOUT_SECONDS);
+        assertEquals(1, collector.size(), "the faulting command was not answered");
+        assertEquals("gate fault", pipeline.failure().getMessage());
+        assertEquals(2, pipeline.finalSequence(), "the core stopped in the faulting command");
+        synchronized (errors)
+        {
+            assertEquals("gate fault", errors.get(0).getMessage());
         }
     }
 

@@ -1,0 +1,101 @@
+package io.perpetua.core.journal;
+
+import io.perpetua.core.pipeline.CommandEncoder;
+import io.perpetua.core.engine.CommandAdapter;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JournalTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void documentsRoundTripFromDirectAndHeapBuffersAndSurviveReopening()
+    {
+        final CommandEncoder encoder = new CommandEncoder();
+        final byte[][] written = new byte[10][];
+        try (Journal journal = Journal.open(dir); JournalAppender appender = journal.appender())
+        {
+            assertEquals(0, journal.lastSequence(), "empty journal");
+            for (int i = 0; i < written.length; i++)
+            {
+                final int length = encoder.heartbeat();
+                CommandAdapter.stamp((UnsafeBuffer)encoder.buffer(), 0, i + 1, 1_000L * i);
+                written[i] = new byte[length];
+                encoder.buffer().getBytes(0, written[i]);
+                // Odd documents from a heap buffer at an offset, even ones straight from the direct buffer.
+                if (i % 2 == 1)
+                {
+                    final UnsafeBuffer heap = new UnsafeBuffer(new byte[length + 7]);
+                    heap.putBytes(7, written[i]);
+                    appender.append(heap, 7, length);
+                }
+                else
+                {
+                    appender.append(encoder.buffer(), 0, length);
+                }
+            }
+            assertEquals(10, journal.lastSequence());
+        }
+        try (Journal journal = Journal.open(dir); JournalReader reader = journal.reader())
+        {
+            assertEquals(10, journal.lastSequence());
+            for (int i = 0; i < written.length; i++)
+            {
+                assertTrue(reader.next());
+                assertEquals(i + 1, reader.sequence());
+                final byte[] read = new byte[reader.length()];
+                reader.buffer().getBytes(0, read);
+                assertArrayEquals(written[i], read);
+            }
+            assertFalse(reader.next());
+        }
+    }
+
+    @Test
+    void aTailerSeesDocumentsAppendedAfterItCaughtUp()
+    {
+        final CommandEncoder encoder = new CommandEncoder();
+        try (Journal journal = Journal.open(dir);
+            JournalAppender appender = journal.appender();
+            JournalReader tailer = journal.reader())
+        {
+            assertFalse(tailer.next());
+            final int length = encoder.heartbeat();
+            CommandAdapter.stamp((UnsafeBuffer)encoder.buffer(), 0, 1, 1);
+            appender.append(encoder.buffer(), 0, length);
+            assertTrue(tailer.next());
+            assertEquals(1, tailer.sequence());
+            assertFalse(tailer.next());
+            assertTrue(tailer.readLast());
+            assertEquals(1, tailer.sequence());
+            assertFalse(tailer.next(), "readLast leaves the reader at the end");
+        }
+    }
+
+    @Test
+    void onlyCompleteSnapshotFilesCount() throws IOException
+    {
+        final JournalLayout layout = new JournalLayout(dir);
+        assertEquals(0, layout.snapshotSequences().length);
+        Files.createDirectories(layout.snapshotsDir());
+        for (final String name : new String[] {"snapshot-20.bin", "snapshot-3.bin", "snapshot-100.bin.tmp", "snapshot-.bin",
+            "snapshot-x1.bin", "notes.txt"})
+        {
+            Files.writeString(layout.snapshotsDir().resolve(name), "x");
+        }
+        assertArrayEquals(new long[] {3, 20}, layout.snapshotSequences());
+        assertEquals(layout.snapshotsDir().resolve("snapshot-20.bin"), layout.snapshotFile(20));
+    }
+}

@@ -36,6 +36,7 @@ final class JournalDump
             JournalReader eventReader = events != null ? events.reader() : null)
         {
             boolean pending = eventReader != null && eventReader.next();
+            commandReader.seekAfter(fromSequence - 1);
             while (commandReader.next() && (limit == 0 || lines < limit))
             {
                 final long sequence = commandReader.sequence();

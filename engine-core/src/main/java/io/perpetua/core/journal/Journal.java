@@ -1,7 +1,10 @@
 package io.perpetua.core.journal;
 
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
 
 import java.nio.file.Path;
@@ -25,9 +28,9 @@ public final class Journal implements AutoCloseable
     public static final RollCycle ROLL_CYCLE = LargeRollCycles.LARGE_DAILY;
 
     private final Path directory;
-    private final ChronicleQueue queue;
+    private final SingleChronicleQueue queue;
 
-    private Journal(final Path directory, final ChronicleQueue queue)
+    private Journal(final Path directory, final SingleChronicleQueue queue)
     {
         this.directory = directory;
         this.queue = queue;
@@ -36,8 +39,15 @@ public final class Journal implements AutoCloseable
     /** Opens (creating if needed) the queue in {@code directory}. */
     public static Journal open(final Path directory)
     {
-        final ChronicleQueue queue = ChronicleQueue.singleBuilder(directory)
+        return open(directory, SystemTimeProvider.INSTANCE);
+    }
+
+    /** Opens the queue with the clock that decides its file cycles (tests write several days at once). */
+    static Journal open(final Path directory, final TimeProvider cycleClock)
+    {
+        final SingleChronicleQueue queue = ChronicleQueue.singleBuilder(directory)
             .rollCycle(ROLL_CYCLE)
+            .timeProvider(cycleClock)
             .build();
         return new Journal(directory, queue);
     }
@@ -59,7 +69,7 @@ public final class Journal implements AutoCloseable
     /** A new reader positioned at the start of the journal. */
     public JournalReader reader()
     {
-        return new JournalReader(queue.createTailer());
+        return new JournalReader(queue, queue.createTailer());
     }
 
     /** Sequence number of the last document, or 0 if the journal is empty. */

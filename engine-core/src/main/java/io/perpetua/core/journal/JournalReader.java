@@ -4,6 +4,7 @@ import io.perpetua.core.engine.CommandAdapter;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -15,13 +16,15 @@ import org.agrona.ExpandableDirectByteBuffer;
  */
 public final class JournalReader implements AutoCloseable
 {
+    private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
     private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
     private int length;
     private long index = -1;
 
-    JournalReader(final ExcerptTailer tailer)
+    JournalReader(final SingleChronicleQueue queue, final ExcerptTailer tailer)
     {
+        this.queue = queue;
         this.tailer = tailer;
     }
 
@@ -59,6 +62,45 @@ public final class JournalReader implements AutoCloseable
         final boolean found = next();
         tailer.direction(TailerDirection.FORWARD).toEnd();
         return found;
+    }
+
+    /**
+     * Positions the reader right after the document of {@code sequence}, so that {@link #next()}
+     * continues with {@code sequence + 1}, without reading the documents before it. Relies on the
+     * journals' invariant that the document of sequence {@code s} is the {@code s}-th document of
+     * the queue, and checks it: if the document found there has another sequence (a journal that
+     * does not start at 1), the reader is left at the start and the caller skips forward.
+     *
+     * @return true if positioned after {@code sequence}, false if left at the start
+     */
+    public boolean seekAfter(final long sequence)
+    {
+        tailer.toStart();
+        if (sequence <= 0)
+        {
+            return sequence == 0;
+        }
+        long ordinal = sequence - 1;
+        for (final Long cycle : queue.listCyclesBetween(queue.firstCycle(), queue.lastCycle()))
+        {
+            final long count = tailer.excerptsInCycle(cycle.intValue());
+            if (count < 0)
+            {
+                break;
+            }
+            if (ordinal < count)
+            {
+                if (tailer.moveToIndex(queue.rollCycle().toIndex(cycle.intValue(), ordinal)) && next() &&
+                    sequence() == sequence)
+                {
+                    return true;
+                }
+                break;
+            }
+            ordinal -= count;
+        }
+        tailer.toStart();
+        return false;
     }
 
     /** Positions before the first document. */

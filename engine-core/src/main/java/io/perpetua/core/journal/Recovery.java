@@ -68,6 +68,7 @@ public final class Recovery
         try (JournalReader reader = commands.reader();
             JournalAppender eventsAppender = events.appender())
         {
+            reader.seekAfter(restored.snapshotSequence());
             while (reader.next())
             {
                 final long sequence = reader.sequence();

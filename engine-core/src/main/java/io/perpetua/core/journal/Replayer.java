@@ -96,6 +96,7 @@ public final class Replayer
             JournalReader eventReader = events != null ? events.reader() : null)
         {
             boolean pending = eventReader != null && nextAfter(eventReader, startSequence);
+            commandReader.seekAfter(startSequence);
             while (commandReader.next())
             {
                 final long sequence = commandReader.sequence();

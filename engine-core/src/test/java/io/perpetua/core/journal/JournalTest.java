@@ -2,6 +2,7 @@ package io.perpetua.core.journal;
 
 import io.perpetua.core.pipeline.CommandEncoder;
 import io.perpetua.core.engine.CommandAdapter;
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,6 +83,49 @@ class JournalTest
             assertTrue(tailer.readLast());
             assertEquals(1, tailer.sequence());
             assertFalse(tailer.next(), "readLast leaves the reader at the end");
+        }
+    }
+
+    @Test
+    void seekAfterFindsASequenceAcrossDailyFilesWithoutScanning()
+    {
+        final SetTimeProvider clock = new SetTimeProvider(TimeUnit.DAYS.toNanos(20_000));
+        final CommandEncoder encoder = new CommandEncoder();
+        final int[] perDay = {10, 5, 0, 7};
+        long sequence = 0;
+        try (Journal journal = Journal.open(dir, clock); JournalAppender appender = journal.appender())
+        {
+            for (final int documents : perDay)
+            {
+                for (int i = 0; i < documents; i++)
+                {
+                    final int length = encoder.heartbeat();
+                    sequence++;
+                    CommandAdapter.stamp((UnsafeBuffer)encoder.buffer(), 0, sequence, sequence);
+                    appender.append(encoder.buffer(), 0, length);
+                }
+                clock.advanceMillis(TimeUnit.DAYS.toMillis(1));
+            }
+        }
+        try (Journal journal = Journal.open(dir, clock); JournalReader reader = journal.reader())
+        {
+            assertEquals(22, journal.lastSequence());
+            for (long s = 0; s <= 22; s++)
+            {
+                assertTrue(reader.seekAfter(s), "seek after " + s);
+                if (s < 22)
+                {
+                    assertTrue(reader.next());
+                    assertEquals(s + 1, reader.sequence());
+                }
+                else
+                {
+                    assertFalse(reader.next());
+                }
+            }
+            assertFalse(reader.seekAfter(23), "beyond the end");
+            assertTrue(reader.next());
+            assertEquals(1, reader.sequence(), "left at the start");
         }
     }
 

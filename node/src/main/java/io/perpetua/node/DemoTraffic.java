@@ -1,11 +1,15 @@
 package io.perpetua.node;
 
-import io.perpetua.core.pipeline.CommandEncoder;
+import io.perpetua.core.engine.CommandAdapter;
+import io.perpetua.core.engine.CommandEncoder;
+import io.perpetua.core.sbe.MarketStatus;
 import io.perpetua.core.sbe.OrderType;
 import io.perpetua.core.sbe.SelfTradePrevention;
 import io.perpetua.core.sbe.Side;
 import io.perpetua.core.sbe.TimeInForce;
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.SplittableRandom;
 
@@ -25,6 +29,8 @@ final class DemoTraffic
     private static final int RECENT = 512;
 
     private final CommandEncoder encoder = new CommandEncoder();
+    private final UnsafeBuffer buffer =
+        new UnsafeBuffer(BufferUtil.allocateDirectAligned(CommandAdapter.MAX_COMMAND_LENGTH, 64));
     private final SplittableRandom random;
     private final DemoMarket[] markets;
     private final long[] midTicks;
@@ -53,19 +59,19 @@ final class DemoTraffic
 
     DirectBuffer buffer()
     {
-        return encoder.buffer();
+        return buffer;
     }
 
     int addMarket(final DemoMarket market)
     {
-        return encoder.addMarket(market.marketId(), market.symbol(), market.tickSize(), market.lotSize(),
+        return encoder.addMarket(buffer, 0, market.marketId(), market.symbol(), market.tickSize(), market.lotSize(),
             market.quoteScaleExponent(), market.minSize(), market.maxSize(), 0, market.priceBandPpm(),
-            market.makerFeePpm(), market.takerFeePpm(), market.referencePrice());
+            market.makerFeePpm(), market.takerFeePpm(), market.referencePrice(), false, MarketStatus.ACTIVE);
     }
 
     int takeSnapshot()
     {
-        return encoder.takeSnapshot();
+        return encoder.takeSnapshot(buffer, 0);
     }
 
     /** Encodes the next command of the flow; {@code nowNs} is the client's wall clock, for GTT expiries. */
@@ -93,7 +99,7 @@ final class DemoTraffic
         }
         if (roll < 80)
         {
-            return encoder.placeOrder(takerAccount(), markets[m].marketId(), 0, side(), OrderType.MARKET, TimeInForce.IOC,
+            return encoder.placeOrder(buffer, 0, takerAccount(), markets[m].marketId(), 0, side(), OrderType.MARKET, TimeInForce.IOC,
                 (byte)0, SelfTradePrevention.CANCEL_TAKER, 0, markets[m].lotSize() * (1 + random.nextInt(3)), 0);
         }
         if (recentCount == 0)
@@ -103,9 +109,9 @@ final class DemoTraffic
         final int r = (int)(random.nextLong(Math.min(recentCount, RECENT)));
         if (roll < 92)
         {
-            return encoder.cancelOrder(recentAccount[r], recentMarket[r], 0, recentClientId[r]);
+            return encoder.cancelOrder(buffer, 0, recentAccount[r], recentMarket[r], 0, recentClientId[r]);
         }
-        return encoder.amendOrder(recentAccount[r], recentMarket[r], 0, recentClientId[r], 0, 0,
+        return encoder.amendOrder(buffer, 0, recentAccount[r], recentMarket[r], 0, recentClientId[r], 0, 0,
             markets[recentMarket[r] - 1].lotSize());
     }
 
@@ -119,13 +125,13 @@ final class DemoTraffic
         }
         if (step == 0)
         {
-            return encoder.cancelAll(MAKER_ACCOUNT, market.marketId());
+            return encoder.cancelAll(buffer, 0, MAKER_ACCOUNT, market.marketId());
         }
         final int level = (step - 1) % LEVELS;
         final Side side = step <= LEVELS ? Side.BUY : Side.SELL;
         final long distanceTicks = 1 + 2L * level;
         final long priceTicks = side == Side.BUY ? midTicks[m] - distanceTicks : midTicks[m] + distanceTicks;
-        return encoder.placeOrder(MAKER_ACCOUNT, market.marketId(), 0, side, OrderType.LIMIT, TimeInForce.GTC, (byte)0,
+        return encoder.placeOrder(buffer, 0, MAKER_ACCOUNT, market.marketId(), 0, side, OrderType.LIMIT, TimeInForce.GTC, (byte)0,
             SelfTradePrevention.CANCEL_MAKER, priceTicks * market.tickSize(), market.lotSize() * (10 + random.nextInt(40)), 0);
     }
 
@@ -142,7 +148,7 @@ final class DemoTraffic
         recentMarket[slot] = market.marketId();
         recentClientId[slot] = clientId;
         final long expiryNs = nowNs + 2_000_000_000L + random.nextLong(8_000_000_000L);
-        return encoder.placeOrder(account, market.marketId(), clientId, side, OrderType.LIMIT, TimeInForce.GTT, (byte)0,
+        return encoder.placeOrder(buffer, 0, account, market.marketId(), clientId, side, OrderType.LIMIT, TimeInForce.GTT, (byte)0,
             SelfTradePrevention.CANCEL_MAKER, priceTicks * market.tickSize(), market.lotSize() * (1 + random.nextInt(10)),
             expiryNs);
     }
@@ -153,7 +159,7 @@ final class DemoTraffic
         final Side side = side();
         final long throughTicks = random.nextInt(6);
         final long priceTicks = side == Side.BUY ? midTicks[m] + throughTicks : midTicks[m] - throughTicks;
-        return encoder.placeOrder(takerAccount(), market.marketId(), 0, side, OrderType.LIMIT, TimeInForce.IOC, (byte)0,
+        return encoder.placeOrder(buffer, 0, takerAccount(), market.marketId(), 0, side, OrderType.LIMIT, TimeInForce.IOC, (byte)0,
             SelfTradePrevention.CANCEL_TAKER, priceTicks * market.tickSize(), market.lotSize() * (1 + random.nextInt(5)), 0);
     }
 

@@ -10,7 +10,8 @@ final class AccountOrders
 {
     static final long NO_ORDER = 0;
 
-    final Long2LongHashMap orderIdByClientId = new Long2LongHashMap(16, 0.65f, NO_ORDER);
+    /** Sized for 40 open client ids before the first resize, so ordinary accounts never grow it while trading. */
+    final Long2LongHashMap orderIdByClientId = new Long2LongHashMap(64, 0.65f, NO_ORDER);
     Order head;
     Order tail;
     int count;

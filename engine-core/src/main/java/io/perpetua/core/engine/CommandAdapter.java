@@ -77,9 +77,10 @@ public final class CommandAdapter
             {
                 final PlaceOrderDecoder d = place.wrap(buffer, body, blockLength, version);
                 engine.placeOrder(
-                    d.accountId(), d.marketId(), d.clientOrderId(), d.side(), d.orderType(), d.timeInForce(),
-                    buffer.getByte(body + PlaceOrderDecoder.flagsEncodingOffset()), d.selfTradePrevention(),
-                    d.price(), d.size(), d.expiryNs());
+                    d.accountId(), d.marketId(), d.clientOrderId(), WireEnums.side(d.sideRaw()),
+                    WireEnums.orderType(d.orderTypeRaw()), WireEnums.timeInForce(d.timeInForceRaw()),
+                    buffer.getByte(body + PlaceOrderDecoder.flagsEncodingOffset()),
+                    WireEnums.selfTradePrevention(d.selfTradePreventionRaw()), d.price(), d.size(), d.expiryNs());
                 break;
             }
             case CancelOrderDecoder.TEMPLATE_ID:

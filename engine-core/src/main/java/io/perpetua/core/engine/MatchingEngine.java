@@ -9,7 +9,6 @@ import io.perpetua.core.event.EventPublisher;
 import io.perpetua.core.market.InvalidSpecException;
 import io.perpetua.core.market.MarketSpec;
 import io.perpetua.core.sbe.AddMarketDecoder;
-import io.perpetua.core.sbe.BooleanType;
 import io.perpetua.core.sbe.CancelReason;
 import io.perpetua.core.sbe.MarketStatus;
 import io.perpetua.core.sbe.OrderType;
@@ -186,9 +185,7 @@ public final class MatchingEngine
         {
             return RejectReason.UNKNOWN_MARKET;
         }
-        if (side == null || side == Side.NULL_VAL || orderType == null || orderType == OrderType.NULL_VAL ||
-            timeInForce == null || timeInForce == TimeInForce.NULL_VAL ||
-            stp == null || stp == SelfTradePrevention.NULL_VAL ||
+        if (side == null || orderType == null || timeInForce == null || stp == null ||
             (flags & ~KNOWN_FLAGS) != 0 || accountId <= 0)
         {
             return RejectReason.INVALID_ORDER;
@@ -219,6 +216,10 @@ public final class MatchingEngine
         final long limitTicks;
         if (orderType == OrderType.MARKET)
         {
+            if (spec.priceBandPpm() == 0)
+            {
+                return RejectReason.INVALID_ORDER;
+            }
             final long referenceTicks = book.referencePriceTicks();
             if (referenceTicks == 0)
             {
@@ -242,11 +243,6 @@ public final class MatchingEngine
         {
             return RejectReason.DUPLICATE_CLIENT_ID;
         }
-        if (spec.quote(limitTicks, sizeLots) == FixedPoint.OVERFLOW)
-        {
-            return RejectReason.OVERFLOW;
-        }
-
         final OrderRequest request = this.request;
         request.accountId = accountId;
         request.orderId = 0;
@@ -262,6 +258,11 @@ public final class MatchingEngine
         if (gateReason != null)
         {
             return gateReason;
+        }
+        // Checked here too, whatever the gates: fills and resting notional rely on it.
+        if (spec.quote(limitTicks, sizeLots) == FixedPoint.OVERFLOW)
+        {
+            return RejectReason.OVERFLOW;
         }
         if (!immediate && !state.hasOrderCapacity())
         {
@@ -288,16 +289,12 @@ public final class MatchingEngine
 
     /**
      * Market orders trade up to the reference price plus (buy) or minus (sell) the band, rounded
-     * toward the reference so the protection is never looser than configured. With no band the limit
-     * is the whole price range.
+     * toward the reference so the protection is never looser than configured. A market without a
+     * band takes no market orders: there would be nothing to protect the taker.
      */
     private static long protectiveLimit(final MarketSpec spec, final Side side, final long referenceTicks)
     {
         final int band = spec.priceBandPpm();
-        if (band == 0)
-        {
-            return side == Side.BUY ? Long.MAX_VALUE / spec.tickSize() : 1;
-        }
         if (side == Side.BUY)
         {
             return FixedPoint.ppmFloor(referenceTicks, FixedPoint.PPM + band);
@@ -537,7 +534,7 @@ public final class MatchingEngine
             }
         }
         // The account list's order depends on history a snapshot does not keep; id order does not.
-        Arrays.sort(scratchOrderIds, 0, count);
+        heapSort(scratchOrderIds, count);
         for (int i = 0; i < count; i++)
         {
             final Order order = state.order(scratchOrderIds[i]);
@@ -619,10 +616,6 @@ public final class MatchingEngine
         {
             return RejectReason.INVALID_AMEND;
         }
-        if (spec.quote(priceTicks, sizeLots) == FixedPoint.OVERFLOW)
-        {
-            return RejectReason.OVERFLOW;
-        }
         final OrderRequest request = this.request;
         request.accountId = accountId;
         request.orderId = order.orderId();
@@ -638,6 +631,10 @@ public final class MatchingEngine
         if (gateReason != null)
         {
             return gateReason;
+        }
+        if (spec.quote(priceTicks, sizeLots) == FixedPoint.OVERFLOW)
+        {
+            return RejectReason.OVERFLOW;
         }
 
         final Side side = order.side();
@@ -687,7 +684,7 @@ public final class MatchingEngine
                 marketId, symbol, command.tickSize(), command.lotSize(), command.quoteScaleExponent(),
                 command.minSize(), command.maxSize(), command.maxNotional(), command.priceBandPpm(),
                 command.makerFeePpm(), command.takerFeePpm(), command.referencePrice(),
-                command.selfTradeAllowed() == BooleanType.TRUE, command.status());
+                flag(command.selfTradeAllowedRaw()), WireEnums.marketStatus(command.statusRaw()));
         }
         catch (final InvalidSpecException ex)
         {
@@ -713,7 +710,7 @@ public final class MatchingEngine
             book.spec().update(
                 command.minSize(), command.maxSize(), command.maxNotional(), command.priceBandPpm(),
                 command.makerFeePpm(), command.takerFeePpm(),
-                command.selfTradeAllowed() == BooleanType.TRUE, command.status());
+                flag(command.selfTradeAllowedRaw()), WireEnums.marketStatus(command.statusRaw()));
         }
         catch (final InvalidSpecException ex)
         {
@@ -745,6 +742,57 @@ public final class MatchingEngine
             snapshotListener.onSnapshot(this, hash);
         }
         events.snapshotTaken(hash);
+    }
+
+    /** In-place ascending sort of {@code values[0..count)}; unlike Arrays.sort it never allocates. */
+    static void heapSort(final long[] values, final int count)
+    {
+        for (int i = count / 2 - 1; i >= 0; i--)
+        {
+            siftDown(values, i, count);
+        }
+        for (int end = count - 1; end > 0; end--)
+        {
+            final long top = values[0];
+            values[0] = values[end];
+            values[end] = top;
+            siftDown(values, 0, end);
+        }
+    }
+
+    private static void siftDown(final long[] values, final int start, final int count)
+    {
+        int index = start;
+        final long value = values[index];
+        while (true)
+        {
+            int child = 2 * index + 1;
+            if (child >= count)
+            {
+                break;
+            }
+            if (child + 1 < count && values[child + 1] > values[child])
+            {
+                child++;
+            }
+            if (values[child] <= value)
+            {
+                break;
+            }
+            values[index] = values[child];
+            index = child;
+        }
+        values[index] = value;
+    }
+
+    /** A wire boolean; anything but 0 or 1 is an invalid spec. */
+    private static boolean flag(final short raw)
+    {
+        if (raw != 0 && raw != 1)
+        {
+            throw new InvalidSpecException(RejectReason.INVALID_MARKET_SPEC, "boolean field must be 0 or 1");
+        }
+        return raw == 1;
     }
 
     /** Reports a command whose bytes could not be decoded. */

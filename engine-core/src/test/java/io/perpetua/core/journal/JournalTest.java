@@ -1,8 +1,9 @@
 package io.perpetua.core.journal;
 
-import io.perpetua.core.pipeline.CommandEncoder;
 import io.perpetua.core.engine.CommandAdapter;
+import io.perpetua.core.engine.CommandEncoder;
 import net.openhft.chronicle.core.time.SetTimeProvider;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,16 +27,17 @@ class JournalTest
     void documentsRoundTripFromDirectAndHeapBuffersAndSurviveReopening()
     {
         final CommandEncoder encoder = new CommandEncoder();
+        final UnsafeBuffer command = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CommandAdapter.MAX_COMMAND_LENGTH, 64));
         final byte[][] written = new byte[10][];
         try (Journal journal = Journal.open(dir); JournalAppender appender = journal.appender())
         {
             assertEquals(0, journal.lastSequence(), "empty journal");
             for (int i = 0; i < written.length; i++)
             {
-                final int length = encoder.heartbeat();
-                CommandAdapter.stamp((UnsafeBuffer)encoder.buffer(), 0, i + 1, 1_000L * i);
+                final int length = encoder.heartbeat(command, 0);
+                CommandAdapter.stamp(command, 0, i + 1, 1_000L * i);
                 written[i] = new byte[length];
-                encoder.buffer().getBytes(0, written[i]);
+                command.getBytes(0, written[i]);
                 // Odd documents from a heap buffer at an offset, even ones straight from the direct buffer.
                 if (i % 2 == 1)
                 {
@@ -45,7 +47,7 @@ class JournalTest
                 }
                 else
                 {
-                    appender.append(encoder.buffer(), 0, length);
+                    appender.append(command, 0, length);
                 }
             }
             assertEquals(10, journal.lastSequence());
@@ -69,14 +71,15 @@ class JournalTest
     void aTailerSeesDocumentsAppendedAfterItCaughtUp()
     {
         final CommandEncoder encoder = new CommandEncoder();
+        final UnsafeBuffer command = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CommandAdapter.MAX_COMMAND_LENGTH, 64));
         try (Journal journal = Journal.open(dir);
             JournalAppender appender = journal.appender();
             JournalReader tailer = journal.reader())
         {
             assertFalse(tailer.next());
-            final int length = encoder.heartbeat();
-            CommandAdapter.stamp((UnsafeBuffer)encoder.buffer(), 0, 1, 1);
-            appender.append(encoder.buffer(), 0, length);
+            final int length = encoder.heartbeat(command, 0);
+            CommandAdapter.stamp(command, 0, 1, 1);
+            appender.append(command, 0, length);
             assertTrue(tailer.next());
             assertEquals(1, tailer.sequence());
             assertFalse(tailer.next());
@@ -91,6 +94,7 @@ class JournalTest
     {
         final SetTimeProvider clock = new SetTimeProvider(TimeUnit.DAYS.toNanos(20_000));
         final CommandEncoder encoder = new CommandEncoder();
+        final UnsafeBuffer command = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CommandAdapter.MAX_COMMAND_LENGTH, 64));
         final int[] perDay = {10, 5, 0, 7};
         long sequence = 0;
         try (Journal journal = Journal.open(dir, clock); JournalAppender appender = journal.appender())
@@ -99,10 +103,10 @@ class JournalTest
             {
                 for (int i = 0; i < documents; i++)
                 {
-                    final int length = encoder.heartbeat();
+                    final int length = encoder.heartbeat(command, 0);
                     sequence++;
-                    CommandAdapter.stamp((UnsafeBuffer)encoder.buffer(), 0, sequence, sequence);
-                    appender.append(encoder.buffer(), 0, length);
+                    CommandAdapter.stamp(command, 0, sequence, sequence);
+                    appender.append(command, 0, length);
                 }
                 clock.advanceMillis(TimeUnit.DAYS.toMillis(1));
             }

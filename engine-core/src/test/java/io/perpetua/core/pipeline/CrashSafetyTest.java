@@ -27,11 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Crash safety: a child JVM runs a journaling pipeline and prints each acknowledged command; we
  * SIGKILL it while commands flow, then check that every acknowledged command is in the commands
  * journal (byte for byte what was submitted), that recovery succeeds, and that the recovered state
- * hash equals a fresh replay of the journal. Seed: {@code -Dperpetua.seed=N}.
+ * hash equals a fresh replay of the journal. The seed is fresh each run; {@code PERPETUA_SEED=N}
+ * fixes it.
  */
 class CrashSafetyTest
 {
-    private static final long SEED = Long.getLong("perpetua.seed", 0xC4A5_4L);
+    private static final long SEED = TestSeeds.seed();
     private static final int SNAPSHOT_EVERY = 1_500;
     private static final int ACKS_BEFORE_KILL = 5_000;
 

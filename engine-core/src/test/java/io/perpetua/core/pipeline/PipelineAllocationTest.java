@@ -32,7 +32,7 @@ class PipelineAllocationTest
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final AtomicLong results = new AtomicLong();
         final ResultListener counter = (correlationId, sequence, events, offset, length) -> results.lazySet(sequence);
-        final CommandEncoder encoder = new CommandEncoder();
+        final TestCommands encoder = new TestCommands();
         final Pipeline pipeline = Pipeline.start(new Pipeline.Context().journalDir(dir).ringSize(1024).waitMode(WaitMode.YIELDING));
         try
         {
@@ -56,7 +56,7 @@ class PipelineAllocationTest
 
     /** Pairs of a resting sell and a buy that fills it, so the book stays small; plus heartbeats. */
     private static void run(
-        final Pipeline pipeline, final CommandEncoder encoder, final ResultListener counter, final AtomicLong results, final int commands)
+        final Pipeline pipeline, final TestCommands encoder, final ResultListener counter, final AtomicLong results, final int commands)
     {
         final long target = results.get() + commands;
         for (int i = 0; i < commands; i++)

@@ -41,7 +41,7 @@ class PipelineTest
     @TempDir
     Path dir;
 
-    private final CommandEncoder encoder = new CommandEncoder();
+    private final TestCommands encoder = new TestCommands();
 
     private int addMarket()
     {
@@ -215,7 +215,7 @@ class PipelineTest
                 final int thread = t;
                 publishers.add(new Thread(() ->
                 {
-                    final CommandEncoder own = new CommandEncoder();
+                    final TestCommands own = new TestCommands();
                     for (int i = 0; i < perThread; i++)
                     {
                         final long correlation = (long)thread * perThread + i;

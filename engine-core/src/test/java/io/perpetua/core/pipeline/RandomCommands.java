@@ -1,5 +1,6 @@
 package io.perpetua.core.pipeline;
 
+import io.perpetua.core.engine.CommandEncoder;
 import io.perpetua.core.sbe.MarketStatus;
 import io.perpetua.core.sbe.OrderType;
 import io.perpetua.core.sbe.SelfTradePrevention;
@@ -26,7 +27,7 @@ final class RandomCommands
     private static final int ACCOUNTS = 12;
     private static final int RECENT = 256;
 
-    private final CommandEncoder encoder = new CommandEncoder();
+    private final TestCommands encoder = new TestCommands();
     private final SplittableRandom random;
     private final int snapshotEvery;
     private final long clockStepNs;

@@ -1,4 +1,4 @@
-package io.perpetua.core.pipeline;
+package io.perpetua.core.engine;
 
 import io.perpetua.core.sbe.AddMarketEncoder;
 import io.perpetua.core.sbe.AmendOrderEncoder;
@@ -15,24 +15,18 @@ import io.perpetua.core.sbe.Side;
 import io.perpetua.core.sbe.TakeSnapshotEncoder;
 import io.perpetua.core.sbe.TimeInForce;
 import io.perpetua.core.sbe.UpdateMarketEncoder;
-import io.perpetua.core.engine.CommandAdapter;
-import org.agrona.BufferUtil;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.MutableDirectBuffer;
 
 /**
- * Encodes unstamped commands (sequence and timestamp 0; the sequencer stamps them) into one reusable
- * buffer, for clients inside the process: the demo, tests, and gateways translating their
- * protocols. Each method returns the command's length; the bytes are at offset 0 of
- * {@link #buffer()} until the next call. One instance per thread.
+ * Encodes commands for submission: what a gateway, the demo or a workload replayer calls.
+ * Sequence and timestamp are left 0 for the sequencer to stamp. Each method returns the encoded
+ * length. One instance per thread; encoders are reused, so encoding allocates nothing.
  */
 public final class CommandEncoder
 {
-    /** Flag bit of {@code OrderFlags.POST_ONLY}. */
-    public static final byte POST_ONLY = 1;
+    /** Flag bit of a post-only order (the schema's OrderFlags.POST_ONLY choice). */
+    public static final byte POST_ONLY = MatchingEngine.FLAG_POST_ONLY;
 
-    private final UnsafeBuffer buffer =
-        new UnsafeBuffer(BufferUtil.allocateDirectAligned(CommandAdapter.MAX_COMMAND_LENGTH, 64));
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final PlaceOrderEncoder place = new PlaceOrderEncoder();
     private final CancelOrderEncoder cancel = new CancelOrderEncoder();
@@ -43,13 +37,9 @@ public final class CommandEncoder
     private final TakeSnapshotEncoder takeSnapshot = new TakeSnapshotEncoder();
     private final HeartbeatEncoder heartbeat = new HeartbeatEncoder();
 
-    /** The last encoded command, from offset 0. */
-    public DirectBuffer buffer()
-    {
-        return buffer;
-    }
-
     public int placeOrder(
+        final MutableDirectBuffer buffer,
+        final int offset,
         final long accountId,
         final int marketId,
         final long clientOrderId,
@@ -57,12 +47,12 @@ public final class CommandEncoder
         final OrderType orderType,
         final TimeInForce timeInForce,
         final byte flags,
-        final SelfTradePrevention selfTradePrevention,
+        final SelfTradePrevention stp,
         final long price,
         final long size,
         final long expiryNs)
     {
-        place.wrapAndApplyHeader(buffer, 0, header)
+        place.wrapAndApplyHeader(buffer, offset, header)
             .sequence(0)
             .timestampNs(0)
             .accountId(accountId)
@@ -71,7 +61,7 @@ public final class CommandEncoder
             .side(side)
             .orderType(orderType)
             .timeInForce(timeInForce)
-            .selfTradePrevention(selfTradePrevention)
+            .selfTradePrevention(stp)
             .price(price)
             .size(size)
             .expiryNs(expiryNs);
@@ -79,17 +69,30 @@ public final class CommandEncoder
         return MessageHeaderEncoder.ENCODED_LENGTH + place.encodedLength();
     }
 
-    /** A GTC limit order without flags, cancelling the maker on self-trade. */
+    /** A GTC limit order with default self-trade prevention. */
     public int limitOrder(
-        final long accountId, final int marketId, final long clientOrderId, final Side side, final long price, final long size)
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long accountId,
+        final int marketId,
+        final long clientOrderId,
+        final Side side,
+        final long price,
+        final long size)
     {
-        return placeOrder(accountId, marketId, clientOrderId, side, OrderType.LIMIT, TimeInForce.GTC, (byte)0,
-            SelfTradePrevention.CANCEL_MAKER, price, size, 0);
+        return placeOrder(buffer, offset, accountId, marketId, clientOrderId, side, OrderType.LIMIT, TimeInForce.GTC,
+            (byte)0, SelfTradePrevention.CANCEL_MAKER, price, size, 0);
     }
 
-    public int cancelOrder(final long accountId, final int marketId, final long orderId, final long clientOrderId)
+    public int cancelOrder(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long accountId,
+        final int marketId,
+        final long orderId,
+        final long clientOrderId)
     {
-        cancel.wrapAndApplyHeader(buffer, 0, header)
+        cancel.wrapAndApplyHeader(buffer, offset, header)
             .sequence(0)
             .timestampNs(0)
             .accountId(accountId)
@@ -99,9 +102,9 @@ public final class CommandEncoder
         return MessageHeaderEncoder.ENCODED_LENGTH + cancel.encodedLength();
     }
 
-    public int cancelAll(final long accountId, final int marketId)
+    public int cancelAll(final MutableDirectBuffer buffer, final int offset, final long accountId, final int marketId)
     {
-        cancelAll.wrapAndApplyHeader(buffer, 0, header)
+        cancelAll.wrapAndApplyHeader(buffer, offset, header)
             .sequence(0)
             .timestampNs(0)
             .accountId(accountId)
@@ -110,6 +113,8 @@ public final class CommandEncoder
     }
 
     public int amendOrder(
+        final MutableDirectBuffer buffer,
+        final int offset,
         final long accountId,
         final int marketId,
         final long orderId,
@@ -118,7 +123,7 @@ public final class CommandEncoder
         final long newSize,
         final long reduceBy)
     {
-        amend.wrapAndApplyHeader(buffer, 0, header)
+        amend.wrapAndApplyHeader(buffer, offset, header)
             .sequence(0)
             .timestampNs(0)
             .accountId(accountId)
@@ -132,6 +137,8 @@ public final class CommandEncoder
     }
 
     public int addMarket(
+        final MutableDirectBuffer buffer,
+        final int offset,
         final int marketId,
         final String symbol,
         final long tickSize,
@@ -143,9 +150,11 @@ public final class CommandEncoder
         final int priceBandPpm,
         final int makerFeePpm,
         final int takerFeePpm,
-        final long referencePrice)
+        final long referencePrice,
+        final boolean selfTradeAllowed,
+        final MarketStatus status)
     {
-        addMarket.wrapAndApplyHeader(buffer, 0, header)
+        addMarket.wrapAndApplyHeader(buffer, offset, header)
             .sequence(0)
             .timestampNs(0)
             .marketId(marketId)
@@ -159,13 +168,15 @@ public final class CommandEncoder
             .makerFeePpm(makerFeePpm)
             .takerFeePpm(takerFeePpm)
             .referencePrice(referencePrice)
-            .selfTradeAllowed(BooleanType.FALSE)
-            .status(MarketStatus.ACTIVE)
+            .selfTradeAllowed(selfTradeAllowed ? BooleanType.TRUE : BooleanType.FALSE)
+            .status(status)
             .symbol(symbol);
         return MessageHeaderEncoder.ENCODED_LENGTH + addMarket.encodedLength();
     }
 
     public int updateMarket(
+        final MutableDirectBuffer buffer,
+        final int offset,
         final int marketId,
         final long minSize,
         final long maxSize,
@@ -173,9 +184,10 @@ public final class CommandEncoder
         final int priceBandPpm,
         final int makerFeePpm,
         final int takerFeePpm,
+        final boolean selfTradeAllowed,
         final MarketStatus status)
     {
-        updateMarket.wrapAndApplyHeader(buffer, 0, header)
+        updateMarket.wrapAndApplyHeader(buffer, offset, header)
             .sequence(0)
             .timestampNs(0)
             .marketId(marketId)
@@ -185,20 +197,20 @@ public final class CommandEncoder
             .priceBandPpm(priceBandPpm)
             .makerFeePpm(makerFeePpm)
             .takerFeePpm(takerFeePpm)
-            .selfTradeAllowed(BooleanType.FALSE)
+            .selfTradeAllowed(selfTradeAllowed ? BooleanType.TRUE : BooleanType.FALSE)
             .status(status);
         return MessageHeaderEncoder.ENCODED_LENGTH + updateMarket.encodedLength();
     }
 
-    public int takeSnapshot()
+    public int takeSnapshot(final MutableDirectBuffer buffer, final int offset)
     {
-        takeSnapshot.wrapAndApplyHeader(buffer, 0, header).sequence(0).timestampNs(0);
+        takeSnapshot.wrapAndApplyHeader(buffer, offset, header).sequence(0).timestampNs(0);
         return MessageHeaderEncoder.ENCODED_LENGTH + takeSnapshot.encodedLength();
     }
 
-    public int heartbeat()
+    public int heartbeat(final MutableDirectBuffer buffer, final int offset)
     {
-        heartbeat.wrapAndApplyHeader(buffer, 0, header).sequence(0).timestampNs(0);
+        heartbeat.wrapAndApplyHeader(buffer, offset, header).sequence(0).timestampNs(0);
         return MessageHeaderEncoder.ENCODED_LENGTH + heartbeat.encodedLength();
     }
 }

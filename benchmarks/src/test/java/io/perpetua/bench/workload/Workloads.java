@@ -1,0 +1,28 @@
+package io.perpetua.bench.workload;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Finds {@code shared/workloads}, which sits beside the repository (CI clones it next to {@code shared/}). */
+final class Workloads
+{
+    private Workloads()
+    {
+    }
+
+    static Path directory()
+    {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null)
+        {
+            final Path candidate = dir.resolve("shared").resolve("workloads");
+            if (Files.isRegularFile(candidate.resolve("exchange-core-3m.commands.csv.gz")))
+            {
+                return candidate;
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("shared/workloads not found above " + Path.of("").toAbsolutePath() +
+            ": the peer stream ships in ../shared beside the repository");
+    }
+}

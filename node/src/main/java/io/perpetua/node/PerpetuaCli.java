@@ -33,6 +33,8 @@ public final class PerpetuaCli implements Callable<Integer>
     static final int EXIT_MISMATCH = 1;
     /** Exit code for unusable input (no journal, bad arguments). */
     static final int EXIT_USAGE = 2;
+    /** Exit code for any other failure (a corrupt journal, an I/O error). */
+    static final int EXIT_FAULT = 3;
 
     @Spec
     CommandSpec spec;
@@ -52,7 +54,7 @@ public final class PerpetuaCli implements Callable<Integer>
         {
             cmd.getErr().println("perpetua: " + ex.getMessage());
             cmd.getErr().flush();
-            return ex instanceof IllegalArgumentException ? EXIT_USAGE : cmd.getCommandSpec().exitCodeOnExecutionException();
+            return ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAULT;
         });
         final int code = commandLine.execute(args);
         out.flush();

@@ -46,14 +46,26 @@ final class BusinessHandler implements EventHandler<CommandSlot>
     @Override
     public void onEvent(final CommandSlot slot, final long ringSequence, final boolean endOfBatch)
     {
+        final ResultListener listener = slot.listener;
+        slot.listener = null;
+        if (slot.length == CommandSlot.MALFORMED)
+        {
+            try
+            {
+                MalformedReply.send(slot.buffer, 0, CommandAdapter.MAX_COMMAND_LENGTH, listener, slot.correlationId);
+            }
+            catch (final RuntimeException ex)
+            {
+                errorHandler.onError(ex);
+            }
+            return;
+        }
         adapter.apply(slot.buffer, 0, slot.length);
         final int length = events.length();
         if (appender != null && length > 0)
         {
             appender.append(events.buffer(), 0, length);
         }
-        final ResultListener listener = slot.listener;
-        slot.listener = null;
         try
         {
             listener.onResult(slot.correlationId, slot.sequence, events.buffer(), 0, length);

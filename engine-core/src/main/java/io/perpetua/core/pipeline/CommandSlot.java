@@ -10,6 +10,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class CommandSlot
 {
+    /**
+     * Length marking a slot whose copied bytes failed the ingress check: the sequencer skips it
+     * (no sequence number, nothing journaled) and the core answers it as malformed.
+     */
+    static final int MALFORMED = -1;
+
     final UnsafeBuffer buffer =
         new UnsafeBuffer(BufferUtil.allocateDirectAligned(CommandAdapter.MAX_COMMAND_LENGTH, 64));
     int length;

@@ -243,7 +243,8 @@ public final class Pipeline implements AutoCloseable
         {
             final CommandSlot slot = ringBuffer.get(ringSequence);
             slot.buffer.putBytes(0, buffer, offset, length);
-            slot.length = length;
+            // Checked again on the copy: a caller changing its buffer meanwhile must not reach the core.
+            slot.length = CommandAdapter.isWellFormed(slot.buffer, 0, length) ? length : CommandSlot.MALFORMED;
             slot.listener = listener;
             slot.correlationId = correlationId;
         }

@@ -47,6 +47,11 @@ final class SequencerHandler implements EventHandler<CommandSlot>
     @Override
     public void onEvent(final CommandSlot slot, final long ringSequence, final boolean endOfBatch)
     {
+        if (slot.length == CommandSlot.MALFORMED)
+        {
+            slot.sequence = 0;
+            return;
+        }
         final long sequence = lastSequence + 1;
         final long timestampNs = Math.max(clock.nanoTime(), lastTimestampNs);
         CommandAdapter.stamp(slot.buffer, 0, sequence, timestampNs);

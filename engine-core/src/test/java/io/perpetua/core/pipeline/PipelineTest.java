@@ -149,6 +149,38 @@ class PipelineTest
     }
 
     @Test
+    void bytesChangedDuringPublicationNeverReachTheCore()
+    {
+        // Header reads see a heartbeat, but the bytes copied into the ring are zeros: as if the
+        // caller overwrote its buffer between the ingress check and the copy.
+        final int length = encoder.heartbeat();
+        final DirectBuffer heartbeat = encoder.buffer();
+        final UnsafeBuffer changing = new UnsafeBuffer(new byte[length])
+        {
+            @Override
+            public short getShort(final int index, final java.nio.ByteOrder byteOrder)
+            {
+                return heartbeat.getShort(index, byteOrder);
+            }
+        };
+        final ResultCollector collector = new ResultCollector();
+        try (Pipeline pipeline = Pipeline.start(new Pipeline.Context().journalDir(dir)))
+        {
+            assertEquals(PublishResult.PUBLISHED, pipeline.tryPublish(changing, 0, length, collector, 0));
+            assertEquals(PublishResult.PUBLISHED, pipeline.tryPublish(heartbeat, 0, length, collector, 1));
+            collector.await(2, TIMEOUT_SECONDS);
+        }
+        assertEquals(0, collector.get(0).sequence());
+        assertEquals(RejectReason.MALFORMED_COMMAND, decodeRejected(collector.get(0).events()).reason());
+        assertEquals("perpetua-core", collector.get(0).thread());
+        assertEquals(1, collector.get(1).sequence(), "the bad copy took no sequence number");
+        try (Journal commands = Journal.open(new JournalLayout(dir).commandsDir()))
+        {
+            assertEquals(1, commands.lastSequence());
+        }
+    }
+
+    @Test
     void aFullRingAnswersBusyInsteadOfBlocking() throws InterruptedException
     {
         final int ringSize = 4;

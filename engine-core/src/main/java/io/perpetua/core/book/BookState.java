@@ -134,6 +134,30 @@ public final class BookState
     public void remove(final OrderBook book, final Order order)
     {
         book.side(order.side).remove(order);
+        discard(order);
+    }
+
+    /**
+     * Takes an order out of its price level but keeps it indexed (id, account, client id, expiry),
+     * so that an amend can re-match it and {@link #relink} it or {@link #discard} it without
+     * touching the indexes twice.
+     */
+    public void unlink(final OrderBook book, final Order order)
+    {
+        book.side(order.side).remove(order);
+    }
+
+    /** Puts an unlinked order back on its book at a new price and size, at the back of the queue. */
+    public void relink(final OrderBook book, final Order order, final long priceTicks, final long sizeLots)
+    {
+        order.priceTicks = priceTicks;
+        order.sizeLots = sizeLots;
+        book.side(order.side).add(order);
+    }
+
+    /** Forgets an order that is on no price level and returns it to the pool. */
+    public void discard(final Order order)
+    {
         ordersById.remove(order.orderId);
         accounts.get(order.accountId).unlink(order);
         expiryHeap.remove(order);
@@ -144,16 +168,6 @@ public final class BookState
     public void reduce(final OrderBook book, final Order order, final long byLots)
     {
         book.side(order.side).reduce(order, byLots);
-    }
-
-    /** Moves a resting order to a new price and size at the back of the queue, keeping its ids. */
-    public void requeue(final OrderBook book, final Order order, final long priceTicks, final long sizeLots)
-    {
-        final BookSide side = book.side(order.side);
-        side.remove(order);
-        order.priceTicks = priceTicks;
-        order.sizeLots = sizeLots;
-        side.add(order);
     }
 
     public void recordTrade(final OrderBook book, final long priceTicks)

@@ -651,18 +651,29 @@ public final class MatchingEngine
             return RejectReason.POST_ONLY_WOULD_CROSS;
         }
 
-        final long id = order.orderId();
-        final long clientId = order.clientOrderId();
-        final TimeInForce timeInForce = order.timeInForce();
-        final byte flags = order.flags();
-        final SelfTradePrevention stp = order.selfTradePrevention();
-        final long expiryNs = order.expiryNs();
         events.orderAmended(
-            accountId, marketId, id, clientId, side, spec.toPrice(oldPriceTicks), spec.toSize(oldSizeLots),
-            spec.toPrice(priceTicks), spec.toSize(sizeLots), false);
-        state.remove(book, order);
-        final long remainingLots = match(book, accountId, id, side, priceTicks, sizeLots, stp);
-        dispose(book, accountId, id, clientId, side, timeInForce, flags, stp, priceTicks, remainingLots, expiryNs);
+            accountId, marketId, order.orderId(), order.clientOrderId(), side, spec.toPrice(oldPriceTicks),
+            spec.toSize(oldSizeLots), spec.toPrice(priceTicks), spec.toSize(sizeLots), false);
+        // Off the book but still indexed: it cannot meet itself, and keeps its ids and expiry.
+        state.unlink(book, order);
+        final long remainingLots = match(book, accountId, order.orderId(), side, priceTicks, sizeLots,
+            order.selfTradePrevention());
+        if (remainingLots == 0)
+        {
+            state.discard(order);
+        }
+        else if (takerStopReason != null)
+        {
+            events.orderCancelled(
+                accountId, marketId, order.orderId(), order.clientOrderId(), side, spec.toPrice(priceTicks),
+                spec.toSize(remainingLots), takerStopReason, false);
+            state.discard(order);
+        }
+        else
+        {
+            state.relink(book, order, priceTicks, remainingLots);
+            events.orderRested(accountId, marketId, order.orderId(), side, spec.toPrice(priceTicks), spec.toSize(remainingLots));
+        }
         return null;
     }
 

@@ -1,0 +1,82 @@
+package io.perpetua.core.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import io.perpetua.core.engine.CommandAdapter;
+import io.perpetua.core.journal.Journal;
+import io.perpetua.core.journal.JournalAppender;
+import org.agrona.concurrent.EpochNanoClock;
+
+/**
+ * Stage 1: gives each command the next sequence number and a timestamp, and appends it to the
+ * commands journal. The clock is read here, once per command, and nowhere in the engine: the
+ * timestamp is journaled, so replay sees the same time. Timestamps never go backwards, across
+ * restarts too (they start from the recovered last timestamp).
+ */
+final class SequencerHandler implements EventHandler<CommandSlot>
+{
+    private final Journal commands;
+    private final EpochNanoClock clock;
+    private final Runnable onExit;
+    private JournalAppender appender;
+    private long lastSequence;
+    private long lastTimestampNs;
+
+    SequencerHandler(
+        final Journal commands,
+        final EpochNanoClock clock,
+        final long lastSequence,
+        final long lastTimestampNs,
+        final Runnable onExit)
+    {
+        this.commands = commands;
+        this.clock = clock;
+        this.lastSequence = lastSequence;
+        this.lastTimestampNs = lastTimestampNs;
+        this.onExit = onExit;
+    }
+
+    @Override
+    public void onStart()
+    {
+        if (commands != null)
+        {
+            appender = commands.appender();
+        }
+    }
+
+    @Override
+    public void onEvent(final CommandSlot slot, final long ringSequence, final boolean endOfBatch)
+    {
+        if (slot.length == CommandSlot.MALFORMED)
+        {
+            slot.sequence = 0;
+            return;
+        }
+        final long sequence = lastSequence + 1;
+        final long timestampNs = Math.max(clock.nanoTime(), lastTimestampNs);
+        CommandAdapter.stamp(slot.buffer, 0, sequence, timestampNs);
+        if (appender != null)
+        {
+            appender.append(slot.buffer, 0, slot.length);
+        }
+        slot.sequence = sequence;
+        lastSequence = sequence;
+        lastTimestampNs = timestampNs;
+    }
+
+    @Override
+    public void onShutdown()
+    {
+        try
+        {
+            if (appender != null)
+            {
+                appender.close();
+            }
+        }
+        finally
+        {
+            onExit.run();
+        }
+    }
+}

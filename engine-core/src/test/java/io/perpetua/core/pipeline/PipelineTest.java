@@ -1,0 +1,430 @@
+package io.perpetua.core.pipeline;
+
+import io.perpetua.core.book.OrderBook;
+import io.perpetua.core.engine.EngineConfig;
+import io.perpetua.core.engine.MatchingEngine;
+import io.perpetua.core.engine.OrderLimitsGate;
+import io.perpetua.core.engine.OrderRequest;
+import io.perpetua.core.engine.RiskGate;
+import io.perpetua.core.event.EventPublisher;
+import io.perpetua.core.journal.Journal;
+import io.perpetua.core.journal.JournalLayout;
+import io.perpetua.core.journal.JournalReader;
+import io.perpetua.core.sbe.MarketConfiguredDecoder;
+import io.perpetua.core.sbe.MessageHeaderDecoder;
+import io.perpetua.core.sbe.OrderAcceptedDecoder;
+import io.perpetua.core.sbe.RejectReason;
+import io.perpetua.core.sbe.RejectedDecoder;
+import io.perpetua.core.sbe.Side;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PipelineTest
+{
+    private static final long TIMEOUT_SECONDS = 60;
+
+    @TempDir
+    Path dir;
+
+    private final TestCommands encoder = new TestCommands();
+
+    private int addMarket()
+    {
+        return encoder.addMarket(1, "BTC-USD", 50, 100_000, 4, 100_000, 1_000_000_000, 0, 100_000, -100, 500, 6_000_000);
+    }
+
+    @Test
+    void resultsArriveOnTheCoreThreadOnlyAfterTheCommandIsJournaled()
+    {
+        final AtomicReference<String> violation = new AtomicReference<>();
+        final ResultCollector collector = new ResultCollector();
+        try (Journal observer = Journal.open(new JournalLayout(dir).commandsDir()))
+        {
+            final ResultListener checking = (correlationId, sequence, events, offset, length) ->
+            {
+                final long journaled = observer.lastSequence();
+                if (journaled < sequence)
+                {
+                    violation.compareAndSet(null, "result for sequence " + sequence + " before it was journaled (" + journaled + ")");
+                }
+                collector.onResult(correlationId, sequence, events, offset, length);
+            };
+            try (Pipeline pipeline = Pipeline.start(new Pipeline.Context().journalDir(dir)))
+            {
+                assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), addMarket(), checking, 0));
+                for (int i = 1; i <= 200; i++)
+                {
+                    final int length = encoder.limitOrder(1 + i % 3, 1, i, i % 2 == 0 ? Side.BUY : Side.SELL,
+                        6_000_000 + (i % 2 == 0 ? -50L : 50L) * (i % 7), 100_000L * (1 + i % 5));
+                    assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), length, checking, i));
+                }
+                collector.await(201, TIMEOUT_SECONDS);
+            }
+        }
+        assertNull(violation.get());
+        for (long i = 0; i <= 200; i++)
+        {
+            final ResultCollector.Result result = collector.get(i);
+            assertEquals(i + 1, result.sequence(), "sequences follow publication order from one thread");
+            assertEquals("perpetua-core", result.thread());
+        }
+        assertEquals(MarketConfiguredDecoder.TEMPLATE_ID, firstTemplateId(collector.get(0).events()));
+        assertEquals(OrderAcceptedDecoder.TEMPLATE_ID, firstTemplateId(collector.get(1).events()));
+
+        // The events journal holds exactly the delivered events, in sequence order.
+        try (Journal events = Journal.open(new JournalLayout(dir).eventsDir());
+            JournalReader reader = events.reader())
+        {
+            for (long i = 0; i <= 200; i++)
+            {
+                assertTrue(reader.next());
+                final byte[] journaled = new byte[reader.length()];
+                reader.buffer().getBytes(0, journaled);
+                assertArrayEquals(collector.get(i).events(), journaled, "events of correlation " + i);
+            }
+        }
+    }
+
+    @Test
+    void malformedBytesAreRejectedAtOnceAndNotJournaled()
+    {
+        final ResultCollector collector = new ResultCollector();
+        try (Pipeline pipeline = Pipeline.start(new Pipeline.Context().journalDir(dir)))
+        {
+            final UnsafeBuffer garbage = new UnsafeBuffer(new byte[64]);
+            garbage.setMemory(0, 64, (byte)0x5A);
+            final List<Integer> lengths = List.of(0, 3, 8, 40, 64);
+            long correlation = 100;
+            for (final int length : lengths)
+            {
+                assertEquals(PublishResult.MALFORMED, pipeline.tryPublish(garbage, 0, length, collector, correlation++));
+            }
+            // A real command cut short, and one with an unknown template id.
+            final int length = addMarket();
+            assertEquals(PublishResult.MALFORMED, pipeline.tryPublish(encoder.buffer(), 0, length - 4, collector, correlation++));
+            final UnsafeBuffer unknown = new UnsafeBuffer(new byte[length]);
+            unknown.putBytes(0, encoder.buffer(), 0, length);
+            unknown.putShort(2, (short)77);
+            assertEquals(PublishResult.MALFORMED, pipeline.tryPublish(unknown, 0, length, collector, correlation++));
+            assertEquals(correlation - 100, collector.size(), "answered synchronously");
+
+            // The engine keeps running.
+            assertEquals(PublishResult.PUBLISHED, pipeline.tryPublish(encoder.buffer(), 0, length, collector, 1));
+            collector.await((int)(correlation - 100) + 1, TIMEOUT_SECONDS);
+            assertEquals(1, collector.get(1).sequence());
+        }
+
+        final RejectedDecoder rejected = new RejectedDecoder();
+        for (long c = 100; c < 107; c++)
+        {
+            final ResultCollector.Result result = collector.get(c);
+            assertEquals(0, result.sequence());
+            final UnsafeBuffer events = new UnsafeBuffer(result.events());
+            final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(events, 0);
+            assertEquals(RejectedDecoder.TEMPLATE_ID, header.templateId());
+            rejected.wrapAndApplyHeader(events, 0, header);
+            assertEquals(RejectReason.MALFORMED_COMMAND, rejected.reason());
+            assertEquals(MessageHeaderDecoder.ENCODED_LENGTH + rejected.encodedLength(), result.events().length);
+        }
+        assertEquals(77, decodeRejected(collector.get(106).events()).commandTemplateId());
+        try (Journal commands = Journal.open(new JournalLayout(dir).commandsDir()))
+        {
+            assertEquals(1, commands.lastSequence(), "only the well-formed command was journaled");
+        }
+    }
+
+    @Test
+    void bytesChangedDuringPublicationNeverReachTheCore()
+    {
+        // Header reads see a heartbeat, but the bytes copied into the ring are zeros: as if the
+        // caller overwrote its buffer between the ingress check and the copy.
+        final int length = encoder.heartbeat();
+        final DirectBuffer heartbeat = encoder.buffer();
+        final UnsafeBuffer changing = new UnsafeBuffer(new byte[length])
+        {
+            @Override
+            public short getShort(final int index, final java.nio.ByteOrder byteOrder)
+            {
+                return heartbeat.getShort(index, byteOrder);
+            }
+        };
+        final ResultCollector collector = new ResultCollector();
+        try (Pipeline pipeline = Pipeline.start(new Pipeline.Context().journalDir(dir)))
+        {
+            assertEquals(PublishResult.PUBLISHED, pipeline.tryPublish(changing, 0, length, collector, 0));
+            assertEquals(PublishResult.PUBLISHED, pipeline.tryPublish(heartbeat, 0, length, collector, 1));
+            collector.await(2, TIMEOUT_SECONDS);
+        }
+        assertEquals(0, collector.get(0).sequence());
+        assertEquals(RejectReason.MALFORMED_COMMAND, decodeRejected(collector.get(0).events()).reason());
+        assertEquals("perpetua-core", collector.get(0).thread());
+        assertEquals(1, collector.get(1).sequence(), "the bad copy took no sequence number");
+        try (Journal commands = Journal.open(new JournalLayout(dir).commandsDir()))
+        {
+            assertEquals(1, commands.lastSequence());
+        }
+    }
+
+    @Test
+    void aFullRingAnswersBusyInsteadOfBlocking() throws InterruptedException
+    {
+        final int ringSize = 4;
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch entered = new CountDownLatch(1);
+        final ResultCollector collector = new ResultCollector();
+        final ResultListener stalling = (correlationId, sequence, events, offset, length) ->
+        {
+            if (correlationId == 0)
+            {
+                entered.countDown();
+                try
+                {
+                    release.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            collector.onResult(correlationId, sequence, events, offset, length);
+        };
+        try (Pipeline pipeline = Pipeline.start(new Pipeline.Context().ringSize(ringSize).waitMode(WaitMode.YIELDING)))
+        {
+            final int length = encoder.heartbeat();
+            assertEquals(PublishResult.PUBLISHED, pipeline.tryPublish(encoder.buffer(), 0, length, stalling, 0));
+            assertTrue(entered.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            int published = 1;
+            PublishResult result;
+            while ((result = pipeline.tryPublish(encoder.buffer(), 0, length, stalling, published)) == PublishResult.PUBLISHED)
+            {
+                published++;
+                assertTrue(published <= ringSize, "published more than the ring holds");
+            }
+            assertEquals(PublishResult.BUSY, result);
+            assertEquals(ringSize, published, "the core holds slot 0, so exactly ringSize commands fit");
+            assertEquals(PublishResult.BUSY, pipeline.tryPublish(encoder.buffer(), 0, length, stalling, 99));
+
+            release.countDown();
+            collector.await(ringSize, TIMEOUT_SECONDS);
+            assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), length, stalling, 50));
+            collector.await(ringSize + 1, TIMEOUT_SECONDS);
+        }
+        finally
+        {
+            release.countDown();
+        }
+        assertEquals(ringSize + 1, collector.get(50).sequence());
+    }
+
+    @Test
+    void concurrentPublishersGetDistinctContiguousSequences() throws InterruptedException
+    {
+        final int threads = 4;
+        final int perThread = 2_000;
+        final ResultCollector collector = new ResultCollector();
+        final AtomicInteger failures = new AtomicInteger();
+        try (Pipeline pipeline = Pipeline.start(new Pipeline.Context().journalDir(dir).ringSize(64)))
+        {
+            ResultCollector.publish(pipeline, encoder.buffer(), addMarket(), collector, -1);
+            final List<Thread> publishers = new ArrayList<>();
+            for (int t = 0; t < threads; t++)
+            {
+                final int thread = t;
+                publishers.add(new Thread(() ->
+                {
+                    final TestCommands own = new TestCommands();
+                    for (int i = 0; i < perThread; i++)
+                    {
+                        final long correlation = (long)thread * perThread + i;
+                        final int length = own.limitOrder(10 + thread, 1, 0, i % 2 == 0 ? Side.BUY : Side.SELL,
+                            6_000_000 + (i % 2 == 0 ? -50L : 50L) * (1 + i % 10), 100_000);
+                        if (ResultCollector.publish(pipeline, own.buffer(), length, collector, correlation) != PublishResult.PUBLISHED)
+                        {
+                            failures.incrementAndGet();
+                        }
+                    }
+                }, "publisher-" + t));
+            }
+            publishers.forEach(Thread::start);
+            for (final Thread publisher : publishers)
+            {
+                publisher.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+            }
+            collector.await(threads * perThread + 1, TIMEOUT_SECONDS);
+        }
+        assertEquals(0, failures.get());
+        final boolean[] seen = new boolean[threads * perThread + 2];
+        for (final ResultCollector.Result result : collector.all().values())
+        {
+            assertTrue(!seen[(int)result.sequence()], "sequence " + result.sequence() + " given twice");
+            seen[(int)result.sequence()] = true;
+        }
+        for (int s = 1; s < seen.length; s++)
+        {
+            assertTrue(seen[s], "sequence " + s + " missing");
+        }
+    }
+
+    @Test
+    void aRestartedPipelineContinuesTheSequenceAndTheClock()
+    {
+        final ResultCollector collector = new ResultCollector();
+        final long hashAtClose;
+        final Pipeline first = Pipeline.start(new Pipeline.Context().journalDir(dir).clock(new SteppingClock(1_000_000, 1_000)));
+        try
+        {
+            ResultCollector.publish(first, encoder.buffer(), addMarket(), collector, 0);
+            ResultCollector.publish(first, encoder.buffer(), encoder.limitOrder(1, 1, 7, Side.BUY, 5_999_950, 100_000), collector, 1);
+            collector.await(2, TIMEOUT_SECONDS);
+        }
+        finally
+        {
+            first.close();
+        }
+        hashAtClose = first.finalStateHash();
+        assertEquals(2, first.finalSequence());
+
+        // A clock behind the journal's last timestamp must not take time backwards.
+        final AtomicReference<Long> timestamp = new AtomicReference<>();
+        final Pipeline pipeline = Pipeline.start(new Pipeline.Context().journalDir(dir).clock(() -> 5));
+        try
+        {
+            assertEquals(2, pipeline.startSequence());
+            final ResultListener listener = (correlationId, sequence, events, offset, length) ->
+            {
+                timestamp.set(events.getLong(offset + MessageHeaderDecoder.ENCODED_LENGTH + 8, java.nio.ByteOrder.LITTLE_ENDIAN));
+                collector.onResult(correlationId, sequence, events, offset, length);
+            };
+            ResultCollector.publish(pipeline, encoder.buffer(), encoder.limitOrder(2, 1, 8, Side.SELL, 5_999_950, 100_000), listener, 2);
+            collector.await(3, TIMEOUT_SECONDS);
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(3, pipeline.finalSequence());
+        assertTrue(pipeline.finalStateHash() != hashAtClose);
+        assertEquals(3, collector.get(2).sequence());
+        assertEquals(1_002_000L, timestamp.get(), "the second run starts from the recovered timestamp");
+    }
+
+    @Test
+    void aFailingListenerDoesNotStopTheCore()
+    {
+        final List<Throwable> errors = new ArrayList<>();
+        final ResultCollector collector = new ResultCollector();
+        try (Pipeline pipeline = Pipeline.start(new Pipeline.Context().errorHandler(error ->
+        {
+            synchronized (errors)
+            {
+                errors.add(error);
+            }
+        })))
+        {
+            final ResultListener throwing = (correlationId, sequence, events, offset, length) ->
+            {
+                throw new IllegalStateException("listener bug");
+            };
+            ResultCollector.publish(pipeline, encoder.buffer(), encoder.heartbeat(), throwing, 0);
+            ResultCollector.publish(pipeline, encoder.buffer(), encoder.heartbeat(), collector, 1);
+            collector.await(1, TIMEOUT_SECONDS);
+            assertEquals(2, collector.get(1).sequence());
+            assertNull(pipeline.failure());
+        }
+        synchronized (errors)
+        {
+            assertEquals(1, errors.size());
+        }
+    }
+
+    @Test
+    void aFaultInTheCoreHaltsThePipelineWithoutAnsweringTheCommand()
+    {
+        final List<Throwable> errors = new ArrayList<>();
+        final ResultCollector collector = new ResultCollector();
+        final RiskGate exploding = new OrderLimitsGate().andThen(new RiskGate()
+        {
+            public RejectReason checkOrder(final OrderRequest request, final OrderBook book)
+            {
+                if (request.accountId() == 666)
+                {
+                    throw new IllegalStateException("gate fault");
+                }
+                return null;
+            }
+
+            public FillVerdict checkFill(
+                final OrderBook book, final long maker, final long taker, final Side side, final long price, final long size)
+            {
+                return FillVerdict.PROCEED;
+            }
+
+            public void onFill(
+                final OrderBook book, final long maker, final long taker, final Side side, final long price, final long size,
+                final long quote)
+            {
+            }
+        });
+        final Pipeline pipeline = Pipeline.start(new Pipeline.Context()
+            .journalDir(dir)
+            .engineFactory(() -> new MatchingEngine(EngineConfig.DEFAULT, exploding, new EventPublisher()))
+            .errorHandler(error ->
+            {
+                synchronized (errors)
+                {
+                    errors.add(error);
+                }
+            }));
+        try
+        {
+            ResultCollector.publish(pipeline, encoder.buffer(), addMarket(), collector, 0);
+            ResultCollector.publish(pipeline, encoder.buffer(), encoder.limitOrder(666, 1, 0, Side.BUY, 6_000_000, 100_000), collector, 1);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (pipeline.failure() == null)
+            {
+                assertTrue(System.nanoTime() < deadline, "no fault recorded");
+                Thread.yield();
+            }
+            assertEquals(PublishResult.CLOSED, pipeline.tryPublish(encoder.buffer(), 0, encoder.heartbeat(), collector, 2));
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        collector.await(1, TIMEOUT_SECONDS);
+        assertEquals(1, collector.size(), "the faulting command was not answered");
+        assertEquals("gate fault", pipeline.failure().getMessage());
+        assertEquals(2, pipeline.finalSequence(), "the core stopped in the faulting command");
+        synchronized (errors)
+        {
+            assertEquals("gate fault", errors.get(0).getMessage());
+        }
+    }
+
+    private static int firstTemplateId(final byte[] events)
+    {
+        return new MessageHeaderDecoder().wrap(new UnsafeBuffer(events), 0).templateId();
+    }
+
+    private static RejectedDecoder decodeRejected(final byte[] events)
+    {
+        final DirectBuffer buffer = new UnsafeBuffer(events);
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, 0);
+        return new RejectedDecoder().wrapAndApplyHeader(buffer, 0, header);
+    }
+}

@@ -1,0 +1,229 @@
+package io.perpetua.node;
+
+import io.perpetua.core.journal.Replayer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code perpetua} command: the operator's entry point to a node (demo session, replay,
+ * journal inspection). Its outputs are a contract scripts rely on: {@code state-hash %016x at seq %d}
+ * lines, and one JSON object per line from {@code journal dump --json}.
+ */
+@Command(
+    name = "perpetua",
+    mixinStandardHelpOptions = true,
+    version = "perpetua 0.1.0",
+    description = "Perpetual-futures exchange engine node.",
+    subcommands = {PerpetuaCli.Demo.class, PerpetuaCli.Replay.class, PerpetuaCli.JournalCommand.class})
+public final class PerpetuaCli implements Callable<Integer>
+{
+    /** Exit code when replayed events differ from the journal. */
+    static final int EXIT_MISMATCH = 1;
+    /** Exit code for unusable input (no journal, bad arguments). */
+    static final int EXIT_USAGE = 2;
+    /** Exit code for any other failure (a corrupt journal, an I/O error). */
+    static final int EXIT_FAULT = 3;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(final String[] args)
+    {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given output streams; returns the exit code. */
+    static int execute(final String[] args, final PrintWriter out, final PrintWriter err)
+    {
+        final CommandLine commandLine = new CommandLine(new PerpetuaCli());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) ->
+        {
+            cmd.getErr().println("perpetua: " + ex.getMessage());
+            cmd.getErr().flush();
+            return ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAULT;
+        });
+        final int code = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    @Override
+    public Integer call()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return EXIT_USAGE;
+    }
+
+    /** {@code perpetua demo}. */
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run an in-process session: two markets, a market maker and random takers; prints a summary " +
+            "each second and 'state-hash <hex> at seq <n>' last.")
+    static final class Demo implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--seconds", description = "Stop after N seconds (default: run until Ctrl-C).")
+        long seconds;
+
+        @Option(names = "--journal", description = "Journal directory (default: a new temporary directory).")
+        Path journal;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of the order flow (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--rate", defaultValue = "20000", description = "Commands per second (default: ${DEFAULT-VALUE}).")
+        int rate;
+
+        @Option(names = "--snapshot-seconds", defaultValue = "10",
+            description = "Take a snapshot every N seconds (default: ${DEFAULT-VALUE}).")
+        long snapshotSeconds;
+
+        @Override
+        public Integer call() throws IOException
+        {
+            if (seconds < 0 || rate <= 0 || snapshotSeconds <= 0)
+            {
+                throw new IllegalArgumentException("--seconds must be >= 0, --rate and --snapshot-seconds > 0");
+            }
+            final Path dir = journal != null ? journal : Files.createTempDirectory("perpetua-demo-");
+            final DemoSession session = new DemoSession(
+                dir, seed, rate, TimeUnit.SECONDS.toNanos(snapshotSeconds), spec.commandLine().getOut(),
+                spec.commandLine().getErr());
+            final CountDownLatch finished = new CountDownLatch(1);
+            // Ctrl-C: stop the flow, close the pipeline and let run() print the final line before the JVM exits.
+            final Thread hook = new Thread(() ->
+            {
+                session.requestStop();
+                try
+                {
+                    finished.await(60, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }, "perpetua-demo-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try
+            {
+                session.run(TimeUnit.SECONDS.toNanos(seconds));
+            }
+            finally
+            {
+                finished.countDown();
+                try
+                {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
+                catch (final IllegalStateException shuttingDown)
+                {
+                    // The hook is running: it is waiting for the latch just released.
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** {@code perpetua replay}. */
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Rebuild state from a journal directory (from the latest snapshot unless --full or " +
+            "--verify-events) and print 'state-hash <hex> at seq <n>'.")
+    static final class Replay implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "Journal directory.")
+        Path dir;
+
+        @Option(names = "--verify-events", description = "Replay every command from the start and check that its " +
+            "events equal the events journal byte for byte; exit 1 at the first difference.")
+        boolean verifyEvents;
+
+        @Option(names = "--full", description = "Replay from the first command, ignoring snapshots.")
+        boolean full;
+
+        @Override
+        public Integer call()
+        {
+            final PrintWriter err = spec.commandLine().getErr();
+            final Replayer.Result result = Replayer.replay(
+                dir, Replayer::standardEngine, !full && !verifyEvents, verifyEvents, error -> err.println("perpetua: " + error));
+            if (!result.eventsMatch())
+            {
+                err.println("events differ at seq " + result.mismatchSequence() + ": " + result.mismatch());
+                err.flush();
+                return EXIT_MISMATCH;
+            }
+            final PrintWriter out = spec.commandLine().getOut();
+            out.println(String.format("state-hash %016x at seq %d", result.stateHash(), result.lastSequence()));
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code perpetua journal}. */
+    @Command(name = "journal", mixinStandardHelpOptions = true, description = "Inspect a journal directory.",
+        subcommands = JournalCommand.Dump.class)
+    static final class JournalCommand implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            spec.commandLine().usage(spec.commandLine().getOut());
+            return EXIT_USAGE;
+        }
+
+        /** {@code perpetua journal dump}. */
+        @Command(name = "dump", mixinStandardHelpOptions = true,
+            description = "Print each command followed by its events, one line per message.")
+        static final class Dump implements Callable<Integer>
+        {
+            @Spec
+            CommandSpec spec;
+
+            @Parameters(index = "0", paramLabel = "DIR", description = "Journal directory.")
+            Path dir;
+
+            @Option(names = "--from", defaultValue = "1", paramLabel = "SEQ", description = "First command sequence (default: 1).")
+            long from;
+
+            @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Print at most N lines (default: all).")
+            long limit;
+
+            @Option(names = "--json", description = "One JSON object per line: kind, type and every field; enums by name.")
+            boolean json;
+
+            @Override
+            public Integer call()
+            {
+                if (limit < 0)
+                {
+                    throw new IllegalArgumentException("--limit must be >= 0");
+                }
+                new JournalDump().dump(dir, from, limit,
+                    json ? MessageFormatter.Style.JSON : MessageFormatter.Style.TEXT, spec.commandLine().getOut());
+                return 0;
+            }
+        }
+    }
+}

@@ -804,10 +804,4 @@ public final class MatchingEngine
         }
         return raw == 1;
     }
-
-    /** Reports a command whose bytes could not be decoded. */
-    public void rejectMalformed(final int templateId)
-    {
-        events.rejected(templateId, RejectReason.MALFORMED_COMMAND, 0, 0, 0, 0);
-    }
 }

@@ -20,7 +20,6 @@ import io.perpetua.core.sbe.SnapshotTakenEncoder;
 import io.perpetua.core.sbe.TimeInForce;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
-import org.agrona.MutableDirectBuffer;
 
 /**
  * Encodes the events of one command, back to back, into a reusable buffer.
@@ -304,12 +303,5 @@ public final class EventPublisher
         {
             buffer.checkLimit(length + 1024);
         }
-    }
-
-    /** Copies the current events into {@code target} at {@code offset}; returns the byte count. */
-    public int copyTo(final MutableDirectBuffer target, final int offset)
-    {
-        target.putBytes(offset, buffer, 0, length);
-        return length;
     }
 }

@@ -226,6 +226,10 @@ public final class MatchingEngine
                 return RejectReason.NO_REFERENCE_PRICE;
             }
             limitTicks = protectiveLimit(spec, side, referenceTicks);
+            if (limitTicks == FixedPoint.OVERFLOW)
+            {
+                return RejectReason.OVERFLOW;
+            }
         }
         else
         {
@@ -253,6 +257,7 @@ public final class MatchingEngine
         request.priceTicks = limitTicks;
         request.sizeLots = sizeLots;
         request.amend = false;
+        request.previousPriceTicks = 0;
         request.previousSizeLots = 0;
         final RejectReason gateReason = gate.checkOrder(request, book);
         if (gateReason != null)
@@ -291,6 +296,8 @@ public final class MatchingEngine
      * Market orders trade up to the reference price plus (buy) or minus (sell) the band, rounded
      * toward the reference so the protection is never looser than configured. A market without a
      * band takes no market orders: there would be nothing to protect the taker.
+     *
+     * @return the limit in ticks, or {@link FixedPoint#OVERFLOW}
      */
     private static long protectiveLimit(final MarketSpec spec, final Side side, final long referenceTicks)
     {
@@ -299,7 +306,8 @@ public final class MatchingEngine
         {
             return FixedPoint.ppmFloor(referenceTicks, FixedPoint.PPM + band);
         }
-        return Math.max(1, FixedPoint.ppmCeil(referenceTicks, FixedPoint.PPM - band));
+        final long limit = FixedPoint.ppmCeil(referenceTicks, FixedPoint.PPM - band);
+        return limit == FixedPoint.OVERFLOW ? limit : Math.max(1, limit);
     }
 
     /** Rests, or cancels, what is left of an incoming order after matching. */
@@ -625,6 +633,7 @@ public final class MatchingEngine
         request.priceTicks = priceTicks;
         request.sizeLots = sizeLots;
         request.amend = true;
+        request.previousPriceTicks = oldPriceTicks;
         request.previousSizeLots = oldSizeLots;
         final RejectReason gateReason = gate.checkOrder(request, book);
         if (gateReason != null)

@@ -23,6 +23,13 @@ public final class OrderLimitsGate implements RiskGate
         {
             return RejectReason.SIZE_OUT_OF_RANGE;
         }
+        // Shrinking an order in place only lowers risk: it passes even if the market has since moved
+        // so far that its price is outside the band.
+        final boolean priceKept = request.isAmend() && request.priceTicks() == request.previousPriceTicks();
+        if (priceKept && sizeLots <= request.previousSizeLots())
+        {
+            return null;
+        }
 
         final long notional = spec.quote(request.priceTicks(), sizeLots);
         if (notional == FixedPoint.OVERFLOW)

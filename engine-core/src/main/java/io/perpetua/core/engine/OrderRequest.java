@@ -19,6 +19,7 @@ public final class OrderRequest
     long priceTicks;
     long sizeLots;
     boolean amend;
+    long previousPriceTicks;
     long previousSizeLots;
 
     public long accountId()
@@ -68,6 +69,12 @@ public final class OrderRequest
     public boolean isAmend()
     {
         return amend;
+    }
+
+    /** For amends, the price before the amend; 0 otherwise. */
+    public long previousPriceTicks()
+    {
+        return previousPriceTicks;
     }
 
     /** For amends, the open size before the amend; 0 otherwise. */

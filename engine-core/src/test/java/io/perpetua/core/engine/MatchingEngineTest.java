@@ -293,6 +293,19 @@ class MatchingEngineTest
     }
 
     @Test
+    void shrinkingAnOrderIsAllowedEvenWhenTheMarketHasMovedPastTheBand()
+    {
+        h.limit(1, 0, BUY, 91_000, 500);
+        h.limit(2, 0, SELL, 105_000, 100);
+        h.limit(3, 0, BUY, 105_000, 100);
+        h.limit(4, 0, SELL, 112_000, 100);
+        h.limit(5, 0, BUY, 112_000, 100);
+        // The last trade is now 112,000: 91,000 is outside the 10% band, but shrinking it only lowers risk.
+        assertEquals(List.of("Amended acct=1 mkt=1 id=1 BUY 500@91000 -> 300@91000 kept"), h.amend(1, 1, 0, 300, 0));
+        assertEquals(List.of("Rejected cmd=4 PRICE_BAND acct=1 mkt=1 id=1 cid=0"), h.amend(1, 1, 0, 400, 0));
+    }
+
+    @Test
     void amendReducingEverythingCancels()
     {
         h.limit(1, 0, SELL, 100_000, 200);

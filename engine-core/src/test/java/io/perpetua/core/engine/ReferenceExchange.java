@@ -490,7 +490,8 @@ final class ReferenceExchange
         {
             return "SIZE_OUT_OF_RANGE";
         }
-        final BigInteger notional = m.quote(price, size);
+        final boolean shrinkInPlace = price == o.price && size < o.size;
+        final BigInteger notional = shrinkInPlace ? BigInteger.ZERO : m.quote(price, size);
         if (notional.bitLength() > 62)
         {
             return "OVERFLOW";
@@ -499,11 +500,11 @@ final class ReferenceExchange
         {
             return "NOTIONAL_TOO_LARGE";
         }
-        if (!withinBand(m, price))
+        if (!shrinkInPlace && !withinBand(m, price))
         {
             return "PRICE_BAND";
         }
-        if (price == o.price && size < o.size)
+        if (shrinkInPlace)
         {
             out.add("Amended acct=" + account + " mkt=" + marketId + " id=" + o.id + " " + o.side + " " + o.size + "@" + o.price +
                 " -> " + size + "@" + price + " kept");

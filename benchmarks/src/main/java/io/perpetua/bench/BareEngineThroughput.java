@@ -1,12 +1,12 @@
 package io.perpetua.bench;
 
-import io.perpetua.bench.workload.EncodedStream;
+import io.perpetua.node.bench.EncodedStream;
 import io.perpetua.core.engine.CommandAdapter;
 import io.perpetua.core.engine.EngineConfig;
 import io.perpetua.core.engine.MatchingEngine;
 import io.perpetua.core.engine.OrderLimitsGate;
 import io.perpetua.core.event.EventPublisher;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.MutableDirectBuffer;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -36,7 +36,7 @@ public final class BareEngineThroughput
             final MatchingEngine engine =
                 new MatchingEngine(new EngineConfig(1 << 12, 1 << 22), new OrderLimitsGate(), new EventPublisher());
             final CommandAdapter adapter = new CommandAdapter(engine);
-            final UnsafeBuffer buffer = stream.buffer();
+            final MutableDirectBuffer buffer = stream.buffer();
             long sequence = apply(adapter, buffer, 0, stream.prefillEnd(), 0);
             final long startCpu = THREADS.getCurrentThreadCpuTime();
             final long start = System.nanoTime();
@@ -52,7 +52,7 @@ public final class BareEngineThroughput
         System.out.printf("RESULT bare-engine median=%,.0f commands/s%n", rates[runs / 2]);
     }
 
-    private static long apply(final CommandAdapter adapter, final UnsafeBuffer buffer, final int from, final int to,
+    private static long apply(final CommandAdapter adapter, final MutableDirectBuffer buffer, final int from, final int to,
         final long firstSequence)
     {
         long sequence = firstSequence;

@@ -1,6 +1,10 @@
 package io.perpetua.node;
 
 import io.perpetua.core.journal.Replayer;
+import io.perpetua.core.pipeline.WaitMode;
+import io.perpetua.node.bench.EncodedStream;
+import io.perpetua.node.bench.ExchangeCoreBench;
+import io.perpetua.node.bench.Workloads;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +30,8 @@ import java.util.concurrent.TimeUnit;
     mixinStandardHelpOptions = true,
     version = "perpetua 0.1.0",
     description = "Perpetual-futures exchange engine node.",
-    subcommands = {PerpetuaCli.Demo.class, PerpetuaCli.Replay.class, PerpetuaCli.JournalCommand.class})
+    subcommands = {PerpetuaCli.Demo.class, PerpetuaCli.Replay.class, PerpetuaCli.JournalCommand.class,
+        PerpetuaCli.BenchCommand.class})
 public final class PerpetuaCli implements Callable<Integer>
 {
     /** Exit code when replayed events differ from the journal. */
@@ -223,6 +228,75 @@ public final class PerpetuaCli implements Callable<Integer>
                 new JournalDump().dump(dir, from, limit,
                     json ? MessageFormatter.Style.JSON : MessageFormatter.Style.TEXT, spec.commandLine().getOut());
                 return 0;
+            }
+        }
+    }
+
+    /** {@code perpetua bench}. */
+    @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure the node on a workload.",
+        subcommands = BenchCommand.ExchangeCore.class)
+    static final class BenchCommand implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            spec.commandLine().usage(spec.commandLine().getOut());
+            return EXIT_USAGE;
+        }
+
+        /** {@code perpetua bench exchange-core}. */
+        @Command(name = "exchange-core", mixinStandardHelpOptions = true,
+            description = "Run exchange-core's benchmark stream (or one in the same format) through the pipeline; " +
+                "ends with 'RESULT workload=<name> journal=<on|off> throughput=<median cmds/s> l2=<match|mismatch|no-reference>'.")
+        static final class ExchangeCore implements Callable<Integer>
+        {
+            @Spec
+            CommandSpec spec;
+
+            @Option(names = "--runs", defaultValue = "5", description = "Timed runs (the median is reported).")
+            int runs;
+
+            @Option(names = "--no-journal", description = "Run without the Chronicle journals.")
+            boolean noJournal;
+
+            @Option(names = "--workload", description = "Commands CSV.gz (default: ../shared/workloads/exchange-core-3m).")
+            Path workload;
+
+            @Option(names = "--l2-out", description = "Write the final book in final-l2 format.")
+            Path l2Out;
+
+            @Option(names = "--wait", defaultValue = "YIELDING",
+                description = "Wait strategy: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+            WaitMode waitMode;
+
+            @Override
+            public Integer call() throws Exception
+            {
+                if (runs < 1)
+                {
+                    throw new IllegalArgumentException("--runs must be at least 1");
+                }
+                final Path commands = workload != null ? workload :
+                    Workloads.directory().resolve("exchange-core-3m.commands.csv.gz");
+                if (!Files.isRegularFile(commands))
+                {
+                    throw new IllegalArgumentException("no workload file " + commands);
+                }
+                final String fileName = commands.getFileName().toString();
+                final String name = fileName.endsWith(".commands.csv.gz") ?
+                    fileName.substring(0, fileName.length() - ".commands.csv.gz".length()) : fileName;
+                final Path reference = commands.resolveSibling(name + ".final-l2.txt");
+                final PrintWriter out = spec.commandLine().getOut();
+                out.println("loading " + commands);
+                out.flush();
+                final EncodedStream stream = EncodedStream.loadExchangeCore(commands, ExchangeCoreBench.SYMBOL);
+                final ExchangeCoreBench.Result result = new ExchangeCoreBench(stream, waitMode)
+                    .run(name, runs, !noJournal, reference, l2Out, out);
+                out.println(result.resultLine());
+                return result.l2().equals("mismatch") ? EXIT_MISMATCH : 0;
             }
         }
     }

@@ -1,6 +1,9 @@
 package io.perpetua.bench.workload;
 
 import io.perpetua.core.engine.CommandAdapter;
+import io.perpetua.node.bench.ExchangeCoreStream;
+import io.perpetua.node.bench.L2Book;
+import io.perpetua.node.bench.Workloads;
 import io.perpetua.core.engine.EngineConfig;
 import io.perpetua.core.engine.MatchingEngine;
 import io.perpetua.core.engine.OrderLimitsGate;

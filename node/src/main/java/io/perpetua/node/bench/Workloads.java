@@ -1,16 +1,17 @@
-package io.perpetua.bench.workload;
+package io.perpetua.node.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Finds {@code shared/workloads}, which sits beside the repository (CI clones it next to {@code shared/}). */
-final class Workloads
+public final class Workloads
 {
     private Workloads()
     {
     }
 
-    static Path directory()
+    /** The workloads directory, found by walking up from the working directory. */
+    public static Path directory()
     {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null)

@@ -1,4 +1,4 @@
-package io.perpetua.bench.workload;
+package io.perpetua.node.bench;
 
 import io.perpetua.core.book.BookSide;
 import io.perpetua.core.book.OrderBook;

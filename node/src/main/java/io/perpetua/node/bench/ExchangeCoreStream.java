@@ -1,4 +1,4 @@
-package io.perpetua.bench.workload;
+package io.perpetua.node.bench;
 
 import io.perpetua.core.engine.CommandAdapter;
 import io.perpetua.core.engine.CommandEncoder;

@@ -1,7 +1,7 @@
-package io.perpetua.bench.workload;
+package io.perpetua.node.bench;
 
 import io.perpetua.core.engine.CommandAdapter;
-import org.agrona.BufferUtil;
+import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -14,13 +14,13 @@ import java.nio.file.Path;
  */
 public final class EncodedStream
 {
-    private final UnsafeBuffer buffer;
+    private final ExpandableDirectByteBuffer buffer;
     private final int prefillCount;
     private final int prefillEnd;
     private final int timedCount;
     private final int end;
 
-    private EncodedStream(final UnsafeBuffer buffer, final int prefillCount, final int prefillEnd, final int timedCount,
+    private EncodedStream(final ExpandableDirectByteBuffer buffer, final int prefillCount, final int prefillEnd, final int timedCount,
         final int end)
     {
         this.buffer = buffer;
@@ -33,7 +33,7 @@ public final class EncodedStream
     /** Loads an exchange-core stream, with the AddMarket command for its symbol first. */
     public static EncodedStream loadExchangeCore(final Path csvGz, final int marketId) throws IOException
     {
-        final UnsafeBuffer target = new UnsafeBuffer(BufferUtil.allocateDirectAligned(512 * 1024 * 1024, 64));
+        final ExpandableDirectByteBuffer target = new ExpandableDirectByteBuffer(64 * 1024 * 1024);
         final ExchangeCoreStream stream = new ExchangeCoreStream();
         final UnsafeBuffer market = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
         final int marketLength = stream.encodeMarket(market, marketId);
@@ -54,7 +54,7 @@ public final class EncodedStream
         return new EncodedStream(target, counts[0], prefillEnd[0] < 0 ? position[0] : prefillEnd[0], counts[1], position[0]);
     }
 
-    private static void append(final UnsafeBuffer target, final int[] position, final org.agrona.DirectBuffer source,
+    private static void append(final ExpandableDirectByteBuffer target, final int[] position, final org.agrona.DirectBuffer source,
         final int offset, final int length)
     {
         target.putInt(position[0], length);
@@ -62,7 +62,7 @@ public final class EncodedStream
         position[0] += Integer.BYTES + length;
     }
 
-    public UnsafeBuffer buffer()
+    public ExpandableDirectByteBuffer buffer()
     {
         return buffer;
     }

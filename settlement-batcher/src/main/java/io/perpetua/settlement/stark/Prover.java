@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 import io.perpetua.settlement.stark.air.Air;
 import io.perpetua.settlement.stark.air.Assertion;
@@ -85,13 +86,13 @@ public final class Prover
         // 1. trace: interpolate, extend, commit
         final long[][] traceCoefficients = new long[w][];
         final long[][] traceLde = new long[w][];
-        for (int c = 0; c < w; c++)
+        IntStream.range(0, w).parallel().forEach(c ->
         {
             final long[] coefficients = trace.column(c).clone();
             Ntt.inverse(F, coefficients);
             traceCoefficients[c] = coefficients;
             traceLde[c] = Ntt.evaluateOnCoset(F, coefficients, shift, bigN);
-        }
+        });
         cheats.tamperTraceLde(traceLde);
         final MerkleTree traceTree = MerkleTree.commitColumns(traceLde, bigN);
         t.absorb("trace-root", traceTree.root());
@@ -104,9 +105,9 @@ public final class Prover
         final long[][] composition = composeConstraints(air, layout, traceLde, alphas, betas, assertions);
 
         // 3. split the composition polynomial into k columns of degree < n and commit their LDEs
+        IntStream.range(0, d).parallel().forEach(c -> Ntt.interpolateCoset(F, composition[c], shift));
         for (int c = 0; c < d; c++)
         {
-            Ntt.interpolateCoset(F, composition[c], shift);
             if (!cheats.ignoreDegreeChecks())
             {
                 for (int i = k * n; i < bigN; i++)
@@ -121,14 +122,13 @@ public final class Prover
         }
         final long[][] compositionLde = new long[k * d][];
         final long[][][] compositionCoefficients = new long[k][d][];
-        for (int j = 0; j < k; j++)
+        IntStream.range(0, k * d).parallel().forEach(jc ->
         {
-            for (int c = 0; c < d; c++)
-            {
-                compositionCoefficients[j][c] = Arrays.copyOfRange(composition[c], j * n, (j + 1) * n);
-                compositionLde[j * d + c] = Ntt.evaluateOnCoset(F, compositionCoefficients[j][c], shift, bigN);
-            }
-        }
+            final int j = jc / d;
+            final int c = jc % d;
+            compositionCoefficients[j][c] = Arrays.copyOfRange(composition[c], j * n, (j + 1) * n);
+            compositionLde[jc] = Ntt.evaluateOnCoset(F, compositionCoefficients[j][c], shift, bigN);
+        });
         final MerkleTree compositionTree = MerkleTree.commitColumns(compositionLde, bigN);
         t.absorb("composition-root", compositionTree.root());
 
@@ -327,58 +327,63 @@ public final class Prover
         }
 
         final long[][] out = new long[d][bigN];
-        final long[] cur = new long[w];
-        final long[] next = new long[w];
-        final long[] per = new long[periodic.size()];
-        final long[] res = new long[m];
-        final long[] acc = new long[d];
-        long x = shift;
-        for (int i = 0; i < bigN; i++)
+        final int chunk = Math.max(1, Math.min(bigN, 1 << 12));
+        IntStream.range(0, bigN / chunk).parallel().forEach(ch ->
         {
-            final int ni = (i + blowup) & (bigN - 1);
-            for (int c = 0; c < w; c++)
+            final long[] cur = new long[w];
+            final long[] next = new long[w];
+            final long[] per = new long[periodic.size()];
+            final long[] res = new long[m];
+            final long[] acc = new long[d];
+            final int start = ch * chunk;
+            long x = Goldilocks.mul(shift, Goldilocks.pow(omegaN, start));
+            for (int i = start; i < start + chunk; i++)
             {
-                cur[c] = traceLde[c][i];
-                next[c] = traceLde[c][ni];
-            }
-            for (int j = 0; j < per.length; j++)
-            {
-                final long[] col = periodicLde[j];
-                per[j] = col[i % col.length];
-            }
-            air.evaluateTransition(Extension.BASE, cur, next, per, res);
-            Arrays.fill(acc, 0);
-            for (int j = 0; j < m; j++)
-            {
-                final long r = res[j];
-                if (r != 0)
+                final int ni = (i + blowup) & (bigN - 1);
+                for (int c = 0; c < w; c++)
                 {
-                    for (int c = 0; c < d; c++)
+                    cur[c] = traceLde[c][i];
+                    next[c] = traceLde[c][ni];
+                }
+                for (int j = 0; j < per.length; j++)
+                {
+                    final long[] col = periodicLde[j];
+                    per[j] = col[i % col.length];
+                }
+                air.evaluateTransition(Extension.BASE, cur, next, per, res);
+                Arrays.fill(acc, 0);
+                for (int j = 0; j < m; j++)
+                {
+                    final long r = res[j];
+                    if (r != 0)
                     {
-                        acc[c] = Goldilocks.add(acc[c], Goldilocks.mul(alphas[j * d + c], r));
+                        for (int c = 0; c < d; c++)
+                        {
+                            acc[c] = Goldilocks.add(acc[c], Goldilocks.mul(alphas[j * d + c], r));
+                        }
                     }
                 }
-            }
-            final long zInv = Goldilocks.mul(Goldilocks.sub(x, lastRow), invVanishing[i % blowup]);
-            for (int c = 0; c < d; c++)
-            {
-                acc[c] = Goldilocks.mul(acc[c], zInv);
-            }
-            for (int a = 0; a < assertionInverses.length; a++)
-            {
-                final Assertion as = assertions.get(a);
-                final long q = Goldilocks.mul(Goldilocks.sub(traceLde[as.column()][i], as.value()), assertionInverses[a][i]);
+                final long zInv = Goldilocks.mul(Goldilocks.sub(x, lastRow), invVanishing[i % blowup]);
                 for (int c = 0; c < d; c++)
                 {
-                    acc[c] = Goldilocks.add(acc[c], Goldilocks.mul(betas[a * d + c], q));
+                    acc[c] = Goldilocks.mul(acc[c], zInv);
                 }
+                for (int a = 0; a < assertionInverses.length; a++)
+                {
+                    final Assertion as = assertions.get(a);
+                    final long q = Goldilocks.mul(Goldilocks.sub(traceLde[as.column()][i], as.value()), assertionInverses[a][i]);
+                    for (int c = 0; c < d; c++)
+                    {
+                        acc[c] = Goldilocks.add(acc[c], Goldilocks.mul(betas[a * d + c], q));
+                    }
+                }
+                for (int c = 0; c < d; c++)
+                {
+                    out[c][i] = acc[c];
+                }
+                x = Goldilocks.mul(x, omegaN);
             }
-            for (int c = 0; c < d; c++)
-            {
-                out[c][i] = acc[c];
-            }
-            x = Goldilocks.mul(x, omegaN);
-        }
+        });
         return out;
     }
 
@@ -429,41 +434,46 @@ public final class Prover
         e.batchInverse(den2, bigN);
 
         final long[][] out = new long[d][bigN];
-        final long[] a1 = e.zero();
-        final long[] a2 = e.zero();
-        final long[] h = e.zero();
-        for (int i = 0; i < bigN; i++)
+        final int chunk = Math.max(1, Math.min(bigN, 1 << 12));
+        IntStream.range(0, bigN / chunk).parallel().forEach(ch ->
         {
-            for (int c = 0; c < d; c++)
-            {
-                long s1 = Goldilocks.neg(c1[c]);
-                long s2 = Goldilocks.neg(c2[c]);
-                for (int col = 0; col < w; col++)
-                {
-                    final long tv = traceLde[col][i];
-                    s1 = Goldilocks.add(s1, Goldilocks.mul(gammas[col * d + c], tv));
-                    s2 = Goldilocks.add(s2, Goldilocks.mul(gammas[(w + col) * d + c], tv));
-                }
-                a1[c] = s1;
-                a2[c] = s2;
-            }
-            for (int j = 0; j < k; j++)
+            final long[] a1 = e.zero();
+            final long[] a2 = e.zero();
+            final long[] h = e.zero();
+            final long[] t2 = e.zero();
+            for (int i = ch * chunk; i < (ch + 1) * chunk; i++)
             {
                 for (int c = 0; c < d; c++)
                 {
-                    h[c] = compositionLde[j * d + c][i];
+                    long s1 = Goldilocks.neg(c1[c]);
+                    long s2 = Goldilocks.neg(c2[c]);
+                    for (int col = 0; col < w; col++)
+                    {
+                        final long tv = traceLde[col][i];
+                        s1 = Goldilocks.add(s1, Goldilocks.mul(gammas[col * d + c], tv));
+                        s2 = Goldilocks.add(s2, Goldilocks.mul(gammas[(w + col) * d + c], tv));
+                    }
+                    a1[c] = s1;
+                    a2[c] = s2;
                 }
-                e.mul(gammas, 2 * w + j, h, 0, tmp, 0);
-                e.add(a1, 0, tmp, 0, a1, 0);
+                for (int j = 0; j < k; j++)
+                {
+                    for (int c = 0; c < d; c++)
+                    {
+                        h[c] = compositionLde[j * d + c][i];
+                    }
+                    e.mul(gammas, 2 * w + j, h, 0, t2, 0);
+                    e.add(a1, 0, t2, 0, a1, 0);
+                }
+                e.mul(a1, 0, den1, i, a1, 0);
+                e.mul(a2, 0, den2, i, a2, 0);
+                e.add(a1, 0, a2, 0, a1, 0);
+                for (int c = 0; c < d; c++)
+                {
+                    out[c][i] = a1[c];
+                }
             }
-            e.mul(a1, 0, den1, i, a1, 0);
-            e.mul(a2, 0, den2, i, a2, 0);
-            e.add(a1, 0, a2, 0, a1, 0);
-            for (int c = 0; c < d; c++)
-            {
-                out[c][i] = a1[c];
-            }
-        }
+        });
         return out;
     }
 

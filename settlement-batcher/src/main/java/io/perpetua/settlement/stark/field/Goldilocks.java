@@ -44,18 +44,26 @@ public final class Goldilocks
 
     public static long add(final long a, final long b)
     {
-        final long s = a + b;
-        if (Long.compareUnsigned(s, a) < 0)
-        {
-            return s + EPSILON;
-        }
-        return Long.compareUnsigned(s, P) >= 0 ? s - P : s;
+        // branch-free: random field elements make every comparison a coin toss for the branch predictor
+        long s = a + b;
+        final long carry = ((a & b) | ((a | b) & ~s)) >>> 63;
+        s += -carry & EPSILON;
+        return canonical(s);
     }
 
     public static long sub(final long a, final long b)
     {
         final long d = a - b;
-        return Long.compareUnsigned(a, b) < 0 ? d + P : d;
+        final long borrow = ((~a & b) | ((~a | b) & d)) >>> 63;
+        return d + (-borrow & P);
+    }
+
+    /** s mod p for any 64-bit s (one conditional subtraction, branch-free). */
+    private static long canonical(final long s)
+    {
+        final long t = s - P;
+        final long borrow = ((~s & P) | ((~s | P) & t)) >>> 63;
+        return t + (-borrow & P);
     }
 
     public static long neg(final long a)
@@ -76,17 +84,13 @@ public final class Goldilocks
         final long hiHi = hi >>> 32;
         final long hiLo = hi & EPSILON;
         long t0 = lo - hiHi;
-        if (Long.compareUnsigned(lo, hiHi) < 0)
-        {
-            t0 -= EPSILON;
-        }
+        final long borrow = ((~lo & hiHi) | ((~lo | hiHi) & t0)) >>> 63;
+        t0 -= -borrow & EPSILON;
         final long t1 = hiLo * EPSILON;
         long t2 = t0 + t1;
-        if (Long.compareUnsigned(t2, t1) < 0)
-        {
-            t2 += EPSILON;
-        }
-        return Long.compareUnsigned(t2, P) >= 0 ? t2 - P : t2;
+        final long carry = ((t0 & t1) | ((t0 | t1) & ~t2)) >>> 63;
+        t2 += -carry & EPSILON;
+        return canonical(t2);
     }
 
     public static long square(final long a)

@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A SHA-256 Merkle tree over the rows of a table of field elements, with batched openings.
@@ -51,16 +52,20 @@ public final class MerkleTree
     {
         final int width = columns.length;
         final byte[][] leaves = new byte[rows][];
-        final MessageDigest md = Sha256.newDigest();
-        final long[] row = new long[width];
-        for (int i = 0; i < rows; i++)
+        final int chunk = Math.min(rows, 1 << 12);
+        IntStream.range(0, rows / chunk).parallel().forEach(ch ->
         {
-            for (int c = 0; c < width; c++)
+            final MessageDigest md = Sha256.newDigest();
+            final long[] row = new long[width];
+            for (int i = ch * chunk; i < (ch + 1) * chunk; i++)
             {
-                row[c] = columns[c][i];
+                for (int c = 0; c < width; c++)
+                {
+                    row[c] = columns[c][i];
+                }
+                leaves[i] = Sha256.hashLeaf(md, row, 0, width);
             }
-            leaves[i] = Sha256.hashLeaf(md, row, 0, width);
-        }
+        });
         return fromLeafHashes(leaves);
     }
 

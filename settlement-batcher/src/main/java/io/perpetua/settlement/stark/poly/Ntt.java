@@ -20,6 +20,11 @@ public final class Ntt
     /** In place: coefficients (natural order) to evaluations at w^i, i = 0..n-1. */
     public static void forward(final PrimeField f, final long[] a)
     {
+        if (f == PrimeField.GOLDILOCKS)
+        {
+            GoldilocksNtt.forward(a);
+            return;
+        }
         final int n = a.length;
         final int logN = log2(n);
         bitReverse(a);

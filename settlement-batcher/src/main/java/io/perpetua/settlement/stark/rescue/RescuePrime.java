@@ -237,7 +237,8 @@ public final class RescuePrime
         return digest(state);
     }
 
-    static long[] digest(final long[] state)
+    /** The digest of a permuted state: elements 4..8. */
+    public static long[] digest(final long[] state)
     {
         final long[] d = new long[DIGEST_SIZE];
         System.arraycopy(state, RATE_START, d, 0, DIGEST_SIZE);

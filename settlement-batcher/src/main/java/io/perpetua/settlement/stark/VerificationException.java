@@ -34,7 +34,9 @@ public final class VerificationException extends Exception
         /** A FRI layer value disagrees with the fold of the previous layer (or with the DEEP value). */
         FRI_FOLDING_MISMATCH,
         /** The last folded values disagree with the remainder polynomial. */
-        FRI_REMAINDER_MISMATCH
+        FRI_REMAINDER_MISMATCH,
+        /** State-update chunks do not chain from prevRoot to newRoot, cover n updates and hash to D. */
+        STATE_CHAIN_MISMATCH
     }
 
     private final Reason reason;

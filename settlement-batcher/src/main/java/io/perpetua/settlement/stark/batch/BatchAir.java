@@ -56,12 +56,12 @@ public final class BatchAir extends Air
     /** Constraint index ranges, for tests that remove one constraint at a time. */
     static final int C_RESCUE = 0;
     static final int C_RECORD_CONST = 12;
-    static final int C_POST = 16;
-    static final int C_SUM = 17;
-    static final int C_BITS = 18;
-    static final int C_ACC = 43;
-    static final int C_CHECK = 46;
-    static final int CONSTRAINTS = 49;
+    static final int C_POST = 15;
+    static final int C_SUM = 16;
+    static final int C_BITS = 17;
+    static final int C_ACC = 42;
+    static final int C_CHECK = 45;
+    static final int CONSTRAINTS = 48;
 
     private final BatchPublicInputs inputs;
 
@@ -103,7 +103,7 @@ public final class BatchAir extends Air
         {
             d.add(new TransitionDegree(7, 8));
         }
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 3; i++)
         {
             d.add(new TransitionDegree(1, 8));
         }
@@ -180,8 +180,8 @@ public final class BatchAir extends Air
             }
             select(e, per, P_RND, out, C_RESCUE + k, t, 0, t, 1, out, C_RESCUE + k, t);
         }
-        // record columns constant within a cycle
-        for (int i = 0; i < 4; i++)
+        // account, pre and delta constant within a cycle (post follows from post = pre + delta)
+        for (int i = 0; i < 3; i++)
         {
             e.sub(next, ACCT + i, cur, ACCT + i, t, 1);
             e.mul(t, 1, per, P_RND, out, C_RECORD_CONST + i);

@@ -59,12 +59,12 @@ public final class StateUpdateAir extends Air
     static final int C_CONST = 60;
     static final int C_PREV = 70;
     static final int C_BIN = 78;
-    static final int C_LVL = 81;
-    static final int C_G = 84;
-    static final int C_WIDX = 85;
-    static final int C_END = 89;
-    static final int C_ACCT = 98;
-    static final int CONSTRAINTS = 101;
+    static final int C_LVL = 79;
+    static final int C_G = 82;
+    static final int C_WIDX = 83;
+    static final int C_END = 87;
+    static final int C_ACCT = 96;
+    static final int CONSTRAINTS = 99;
 
     private static final int[] CONST_COLUMNS = {SIB, SIB + 1, SIB + 2, SIB + 3, BIT, F, G, LVL, W, IDX};
 
@@ -108,7 +108,7 @@ public final class StateUpdateAir extends Air
         add(d, 24, new TransitionDegree(3, 8));
         add(d, 10, new TransitionDegree(1, 8));
         add(d, 8, new TransitionDegree(1, 8));
-        add(d, 3, new TransitionDegree(2));
+        add(d, 1, new TransitionDegree(2));
         add(d, 3, new TransitionDegree(2, 8));
         add(d, 1, new TransitionDegree(1, 8));
         add(d, 2, new TransitionDegree(2));
@@ -218,10 +218,8 @@ public final class StateUpdateAir extends Air
             prev(e, cur, next, per, PREV_OLD + k, OLD + 4 + k, out, C_PREV + k, t);
             prev(e, cur, next, per, PREV_NEW + k, NEW + 4 + k, out, C_PREV + 4 + k, t);
         }
-        // binary flags
+        // the direction bit is binary (F and G are binary by the level-counter and G rules)
         binary(e, cur, BIT, out, C_BIN, t);
-        binary(e, cur, F, out, C_BIN + 1, t);
-        binary(e, cur, G, out, C_BIN + 2, t);
         // level counter: F' = 1 exactly when LVL = depth - 1; LVL' = (1 - F')(LVL + 1)
         e.addBase(cur, LVL, Goldilocks.neg(inputs.depth() - 1L), t, 5);
         e.mul(t, 2, t, 5, out, C_LVL);

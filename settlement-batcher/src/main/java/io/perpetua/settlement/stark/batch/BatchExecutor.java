@@ -48,15 +48,28 @@ public final class BatchExecutor
 
     static long[] block(final BatchRecord r)
     {
-        return new long[] {
-            Goldilocks.fromSigned(r.accountId()), Goldilocks.fromSigned(r.preBalance()), Goldilocks.fromSigned(r.delta()),
-            Goldilocks.fromSigned(r.postBalance())};
+        return fieldBlock(new long[] {r.accountId(), r.preBalance(), r.delta(), r.postBalance()});
     }
 
     /** The execution trace of {@link BatchAir} for these records. */
     public static TraceTable trace(final List<BatchRecord> records)
     {
-        final int n = records.size();
+        final long[][] raw = new long[records.size()][];
+        for (int i = 0; i < raw.length; i++)
+        {
+            final BatchRecord r = records.get(i);
+            raw[i] = new long[] {r.accountId(), r.preBalance(), r.delta(), r.postBalance()};
+        }
+        return traceOfRaw(raw);
+    }
+
+    /**
+     * The trace for raw (account, pre, delta, post) rows without any validation: the honest path
+     * goes through {@link #trace}; soundness tests use this to build forged traces.
+     */
+    static TraceTable traceOfRaw(final long[][] raw)
+    {
+        final int n = raw.length;
         final int length = BatchAir.traceLengthFor(n);
         final TraceTable t = new TraceTable(BatchAir.WIDTH, length);
         final long[] state = BatchAir.initialState(n);
@@ -64,9 +77,10 @@ public final class BatchExecutor
         final long[] zero = new long[4];
         for (int cycle = 0; cycle < length / 8; cycle++)
         {
-            final long[] rec = cycle >= 1 && cycle <= n ? block(records.get(cycle - 1)) : zero;
-            final long delta = cycle >= 1 && cycle <= n ? records.get(cycle - 1).delta() : 0;
-            final long post = cycle >= 1 && cycle <= n ? records.get(cycle - 1).postBalance() : 0;
+            final boolean real = cycle >= 1 && cycle <= n;
+            final long[] rec = real ? fieldBlock(raw[cycle - 1]) : zero;
+            final long delta = real ? raw[cycle - 1][2] : 0;
+            final long post = real ? raw[cycle - 1][3] : 0;
             if (cycle >= 1)
             {
                 for (int i = 0; i < 4; i++)
@@ -98,6 +112,13 @@ public final class BatchExecutor
             decompose(t, base, BatchAir.ACC_S, BatchAir.BITS_S, BatchAir.WIDE_BITS_PER_ROW, sum + BatchAir.WIDE_OFFSET);
         }
         return t;
+    }
+
+    static long[] fieldBlock(final long[] raw)
+    {
+        return new long[] {
+            Goldilocks.fromSigned(raw[0]), Goldilocks.fromSigned(raw[1]), Goldilocks.fromSigned(raw[2]),
+            Goldilocks.fromSigned(raw[3])};
     }
 
     /** Writes the bits of a non-negative value over rows 0..6 of a cycle, most significant chunk first. */

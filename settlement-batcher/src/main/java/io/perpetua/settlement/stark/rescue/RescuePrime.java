@@ -186,6 +186,14 @@ public final class RescuePrime
         }
     }
 
+    /** The MDS linear layer applied to a copy of {@code state}. */
+    public static long[] applyMds(final long[] state)
+    {
+        final long[] out = new long[WIDTH];
+        mds(state, out);
+        return out;
+    }
+
     private static void mds(final long[] in, final long[] out)
     {
         for (int i = 0; i < WIDTH; i++)

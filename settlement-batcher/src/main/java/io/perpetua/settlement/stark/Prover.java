@@ -59,6 +59,15 @@ public final class Prover
         {
         }
 
+        /**
+         * Called with FRI layer {@code layer}'s leaf columns before they are committed; returns the
+         * columns to commit and open. Folding continues from the original columns.
+         */
+        default long[][] tamperFriLeaves(final int layer, final long[][] leafColumns)
+        {
+            return leafColumns;
+        }
+
         /** Called with the proof-of-work nonce found; returns the nonce to use. */
         default long tamperNonce(final long nonce)
         {
@@ -179,9 +188,10 @@ public final class Prover
                     }
                 }
             }
-            final MerkleTree tree = MerkleTree.commitColumns(leafColumns, leaves);
+            final long[][] committed = cheats.tamperFriLeaves(l, leafColumns);
+            final MerkleTree tree = MerkleTree.commitColumns(committed, leaves);
             layerTrees.add(tree);
-            layerValues.add(leafColumns);
+            layerValues.add(committed);
             t.absorb("fri-root", tree.root());
             final long[] alpha = t.drawExt(e);
             final long[][] next = new long[d][leaves];

@@ -25,7 +25,8 @@ import io.perpetua.settlement.stark.rescue.RescueConstraints;
  * and the new path becomes the running root. A third Rescue lane is the sponge: it absorbs the
  * update's block on the update's second cycle (flag G) and permutes during it, otherwise holds.
  * The trace is padded with no-op updates after row 8 * depth * updates, where the final root and
- * sponge state are asserted.
+ * sponge state are asserted. The level counter starts at 0 with F = 1 on row 0, so F = 1 exactly
+ * every {@code depth} cycles, including at that final row.
  */
 public final class StateUpdateAir extends Air
 {
@@ -142,8 +143,8 @@ public final class StateUpdateAir extends Air
         {
             a.add(new Assertion(DA + k, 0, inputs.daStateIn()[k]));
         }
+        // F = 1 at the final row is implied: F(0) = 1, LVL(0) = 0 and the counter put F = 1 every depth cycles
         final int end = finalRow();
-        a.add(new Assertion(F, end, 1));
         for (int k = 0; k < 4; k++)
         {
             a.add(new Assertion(ROOT + k, end, inputs.newRoot()[k]));

@@ -112,6 +112,7 @@ public final class Prover
         final long[] alphas = drawMany(t, e, m);
         final long[] betas = drawMany(t, e, assertions.size());
         final long[][] composition = composeConstraints(air, layout, traceLde, alphas, betas, assertions);
+        final int ceSize = composition[0].length;
 
         // 3. split the composition polynomial into k columns of degree < n and commit their LDEs
         IntStream.range(0, d).parallel().forEach(c -> Ntt.interpolateCoset(F, composition[c], shift));
@@ -119,7 +120,7 @@ public final class Prover
         {
             if (!cheats.ignoreDegreeChecks())
             {
-                for (int i = k * n; i < bigN; i++)
+                for (int i = k * n; i < ceSize; i++)
                 {
                     if (composition[c][i] != 0)
                     {
@@ -274,14 +275,21 @@ public final class Prover
         return r;
     }
 
-    /** Composition evaluations (d coordinate arrays over the LDE domain). */
+    /**
+     * Composition evaluations as d coordinate arrays over the constraint evaluation domain: a coset
+     * of size n * 2^j &gt; k n (capped at the LDE size), enough for a polynomial of degree &lt; k n,
+     * and a strided subset of the LDE domain (same shift), so trace values are read from the LDE.
+     */
     private static long[][] composeConstraints(final Air air, final ProofLayout layout, final long[][] traceLde,
         final long[] alphas, final long[] betas, final List<Assertion> assertions)
     {
         final int d = layout.extDegree;
         final int n = layout.traceLength;
-        final int bigN = layout.ldeSize;
-        final int blowup = layout.options.blowup();
+        final int ldeSize = layout.ldeSize;
+        // room for degree < k n plus slack so the honest prover's degree check can see violations
+        final int bigN = Math.min(ldeSize, n * Integer.highestOneBit(2 * layout.compositionColumns + 1));
+        final int stride = ldeSize / bigN;
+        final int blowup = bigN / n;
         final int w = layout.width;
         final int m = air.transitionCount();
         final long shift = ProofLayout.SHIFT;
@@ -349,10 +357,11 @@ public final class Prover
             long x = Goldilocks.mul(shift, Goldilocks.pow(omegaN, start));
             for (int i = start; i < start + chunk; i++)
             {
-                final int ni = (i + blowup) & (bigN - 1);
+                final int li = i * stride;
+                final int ni = (li + layout.options.blowup()) & (ldeSize - 1);
                 for (int c = 0; c < w; c++)
                 {
-                    cur[c] = traceLde[c][i];
+                    cur[c] = traceLde[c][li];
                     next[c] = traceLde[c][ni];
                 }
                 for (int j = 0; j < per.length; j++)
@@ -381,7 +390,8 @@ public final class Prover
                 for (int a = 0; a < assertionInverses.length; a++)
                 {
                     final Assertion as = assertions.get(a);
-                    final long q = Goldilocks.mul(Goldilocks.sub(traceLde[as.column()][i], as.value()), assertionInverses[a][i]);
+                    final long q = Goldilocks.mul(Goldilocks.sub(traceLde[as.column()][i * stride], as.value()),
+                        assertionInverses[a][i]);
                     for (int c = 0; c < d; c++)
                     {
                         acc[c] = Goldilocks.add(acc[c], Goldilocks.mul(betas[a * d + c], q));

@@ -24,6 +24,44 @@ public enum Extension
         {
             r[ri] = Goldilocks.mul(a[ai], b[bi]);
         }
+
+        // single-coefficient versions of the generic loops: this is the prover's hot path
+
+        @Override
+        public void add(final long[] a, final int ai, final long[] b, final int bi, final long[] r, final int ri)
+        {
+            r[ri] = Goldilocks.add(a[ai], b[bi]);
+        }
+
+        @Override
+        public void sub(final long[] a, final int ai, final long[] b, final int bi, final long[] r, final int ri)
+        {
+            r[ri] = Goldilocks.sub(a[ai], b[bi]);
+        }
+
+        @Override
+        public void mulBase(final long[] a, final int ai, final long s, final long[] r, final int ri)
+        {
+            r[ri] = Goldilocks.mul(a[ai], s);
+        }
+
+        @Override
+        public void addBase(final long[] a, final int ai, final long s, final long[] r, final int ri)
+        {
+            r[ri] = Goldilocks.add(a[ai], s);
+        }
+
+        @Override
+        public void setBase(final long[] r, final int ri, final long s)
+        {
+            r[ri] = s;
+        }
+
+        @Override
+        public void copy(final long[] a, final int ai, final long[] r, final int ri)
+        {
+            r[ri] = a[ai];
+        }
     },
 
     /** F_p[u] / (u^2 - 7); 7 generates F_p^*, so it is not a square and the polynomial is irreducible. */

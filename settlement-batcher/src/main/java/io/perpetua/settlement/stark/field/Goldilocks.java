@@ -79,6 +79,12 @@ public final class Goldilocks
     }
 
     /** Reduces the unsigned 128-bit value hi * 2^64 + lo modulo p. */
+    public static long reduce(final long hi, final long lo)
+    {
+        return reduce128(hi, lo);
+    }
+
+    /** Reduces the unsigned 128-bit value hi * 2^64 + lo modulo p. */
     static long reduce128(final long hi, final long lo)
     {
         final long hiHi = hi >>> 32;

@@ -3,34 +3,37 @@ package io.perpetua.settlement.stark.poly;
 import io.perpetua.settlement.stark.field.Goldilocks;
 
 /**
- * The radix-2 NTT specialised to Goldilocks with cached twiddle tables: static field calls the JIT
- * inlines, and no root recomputation per transform. Same contract as {@link Ntt#forward}.
+ * The radix-2 NTT specialised to Goldilocks: static field calls the JIT inlines, contiguous cached
+ * twiddles per butterfly size, and cache blocking (all butterflies up to {@link #BLOCK} points run
+ * block by block while the block is in cache; only the wider stages stream the whole array).
+ * Same contract as {@link Ntt#forward}.
  */
 final class GoldilocksNtt
 {
-    private static final long[][] TWIDDLES = new long[Goldilocks.TWO_ADICITY + 1][];
+    private static final int BLOCK = 1 << 11;
+    /** STAGE_TWIDDLES[s][j] = w_{2^s}^j for j &lt; 2^(s-1). */
+    private static final long[][] STAGE_TWIDDLES = new long[Goldilocks.TWO_ADICITY + 1][];
 
     private GoldilocksNtt()
     {
     }
 
-    /** w^j for j &lt; n/2, w the primitive n-th root, n = 2^logN. */
-    private static long[] twiddles(final int logN)
+    private static long[] stageTwiddles(final int logLen)
     {
-        long[] tw = TWIDDLES[logN];
+        long[] tw = STAGE_TWIDDLES[logLen];
         if (tw == null)
         {
-            final int half = Math.max(1, (1 << logN) >>> 1);
+            final int half = 1 << (logLen - 1);
             tw = new long[half];
-            final long w = Goldilocks.twoAdicRoot(logN);
+            final long w = Goldilocks.twoAdicRoot(logLen);
             tw[0] = 1;
             for (int j = 1; j < half; j++)
             {
                 tw[j] = Goldilocks.mul(tw[j - 1], w);
             }
-            synchronized (TWIDDLES)
+            synchronized (STAGE_TWIDDLES)
             {
-                TWIDDLES[logN] = tw;
+                STAGE_TWIDDLES[logLen] = tw;
             }
         }
         return tw;
@@ -55,21 +58,70 @@ final class GoldilocksNtt
                 a[j] = t;
             }
         }
-        final long[] tw = twiddles(logN);
-        for (int len = 2; len <= n; len <<= 1)
+        final int block = Math.min(n, BLOCK);
+        final int logBlock = Ntt.log2(block);
+        for (int start = 0; start < n; start += block)
         {
-            final int half = len >>> 1;
-            final int step = n / len;
-            for (int k = 0; k < n; k += len)
+            for (int s = 1; s <= logBlock; s++)
             {
-                for (int j = 0; j < half; j++)
-                {
-                    final long t = Goldilocks.mul(tw[j * step], a[k + j + half]);
-                    final long u = a[k + j];
-                    a[k + j] = Goldilocks.add(u, t);
-                    a[k + j + half] = Goldilocks.sub(u, t);
-                }
+                stage(a, start, start + block, s);
             }
         }
+        for (int s = logBlock + 1; s <= logN; s++)
+        {
+            stage(a, 0, n, s);
+        }
+    }
+
+    private static void stage(final long[] a, final int from, final int to, final int logLen)
+    {
+        final int len = 1 << logLen;
+        final int half = len >>> 1;
+        final long[] tw = stageTwiddles(logLen);
+        for (int k = from; k < to; k += len)
+        {
+            final long u0 = a[k];
+            final long t0 = a[k + half];
+            a[k] = Goldilocks.add(u0, t0);
+            a[k + half] = Goldilocks.sub(u0, t0);
+            for (int j = 1; j < half; j++)
+            {
+                final long t = Goldilocks.mul(tw[j], a[k + j + half]);
+                final long u = a[k + j];
+                a[k + j] = Goldilocks.add(u, t);
+                a[k + j + half] = Goldilocks.sub(u, t);
+            }
+        }
+    }
+
+    /**
+     * Evaluates a polynomial with {@code m} coefficients (m a power of two) on the coset
+     * shift * &lt;w_size&gt; as {@code size / m} transforms of size m: point j * (size/m) + t lies
+     * on the small coset shift * w_size^t * &lt;w_m&gt;. Cheaper than one zero-padded transform.
+     */
+    static long[] evaluateOnCoset(final long[] coefficients, final long shift, final int size)
+    {
+        final int m = coefficients.length;
+        final int cosets = size / m;
+        final long[] out = new long[size];
+        final long omega = Goldilocks.twoAdicRoot(Ntt.log2(size));
+        final long[] a = new long[m];
+        long g = shift;
+        for (int t = 0; t < cosets; t++)
+        {
+            long p = 1;
+            for (int i = 0; i < m; i++)
+            {
+                a[i] = Goldilocks.mul(coefficients[i], p);
+                p = Goldilocks.mul(p, g);
+            }
+            forward(a);
+            for (int j = 0; j < m; j++)
+            {
+                out[j * cosets + t] = a[j];
+            }
+            g = Goldilocks.mul(g, omega);
+        }
+        return out;
     }
 }

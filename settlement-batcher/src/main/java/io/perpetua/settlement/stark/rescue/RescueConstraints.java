@@ -1,6 +1,7 @@
 package io.perpetua.settlement.stark.rescue;
 
 import io.perpetua.settlement.stark.field.Extension;
+import io.perpetua.settlement.stark.field.Goldilocks;
 
 /**
  * Rescue-Prime as AIR constraints: one round between consecutive rows, 12 constraints of degree 7.
@@ -44,6 +45,11 @@ public final class RescueConstraints
     public static void evaluateRound(final Extension e, final long[] cur, final int curAt, final long[] next, final int nextAt,
         final long[] periodic, final int arkAt, final long[] out, final int outAt)
     {
+        if (e == Extension.BASE)
+        {
+            evaluateRoundBase(cur, curAt, next, nextAt, periodic, arkAt, out, outAt);
+            return;
+        }
         final int w = RescuePrime.WIDTH;
         final long[] s = new long[w * e.degree()];
         final long[] t = new long[w * e.degree()];
@@ -70,6 +76,31 @@ public final class RescueConstraints
         {
             e.exp7(u, i, u, i);
             e.sub(u, i, t, i, out, outAt + i);
+        }
+    }
+
+    /** The same constraint over the base field with plain arithmetic: the prover's hot path. */
+    private static void evaluateRoundBase(final long[] cur, final int curAt, final long[] next, final int nextAt,
+        final long[] periodic, final int arkAt, final long[] out, final int outAt)
+    {
+        final int w = RescuePrime.WIDTH;
+        final long[] s = new long[w];
+        final long[] u = new long[w];
+        for (int i = 0; i < w; i++)
+        {
+            s[i] = Goldilocks.exp7(cur[curAt + i]);
+            u[i] = Goldilocks.sub(next[nextAt + i], periodic[arkAt + w + i]);
+        }
+        final long[] step1 = RescuePrime.applyMds(s);
+        for (int i = 0; i < w; i++)
+        {
+            long acc = 0;
+            final long[] row = RescuePrime.INV_MDS[i];
+            for (int j = 0; j < w; j++)
+            {
+                acc = Goldilocks.add(acc, Goldilocks.mul(row[j], u[j]));
+            }
+            out[outAt + i] = Goldilocks.sub(Goldilocks.exp7(acc), Goldilocks.add(step1[i], periodic[arkAt + i]));
         }
     }
 

@@ -177,13 +177,42 @@ public final class RescuePrime
         mds(state, tmp);
         for (int i = 0; i < WIDTH; i++)
         {
-            state[i] = Goldilocks.pow(Goldilocks.add(tmp[i], ARK1[round][i]), INV_ALPHA);
+            state[i] = invSbox(Goldilocks.add(tmp[i], ARK1[round][i]));
         }
         mds(state, tmp);
         for (int i = 0; i < WIDTH; i++)
         {
             state[i] = Goldilocks.add(tmp[i], ARK2[round][i]);
         }
+    }
+
+    /**
+     * x^(1/7) = x^10540996611094048183 by a 72-multiplication addition chain (the exponent is
+     * 1001001001001001001001001001000110110110110110110110110110110111 in binary).
+     */
+    static long invSbox(final long x)
+    {
+        final long t1 = Goldilocks.square(x);
+        final long t2 = Goldilocks.square(t1);
+        final long t3 = squareThenMul(t2, 3, t2);
+        final long t4 = squareThenMul(t3, 6, t3);
+        final long t5 = squareThenMul(t4, 12, t4);
+        final long t6 = squareThenMul(t5, 6, t3);
+        final long t7 = squareThenMul(t6, 31, t6);
+        final long a = Goldilocks.square(Goldilocks.square(Goldilocks.mul(Goldilocks.square(t7), t6)));
+        final long b = Goldilocks.mul(Goldilocks.mul(t1, t2), x);
+        return Goldilocks.mul(a, b);
+    }
+
+    /** base^(2^squarings) * tail. */
+    private static long squareThenMul(final long base, final int squarings, final long tail)
+    {
+        long r = base;
+        for (int i = 0; i < squarings; i++)
+        {
+            r = Goldilocks.square(r);
+        }
+        return Goldilocks.mul(r, tail);
     }
 
     /** The MDS linear layer applied to a copy of {@code state}. */
@@ -194,16 +223,32 @@ public final class RescuePrime
         return out;
     }
 
+    /**
+     * MDS multiplication exploiting small entries (all below 32): the low and high 32-bit halves of
+     * the inputs are multiplied separately, the sums stay below 2^41, and one 128-bit reduction
+     * finishes each output.
+     */
     private static void mds(final long[] in, final long[] out)
     {
         for (int i = 0; i < WIDTH; i++)
         {
-            long acc = 0;
+            long lo = 0;
+            long hi = 0;
+            final long[] row = MDS[i];
             for (int j = 0; j < WIDTH; j++)
             {
-                acc = Goldilocks.add(acc, Goldilocks.mul(MDS[i][j], in[j]));
+                lo += row[j] * (in[j] & 0xFFFF_FFFFL);
+                hi += row[j] * (in[j] >>> 32);
             }
-            out[i] = acc;
+            // value = lo + hi * 2^32, as a 128-bit number (hi * 2^32 < 2^73)
+            final long hiShifted = hi << 32;
+            long low = lo + hiShifted;
+            long high = hi >>> 32;
+            if (Long.compareUnsigned(low, lo) < 0)
+            {
+                high++;
+            }
+            out[i] = Goldilocks.reduce(high, low);
         }
     }
 

@@ -51,6 +51,26 @@ class RescuePrimeTest
         assertEquals(Long.parseUnsignedLong("14868391535953158196"), RescuePrime.INV_MDS[0][0]);
         final long x = 123456789;
         assertEquals(x, Goldilocks.pow(Goldilocks.exp7(x), RescuePrime.INV_ALPHA));
+        final SplittableRandom rnd = new SplittableRandom(8);
+        for (int i = 0; i < 1000; i++)
+        {
+            final long v = Goldilocks.fromUnsigned(rnd.nextLong());
+            assertEquals(Goldilocks.pow(v, RescuePrime.INV_ALPHA), RescuePrime.invSbox(v), "addition chain");
+            final long[] state = new long[12];
+            for (int k = 0; k < 12; k++)
+            {
+                state[k] = i == 0 ? Goldilocks.P - 1 : Goldilocks.fromUnsigned(rnd.nextLong());
+            }
+            final long[] naive = new long[12];
+            for (int r = 0; r < 12; r++)
+            {
+                for (int c = 0; c < 12; c++)
+                {
+                    naive[r] = Goldilocks.add(naive[r], Goldilocks.mul(RescuePrime.MDS[r][c], state[c]));
+                }
+            }
+            assertArrayEquals(naive, RescuePrime.applyMds(state), "MDS with split halves");
+        }
     }
 
     @Test

@@ -13,7 +13,6 @@ import io.perpetua.settlement.stark.field.Extension;
 import io.perpetua.settlement.stark.field.Goldilocks;
 import io.perpetua.settlement.stark.field.PrimeField;
 import io.perpetua.settlement.stark.merkle.MerkleTree;
-import io.perpetua.settlement.stark.merkle.Sha256;
 import io.perpetua.settlement.stark.poly.Ntt;
 import io.perpetua.settlement.stark.poly.Polynomials;
 
@@ -86,7 +85,6 @@ public final class Prover
         final int d = e.degree();
         final int n = layout.traceLength;
         final int bigN = layout.ldeSize;
-        final int blowup = options.blowup();
         final int w = layout.width;
         final int k = layout.compositionColumns;
         final long shift = ProofLayout.SHIFT;
@@ -520,10 +518,5 @@ public final class Prover
     static int[] layerPositions(final int[] positions, final int leaves)
     {
         return Arrays.stream(positions).map(p -> p & (leaves - 1)).sorted().distinct().toArray();
-    }
-
-    static byte[] leafHash(final long[] row)
-    {
-        return Sha256.hashLeaf(Sha256.newDigest(), row, 0, row.length);
     }
 }

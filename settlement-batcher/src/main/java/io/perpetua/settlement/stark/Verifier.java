@@ -42,6 +42,20 @@ public final class Verifier
     /** Verifies {@code proofBytes} for the statement {@code air} under the pinned {@code options}. */
     public static void verify(final Air air, final byte[] proofBytes, final ProofOptions options) throws VerificationException
     {
+        try
+        {
+            verifyChecked(air, proofBytes, options);
+        }
+        catch (final ArithmeticException ex)
+        {
+            // a challenge landed on a pole (x = z): probability ~ 2^-64 per query, reject rather than crash
+            throw new VerificationException(OOD_CONSTRAINT_MISMATCH, "degenerate out-of-domain point: " + ex.getMessage());
+        }
+    }
+
+    private static void verifyChecked(final Air air, final byte[] proofBytes, final ProofOptions options)
+        throws VerificationException
+    {
         final ProofLayout layout;
         try
         {

@@ -91,9 +91,16 @@ public final class BatchProofs
             {
                 throw new VerificationException(STATE_CHAIN_MISMATCH, "chunk update counts do not add up to n");
             }
-            final StateUpdateInputs chunkInputs = new StateUpdateInputs(root, c.rootOut(), da, c.daStateOut(), c.updates(),
-                treeDepth);
-            Verifier.verify(new StateUpdateAir(chunkInputs), c.proof(), options);
+            final StateUpdateAir chunkAir;
+            try
+            {
+                chunkAir = new StateUpdateAir(new StateUpdateInputs(root, c.rootOut(), da, c.daStateOut(), c.updates(), treeDepth));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new VerificationException(STATE_CHAIN_MISMATCH, "chunk statement out of range: " + ex.getMessage());
+            }
+            Verifier.verify(chunkAir, c.proof(), options);
             total += c.updates();
             root = c.rootOut();
             da = c.daStateOut();

@@ -20,6 +20,7 @@ public final class RescueMerkleTree
     private final int depth;
     private final long[][] empty;
     private final Map<Long, long[]> nodes = new HashMap<>();
+    private final Map<Long, Long> balances = new HashMap<>();
 
     public RescueMerkleTree(final int depth)
     {
@@ -70,8 +71,6 @@ public final class RescueMerkleTree
         final Long b = balances.get(account);
         return b == null ? 0 : b;
     }
-
-    private final Map<Long, Long> balances = new HashMap<>();
 
     /** Siblings from the leaf level upwards. */
     public long[][] path(final long account)

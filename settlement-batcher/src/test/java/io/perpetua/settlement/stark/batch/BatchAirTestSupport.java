@@ -1,6 +1,5 @@
 package io.perpetua.settlement.stark.batch;
 
-import io.perpetua.settlement.stark.field.Goldilocks;
 import io.perpetua.settlement.stark.rescue.RescueSponge;
 
 /** Helpers for tests that build raw (unvalidated) batches. */
@@ -19,10 +18,5 @@ final class BatchAirTestSupport
             sponge.absorb(BatchExecutor.fieldBlock(r));
         }
         return sponge.digest();
-    }
-
-    static long field(final long signed)
-    {
-        return Goldilocks.fromSigned(signed);
     }
 }

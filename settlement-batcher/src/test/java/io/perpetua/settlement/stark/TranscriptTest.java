@@ -37,6 +37,11 @@ class TranscriptTest
         assertNotEquals(first[0], other[0], "a different public input must change the first challenge");
         final long[] longer = Transcript0.firstChallenge(new TestAirs.Fibonacci(16, 21));
         assertNotEquals(first[0], longer[0], "a different trace length must change the first challenge");
+        final long[] otherAir = Transcript0.firstChallenge(new TestAirs.FibonacciSquare(8, 21));
+        assertNotEquals(first[0], otherAir[0], "a different AIR id must change the first challenge");
+        final long[] otherOptions = ProofLayout.startTranscript(new TestAirs.Fibonacci(8, 21), ProofOptions.P128)
+            .drawExt(Extension.QUADRATIC);
+        assertNotEquals(first[0], otherOptions[0], "different options must change the first challenge");
     }
 
     @Test

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Property tests (jqwik prints the seed of a failing try): valid batches verify, a shifted E does not. */
-class BatchProperties
+class BatchPropertiesTest
 {
     @Provide
     Arbitrary<List<BatchRecord>> batches()

@@ -65,10 +65,24 @@ public final class BatchAir extends Air
 
     private final BatchPublicInputs inputs;
 
+    /**
+     * @throws IllegalArgumentException if the inputs are outside their ranges: conservation is only
+     *         an integer statement when |E - fee - insurance| stays far below p / 2
+     */
     public BatchAir(final BatchPublicInputs inputs)
     {
-        super("perpetua-batch-v1", WIDTH, traceLengthFor(inputs.recordCount()));
+        super("perpetua-batch-v1", WIDTH, traceLengthFor(checked(inputs).recordCount()));
         this.inputs = inputs;
+    }
+
+    private static BatchPublicInputs checked(final BatchPublicInputs inputs)
+    {
+        final String problem = inputs.rangeProblem();
+        if (problem != null)
+        {
+            throw new IllegalArgumentException(problem);
+        }
+        return inputs;
     }
 
     /** Trace rows for n records: one cycle for the initial permutation plus one per record, padded to a power of two. */

@@ -78,9 +78,9 @@ public final class Ntt
         {
             throw new IllegalArgumentException("degree bound " + coefficients.length + " exceeds domain " + size);
         }
-        if (f == PrimeField.GOLDILOCKS && coefficients.length > 0 && Integer.bitCount(coefficients.length) == 1)
+        if (f == PrimeField.GOLDILOCKS && coefficients.length > 0 && Integer.bitCount(coefficients.length) == 1
+            && Integer.bitCount(size) == 1)
         {
-            log2(size);
             return GoldilocksNtt.evaluateOnCoset(coefficients, shift, size);
         }
         final long[] a = new long[size];

@@ -30,6 +30,18 @@ class BatchAirTest
     }
 
     @Test
+    void outOfRangePublicInputsCannotFormAStatement()
+    {
+        final BatchPublicInputs ok = BatchFixtures.inputsFor(List.of(new BatchRecord(1, 0, 5, 5)));
+        final BatchPublicInputs hugeE = new BatchPublicInputs(ok.batchId(), ok.prevRoot(), ok.newRoot(), ok.daCommitment(), 1,
+            1L << 62, ok.feeDelta(), ok.insuranceDelta());
+        final BatchPublicInputs hugeFee = new BatchPublicInputs(ok.batchId(), ok.prevRoot(), ok.newRoot(), ok.daCommitment(), 1,
+            ok.netDeposits(), 1L << 48, ok.insuranceDelta());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new BatchAir(hugeE));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new BatchAir(hugeFee));
+    }
+
+    @Test
     void smallBatchProvesAndVerifies()
     {
         final SplittableRandom rnd = new SplittableRandom(32);

@@ -1,0 +1,522 @@
+package io.perpetua.settlement.stark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+
+import io.perpetua.settlement.stark.air.Air;
+import io.perpetua.settlement.stark.air.Assertion;
+import io.perpetua.settlement.stark.air.TraceTable;
+import io.perpetua.settlement.stark.field.Extension;
+import io.perpetua.settlement.stark.field.Goldilocks;
+import io.perpetua.settlement.stark.field.PrimeField;
+import io.perpetua.settlement.stark.merkle.MerkleTree;
+import io.perpetua.settlement.stark.poly.Ntt;
+import io.perpetua.settlement.stark.poly.Polynomials;
+
+/**
+ * The STARK prover: trace -&gt; low-degree extension -&gt; commitment -&gt; constraint composition -&gt;
+ * out-of-domain frame -&gt; DEEP composition -&gt; FRI -&gt; proof-of-work -&gt; query openings.
+ *
+ * <p>Why it checks the composition degree: if the trace violates a constraint, the composition
+ * quotient is not a polynomial and its interpolant spills past the declared degree; an honest
+ * prover stops there with an {@link IllegalStateException} instead of emitting a proof that the
+ * verifier would reject anyway. Tests switch that check off ({@link Cheats}) to play a cheating
+ * prover that carries on regardless, and show the verifier still rejects.
+ */
+public final class Prover
+{
+    private static final PrimeField F = PrimeField.GOLDILOCKS;
+
+    private Prover()
+    {
+    }
+
+    /** Proves that {@code trace} satisfies {@code air}; returns the serialized proof. */
+    public static byte[] prove(final Air air, final TraceTable trace, final ProofOptions options)
+    {
+        return prove(air, trace, options, Cheats.NONE).toBytes();
+    }
+
+    /** Deviations from the honest protocol, for soundness tests only. */
+    interface Cheats
+    {
+        Cheats NONE = new Cheats()
+        {
+        };
+
+        /** When true the prover keeps going although the trace violates the constraints. */
+        default boolean ignoreDegreeChecks()
+        {
+            return false;
+        }
+
+        /** Called with the trace LDE before it is committed. */
+        default void tamperTraceLde(final long[][] lde)
+        {
+        }
+
+        /**
+         * Called with FRI layer {@code layer}'s leaf columns before they are committed; returns the
+         * columns to commit and open. Folding continues from the original columns.
+         */
+        default long[][] tamperFriLeaves(final int layer, final long[][] leafColumns)
+        {
+            return leafColumns;
+        }
+
+        /** Called with the proof-of-work nonce found; returns the nonce to use. */
+        default long tamperNonce(final long nonce)
+        {
+            return nonce;
+        }
+    }
+
+    static StarkProof prove(final Air air, final TraceTable trace, final ProofOptions options, final Cheats cheats)
+    {
+        if (trace.width() != air.traceWidth() || trace.length() != air.traceLength())
+        {
+            throw new IllegalArgumentException("trace shape does not match the AIR");
+        }
+        final ProofLayout layout = ProofLayout.of(air, options);
+        final Extension e = options.extension();
+        final int d = e.degree();
+        final int n = layout.traceLength;
+        final int bigN = layout.ldeSize;
+        final int w = layout.width;
+        final int k = layout.compositionColumns;
+        final long shift = ProofLayout.SHIFT;
+        final Transcript t = ProofLayout.startTranscript(air, options);
+
+        // 1. trace: interpolate, extend, commit
+        final long[][] traceCoefficients = new long[w][];
+        final long[][] traceLde = new long[w][];
+        IntStream.range(0, w).parallel().forEach(c ->
+        {
+            final long[] coefficients = trace.column(c).clone();
+            Ntt.inverse(F, coefficients);
+            traceCoefficients[c] = coefficients;
+            traceLde[c] = Ntt.evaluateOnCoset(F, coefficients, shift, bigN);
+        });
+        cheats.tamperTraceLde(traceLde);
+        final MerkleTree traceTree = MerkleTree.commitColumns(traceLde, bigN);
+        t.absorb("trace-root", traceTree.root());
+
+        // 2. constraint composition over the LDE domain
+        final int m = air.transitionCount();
+        final List<Assertion> assertions = air.assertions();
+        final long[] alphas = drawMany(t, e, m);
+        final long[] betas = drawMany(t, e, assertions.size());
+        final long[][] composition = composeConstraints(air, layout, traceLde, alphas, betas, assertions);
+        final int ceSize = composition[0].length;
+
+        // 3. split the composition polynomial into k columns of degree < n and commit their LDEs
+        IntStream.range(0, d).parallel().forEach(c -> Ntt.interpolateCoset(F, composition[c], shift));
+        for (int c = 0; c < d; c++)
+        {
+            if (!cheats.ignoreDegreeChecks())
+            {
+                for (int i = k * n; i < ceSize; i++)
+                {
+                    if (composition[c][i] != 0)
+                    {
+                        throw new IllegalStateException("the trace does not satisfy the AIR constraints: "
+                            + air.violations(trace, 3));
+                    }
+                }
+            }
+        }
+        final long[][] compositionLde = new long[k * d][];
+        final long[][][] compositionCoefficients = new long[k][d][];
+        IntStream.range(0, k * d).parallel().forEach(jc ->
+        {
+            final int j = jc / d;
+            final int c = jc % d;
+            compositionCoefficients[j][c] = Arrays.copyOfRange(composition[c], j * n, (j + 1) * n);
+            compositionLde[jc] = Ntt.evaluateOnCoset(F, compositionCoefficients[j][c], shift, bigN);
+        });
+        final MerkleTree compositionTree = MerkleTree.commitColumns(compositionLde, bigN);
+        t.absorb("composition-root", compositionTree.root());
+
+        // 4. out-of-domain frame
+        final long[] z = t.drawExt(e);
+        if (e.isZero(e.sub(e.pow(z, n), e.one())))
+        {
+            throw new IllegalStateException("out-of-domain point fell in the trace domain");
+        }
+        final long[] zNext = e.mulBase(z, Goldilocks.twoAdicRoot(Ntt.log2(n)));
+        final long[] ood = new long[(2 * w + k) * d];
+        for (int c = 0; c < w; c++)
+        {
+            e.copy(Polynomials.evaluateAt(e, traceCoefficients[c], z), 0, ood, c);
+            e.copy(Polynomials.evaluateAt(e, traceCoefficients[c], zNext), 0, ood, w + c);
+        }
+        for (int j = 0; j < k; j++)
+        {
+            e.copy(Polynomials.evaluateAt(e, compositionCoefficients[j], 0, n, z), 0, ood, 2 * w + j);
+        }
+        t.absorbLongs("ood-frame", ood);
+
+        // 5. DEEP composition
+        final long[] gammas = drawMany(t, e, 2 * w + k);
+        final long[][] deep = deepComposition(e, layout, traceLde, compositionLde, ood, gammas, z, zNext);
+
+        // 6. FRI commit phase
+        final int fold = options.foldingFactor();
+        final long[] invRoots = Fri.inverseRoots(fold);
+        final List<MerkleTree> layerTrees = new ArrayList<>();
+        final List<long[][]> layerValues = new ArrayList<>();
+        long[][] current = deep;
+        final long[] scratch = new long[5 * d];
+        final long[] leaf = new long[fold * d];
+        final long[] folded1 = new long[d];
+        for (int l = 0; l < layout.friLayers; l++)
+        {
+            final int size = layout.layerSize(l);
+            final int leaves = size / fold;
+            final long[][] leafColumns = new long[fold * d][leaves];
+            for (int j = 0; j < leaves; j++)
+            {
+                for (int i = 0; i < fold; i++)
+                {
+                    for (int c = 0; c < d; c++)
+                    {
+                        leafColumns[i * d + c][j] = current[c][j + i * leaves];
+                    }
+                }
+            }
+            final long[][] committed = cheats.tamperFriLeaves(l, leafColumns);
+            final MerkleTree tree = MerkleTree.commitColumns(committed, leaves);
+            layerTrees.add(tree);
+            layerValues.add(committed);
+            t.absorb("fri-root", tree.root());
+            final long[] alpha = t.drawExt(e);
+            final long[][] next = new long[d][leaves];
+            final long layerShiftInv = Goldilocks.inv(layout.layerShift(l));
+            final long rootInv = Goldilocks.inv(Goldilocks.twoAdicRoot(Ntt.log2(size)));
+            long xInv = layerShiftInv;
+            for (int j = 0; j < leaves; j++)
+            {
+                for (int r = 0; r < fold * d; r++)
+                {
+                    leaf[r] = leafColumns[r][j];
+                }
+                Fri.foldLeaf(e, fold, invRoots, leaf, xInv, alpha, folded1, 0, scratch);
+                for (int c = 0; c < d; c++)
+                {
+                    next[c][j] = folded1[c];
+                }
+                xInv = Goldilocks.mul(xInv, rootInv);
+            }
+            current = next;
+        }
+        final int lastSize = layout.layerSize(layout.friLayers);
+        final long lastShift = layout.layerShift(layout.friLayers);
+        final long[] remainder = new long[layout.remainderCoefficients * d];
+        for (int c = 0; c < d; c++)
+        {
+            final long[] coefficients = current[c].clone();
+            Ntt.interpolateCoset(F, coefficients, lastShift);
+            for (int i = 0; i < lastSize; i++)
+            {
+                if (i < layout.remainderCoefficients)
+                {
+                    remainder[i * d + c] = coefficients[i];
+                }
+                else if (coefficients[i] != 0 && !cheats.ignoreDegreeChecks())
+                {
+                    throw new IllegalStateException("FRI remainder exceeds its degree bound");
+                }
+            }
+        }
+        t.absorbLongs("fri-remainder", remainder);
+
+        // 7. proof of work, then query positions
+        final long nonce = cheats.tamperNonce(t.grind(options.grindingBits()));
+        t.absorbLongs("pow-nonce", new long[] {nonce});
+        final int[] positions = uniqueSorted(t.drawPositions(options.numQueries(), bigN), bigN);
+
+        final StarkProof proof = new StarkProof();
+        proof.options = options.encode();
+        proof.traceLength = n;
+        proof.traceRoot = traceTree.root();
+        proof.compositionRoot = compositionTree.root();
+        proof.ood = ood;
+        proof.friRoots = new byte[layout.friLayers][];
+        proof.remainder = remainder;
+        proof.nonce = nonce;
+        proof.traceRows = rows(traceLde, positions);
+        proof.traceOpening = traceTree.open(positions);
+        proof.compositionRows = rows(compositionLde, positions);
+        proof.compositionOpening = compositionTree.open(positions);
+        proof.friRows = new long[layout.friLayers][][];
+        proof.friOpenings = new io.perpetua.settlement.stark.merkle.BatchOpening[layout.friLayers];
+        for (int l = 0; l < layout.friLayers; l++)
+        {
+            proof.friRoots[l] = layerTrees.get(l).root();
+            final int[] lp = layerPositions(positions, layout.layerSize(l) / fold);
+            proof.friRows[l] = rows(layerValues.get(l), lp);
+            proof.friOpenings[l] = layerTrees.get(l).open(lp);
+        }
+        return proof;
+    }
+
+    private static long[] drawMany(final Transcript t, final Extension e, final int count)
+    {
+        final long[] r = new long[count * e.degree()];
+        for (int i = 0; i < count; i++)
+        {
+            e.copy(t.drawExt(e), 0, r, i);
+        }
+        return r;
+    }
+
+    /**
+     * Composition evaluations as d coordinate arrays over the constraint evaluation domain: a coset
+     * of size n * 2^j &gt; k n (capped at the LDE size), enough for a polynomial of degree &lt; k n,
+     * and a strided subset of the LDE domain (same shift), so trace values are read from the LDE.
+     */
+    private static long[][] composeConstraints(final Air air, final ProofLayout layout, final long[][] traceLde,
+        final long[] alphas, final long[] betas, final List<Assertion> assertions)
+    {
+        final int d = layout.extDegree;
+        final int n = layout.traceLength;
+        final int ldeSize = layout.ldeSize;
+        // room for degree < k n plus slack so the honest prover's degree check can see violations
+        final int bigN = Math.min(ldeSize, n * Integer.highestOneBit(2 * layout.compositionColumns + 1));
+        final int stride = ldeSize / bigN;
+        final int blowup = bigN / n;
+        final int w = layout.width;
+        final int m = air.transitionCount();
+        final long shift = ProofLayout.SHIFT;
+        final long omegaN = Goldilocks.twoAdicRoot(Ntt.log2(bigN));
+        final long omegaTrace = Goldilocks.twoAdicRoot(Ntt.log2(n));
+        final long lastRow = Goldilocks.pow(omegaTrace, n - 1);
+
+        // periodic columns evaluated on the LDE domain: p(x) = q(x^(n/m)), period m * blowup
+        final List<long[]> periodic = air.periodicColumns();
+        final long[][] periodicLde = new long[periodic.size()][];
+        for (int j = 0; j < periodic.size(); j++)
+        {
+            final long[] values = periodic.get(j).clone();
+            final int cycle = values.length;
+            Ntt.inverse(F, values);
+            periodicLde[j] = Ntt.evaluateOnCoset(F, values, Goldilocks.pow(shift, n / cycle), cycle * blowup);
+        }
+
+        // 1 / (x^n - 1) takes only `blowup` distinct values on the coset
+        final long[] invVanishing = new long[blowup];
+        final long shiftN = Goldilocks.pow(shift, n);
+        final long omegaB = Goldilocks.twoAdicRoot(Ntt.log2(blowup));
+        long v = shiftN;
+        for (int i = 0; i < blowup; i++)
+        {
+            invVanishing[i] = Goldilocks.sub(v, 1);
+            v = Goldilocks.mul(v, omegaB);
+        }
+        Goldilocks.batchInverse(invVanishing);
+
+        // 1 / (x - w^row) for every distinct assertion row
+        final TreeMap<Integer, long[]> rowInverses = new TreeMap<>();
+        for (final Assertion a : assertions)
+        {
+            rowInverses.computeIfAbsent(a.row(), row ->
+            {
+                final long point = Goldilocks.pow(omegaTrace, row);
+                final long[] inv = new long[bigN];
+                long x = shift;
+                for (int i = 0; i < bigN; i++)
+                {
+                    inv[i] = Goldilocks.sub(x, point);
+                    x = Goldilocks.mul(x, omegaN);
+                }
+                Goldilocks.batchInverse(inv);
+                return inv;
+            });
+        }
+        final long[][] assertionInverses = new long[assertions.size()][];
+        for (int a = 0; a < assertions.size(); a++)
+        {
+            assertionInverses[a] = rowInverses.get(assertions.get(a).row());
+        }
+
+        final long[][] out = new long[d][bigN];
+        final int chunk = Math.max(1, Math.min(bigN, 1 << 12));
+        IntStream.range(0, bigN / chunk).parallel().forEach(ch ->
+        {
+            final long[] cur = new long[w];
+            final long[] next = new long[w];
+            final long[] per = new long[periodic.size()];
+            final long[] res = new long[m];
+            final long[] acc = new long[d];
+            final int start = ch * chunk;
+            long x = Goldilocks.mul(shift, Goldilocks.pow(omegaN, start));
+            for (int i = start; i < start + chunk; i++)
+            {
+                final int li = i * stride;
+                final int ni = (li + layout.options.blowup()) & (ldeSize - 1);
+                for (int c = 0; c < w; c++)
+                {
+                    cur[c] = traceLde[c][li];
+                    next[c] = traceLde[c][ni];
+                }
+                for (int j = 0; j < per.length; j++)
+                {
+                    final long[] col = periodicLde[j];
+                    per[j] = col[i % col.length];
+                }
+                air.evaluateTransition(Extension.BASE, cur, next, per, res);
+                Arrays.fill(acc, 0);
+                for (int j = 0; j < m; j++)
+                {
+                    final long r = res[j];
+                    if (r != 0)
+                    {
+                        for (int c = 0; c < d; c++)
+                        {
+                            acc[c] = Goldilocks.add(acc[c], Goldilocks.mul(alphas[j * d + c], r));
+                        }
+                    }
+                }
+                final long zInv = Goldilocks.mul(Goldilocks.sub(x, lastRow), invVanishing[i % blowup]);
+                for (int c = 0; c < d; c++)
+                {
+                    acc[c] = Goldilocks.mul(acc[c], zInv);
+                }
+                for (int a = 0; a < assertionInverses.length; a++)
+                {
+                    final Assertion as = assertions.get(a);
+                    final long q = Goldilocks.mul(Goldilocks.sub(traceLde[as.column()][i * stride], as.value()),
+                        assertionInverses[a][i]);
+                    for (int c = 0; c < d; c++)
+                    {
+                        acc[c] = Goldilocks.add(acc[c], Goldilocks.mul(betas[a * d + c], q));
+                    }
+                }
+                for (int c = 0; c < d; c++)
+                {
+                    out[c][i] = acc[c];
+                }
+                x = Goldilocks.mul(x, omegaN);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * DEEP composition: sum_c g_c (T_c(x) - T_c(z)) / (x - z) + g'_c (T_c(x) - T_c(z w)) / (x - z w)
+     * + sum_j h_j (H_j(x) - H_j(z)) / (x - z), as d coordinate arrays.
+     */
+    private static long[][] deepComposition(final Extension e, final ProofLayout layout, final long[][] traceLde,
+        final long[][] compositionLde, final long[] ood, final long[] gammas, final long[] z, final long[] zNext)
+    {
+        final int d = e.degree();
+        final int w = layout.width;
+        final int k = layout.compositionColumns;
+        final int bigN = layout.ldeSize;
+        final long omegaN = Goldilocks.twoAdicRoot(Ntt.log2(bigN));
+        // constants c1 = sum g_c T_c(z) + sum h_j H_j(z), c2 = sum g'_c T_c(z w)
+        final long[] c1 = e.zero();
+        final long[] c2 = e.zero();
+        final long[] tmp = e.zero();
+        for (int c = 0; c < w; c++)
+        {
+            e.mul(gammas, c, ood, c, tmp, 0);
+            e.add(c1, 0, tmp, 0, c1, 0);
+            e.mul(gammas, w + c, ood, w + c, tmp, 0);
+            e.add(c2, 0, tmp, 0, c2, 0);
+        }
+        for (int j = 0; j < k; j++)
+        {
+            e.mul(gammas, 2 * w + j, ood, 2 * w + j, tmp, 0);
+            e.add(c1, 0, tmp, 0, c1, 0);
+        }
+        // denominators (x - z) and (x - z w), batch inverted
+        final long[] den1 = new long[bigN * d];
+        final long[] den2 = new long[bigN * d];
+        long x = ProofLayout.SHIFT;
+        for (int i = 0; i < bigN; i++)
+        {
+            for (int c = 0; c < d; c++)
+            {
+                den1[i * d + c] = Goldilocks.neg(z[c]);
+                den2[i * d + c] = Goldilocks.neg(zNext[c]);
+            }
+            den1[i * d] = Goldilocks.add(den1[i * d], x);
+            den2[i * d] = Goldilocks.add(den2[i * d], x);
+            x = Goldilocks.mul(x, omegaN);
+        }
+        e.batchInverse(den1, bigN);
+        e.batchInverse(den2, bigN);
+
+        final long[][] out = new long[d][bigN];
+        final int chunk = Math.max(1, Math.min(bigN, 1 << 12));
+        IntStream.range(0, bigN / chunk).parallel().forEach(ch ->
+        {
+            final long[] a1 = e.zero();
+            final long[] a2 = e.zero();
+            final long[] h = e.zero();
+            final long[] t2 = e.zero();
+            for (int i = ch * chunk; i < (ch + 1) * chunk; i++)
+            {
+                for (int c = 0; c < d; c++)
+                {
+                    long s1 = Goldilocks.neg(c1[c]);
+                    long s2 = Goldilocks.neg(c2[c]);
+                    for (int col = 0; col < w; col++)
+                    {
+                        final long tv = traceLde[col][i];
+                        s1 = Goldilocks.add(s1, Goldilocks.mul(gammas[col * d + c], tv));
+                        s2 = Goldilocks.add(s2, Goldilocks.mul(gammas[(w + col) * d + c], tv));
+                    }
+                    a1[c] = s1;
+                    a2[c] = s2;
+                }
+                for (int j = 0; j < k; j++)
+                {
+                    for (int c = 0; c < d; c++)
+                    {
+                        h[c] = compositionLde[j * d + c][i];
+                    }
+                    e.mul(gammas, 2 * w + j, h, 0, t2, 0);
+                    e.add(a1, 0, t2, 0, a1, 0);
+                }
+                e.mul(a1, 0, den1, i, a1, 0);
+                e.mul(a2, 0, den2, i, a2, 0);
+                e.add(a1, 0, a2, 0, a1, 0);
+                for (int c = 0; c < d; c++)
+                {
+                    out[c][i] = a1[c];
+                }
+            }
+        });
+        return out;
+    }
+
+    private static long[][] rows(final long[][] columns, final int[] positions)
+    {
+        final long[][] r = new long[positions.length][columns.length];
+        for (int q = 0; q < positions.length; q++)
+        {
+            for (int c = 0; c < columns.length; c++)
+            {
+                r[q][c] = columns[c][positions[q]];
+            }
+        }
+        return r;
+    }
+
+    /** Sorted distinct positions. */
+    static int[] uniqueSorted(final int[] positions, final int domain)
+    {
+        return Arrays.stream(positions).map(p -> p & (domain - 1)).sorted().distinct().toArray();
+    }
+
+    /** Leaf indices of a FRI layer with {@code leaves} leaves touched by the query positions. */
+    static int[] layerPositions(final int[] positions, final int leaves)
+    {
+        return Arrays.stream(positions).map(p -> p & (leaves - 1)).sorted().distinct().toArray();
+    }
+}

@@ -1,0 +1,266 @@
+package io.perpetua.settlement.stark.batch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.perpetua.settlement.stark.air.Air;
+import io.perpetua.settlement.stark.air.Assertion;
+import io.perpetua.settlement.stark.air.TransitionDegree;
+import io.perpetua.settlement.stark.field.Extension;
+import io.perpetua.settlement.stark.field.Goldilocks;
+import io.perpetua.settlement.stark.rescue.RescueConstraints;
+import io.perpetua.settlement.stark.rescue.RescuePrime;
+
+/**
+ * The batch statement: n records (account, pre, delta, post) hash with the Rescue sponge to the
+ * public commitment D; every delta is in [-2^48, 2^48), every post balance and every running sum in
+ * [-2^62, 2^62); post = pre + delta; and the deltas sum to E - fee - insurance.
+ *
+ * <p>Layout: one 8-row cycle per sponge permutation. Cycle 0 permutes the initial state
+ * (n, TAG, 0, ...); cycle c &gt;= 1 holds record c-1 in its record columns, which the 7 -&gt; 0 row
+ * transition adds into state[4..8] before the cycle's permutation. Range checks decompose a value
+ * over rows 0..6 of its cycle (7 bits per row for the delta, 9 for balance and sum), most
+ * significant chunk first, and compare the accumulator on row 6. The running sum is range-checked
+ * every cycle so the field equation sum = E - fee - insurance is also an integer equation however
+ * large n is. Cycles after the n-th are padding; D and the sum are read at the end of cycle n, whose
+ * position depends on the public n, so n cannot be changed either.
+ */
+public final class BatchAir extends Air
+{
+    /** Second capacity element of the initial sponge state: a domain tag for batch commitments. */
+    public static final long TAG = 0x5045_5250_4241_5443L; // "PERPBATC"
+
+    static final int STATE = 0;
+    static final int ACCT = 12;
+    static final int PRE = 13;
+    static final int DELTA = 14;
+    static final int POST = 15;
+    static final int SUM = 16;
+    static final int ACC_D = 17;
+    static final int ACC_P = 18;
+    static final int ACC_S = 19;
+    static final int BITS_D = 20;
+    static final int BITS_P = 27;
+    static final int BITS_S = 36;
+    static final int WIDTH = 45;
+
+    static final int DELTA_BITS_PER_ROW = 7;
+    static final int WIDE_BITS_PER_ROW = 9;
+    static final long DELTA_OFFSET = 1L << 48;
+    static final long WIDE_OFFSET = 1L << 62;
+
+    static final int P_RND = 24;
+    static final int P_ACCUM = 25;
+    static final int P_CHECK = 26;
+
+    /** Constraint index ranges, for tests that remove one constraint at a time. */
+    static final int C_RESCUE = 0;
+    static final int C_RECORD_CONST = 12;
+    static final int C_POST = 15;
+    static final int C_SUM = 16;
+    static final int C_BITS = 17;
+    static final int C_ACC = 42;
+    static final int C_CHECK = 45;
+    static final int CONSTRAINTS = 48;
+
+    private final BatchPublicInputs inputs;
+
+    /**
+     * @throws IllegalArgumentException if the inputs are outside their ranges: conservation is only
+     *         an integer statement when |E - fee - insurance| stays far below p / 2
+     */
+    public BatchAir(final BatchPublicInputs inputs)
+    {
+        super("perpetua-batch-v1", WIDTH, traceLengthFor(checked(inputs).recordCount()));
+        this.inputs = inputs;
+    }
+
+    private static BatchPublicInputs checked(final BatchPublicInputs inputs)
+    {
+        final String problem = inputs.rangeProblem();
+        if (problem != null)
+        {
+            throw new IllegalArgumentException(problem);
+        }
+        return inputs;
+    }
+
+    /** Trace rows for n records: one cycle for the initial permutation plus one per record, padded to a power of two. */
+    public static int traceLengthFor(final int records)
+    {
+        final long rows = 8L * (records + 1);
+        return (int)Math.max(8, Long.highestOneBit(rows - 1) << 1);
+    }
+
+    public BatchPublicInputs inputs()
+    {
+        return inputs;
+    }
+
+    /** Last row of cycle n, where the digest and the sum are read. */
+    int finalRow()
+    {
+        return 8 * inputs.recordCount() + 7;
+    }
+
+    @Override
+    public long[] publicInputs()
+    {
+        return inputs.toElements();
+    }
+
+    @Override
+    public List<TransitionDegree> transitionDegrees()
+    {
+        final List<TransitionDegree> d = new ArrayList<>(CONSTRAINTS);
+        for (int i = 0; i < 12; i++)
+        {
+            d.add(new TransitionDegree(7, 8));
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            d.add(new TransitionDegree(1, 8));
+        }
+        d.add(new TransitionDegree(1));
+        d.add(new TransitionDegree(1, 8));
+        for (int i = 0; i < 25; i++)
+        {
+            d.add(new TransitionDegree(2));
+        }
+        for (int i = 0; i < 6; i++)
+        {
+            d.add(new TransitionDegree(1, 8));
+        }
+        return d;
+    }
+
+    @Override
+    public List<Assertion> assertions()
+    {
+        final List<Assertion> a = new ArrayList<>();
+        final long[] initial = initialState(inputs.recordCount());
+        for (int i = 0; i < RescuePrime.WIDTH; i++)
+        {
+            a.add(new Assertion(STATE + i, 0, initial[i]));
+        }
+        a.add(new Assertion(SUM, 0, 0));
+        final int row = finalRow();
+        for (int i = 0; i < 4; i++)
+        {
+            a.add(new Assertion(STATE + RescuePrime.RATE_START + i, row, inputs.daCommitment()[i]));
+        }
+        final long target = Goldilocks.sub(Goldilocks.sub(Goldilocks.fromSigned(inputs.netDeposits()),
+            Goldilocks.fromSigned(inputs.feeDelta())), Goldilocks.fromSigned(inputs.insuranceDelta()));
+        a.add(new Assertion(SUM, row, target));
+        return a;
+    }
+
+    /** The sponge state before the first permutation. */
+    static long[] initialState(final int records)
+    {
+        final long[] s = new long[RescuePrime.WIDTH];
+        s[0] = records;
+        s[1] = TAG;
+        return s;
+    }
+
+    @Override
+    public List<long[]> periodicColumns()
+    {
+        final List<long[]> p = new ArrayList<>(List.of(RescueConstraints.periodicColumns()));
+        p.add(new long[] {1, 1, 1, 1, 1, 1, 1, 0});
+        p.add(new long[] {1, 1, 1, 1, 1, 1, 0, 0});
+        p.add(new long[] {0, 0, 0, 0, 0, 0, 1, 0});
+        return p;
+    }
+
+    @Override
+    public void evaluateTransition(final Extension e, final long[] cur, final long[] next, final long[] per, final long[] out)
+    {
+        final int d = e.degree();
+        // scratch elements: 0 = 1 - rnd, 1..3 temporaries
+        final long[] t = new long[4 * d];
+        e.setBase(t, 0, 1);
+        e.sub(t, 0, per, P_RND, t, 0);
+
+        // Rescue round on rows 0..6 of a cycle, absorption of the next record on the 7 -> 0 step
+        RescueConstraints.evaluateRound(e, cur, STATE, next, STATE, per, 0, out, C_RESCUE);
+        for (int k = 0; k < RescuePrime.WIDTH; k++)
+        {
+            e.sub(next, STATE + k, cur, STATE + k, t, 1);
+            if (k >= RescuePrime.RATE_START && k < RescuePrime.RATE_START + 4)
+            {
+                e.sub(t, 1, next, ACCT + k - RescuePrime.RATE_START, t, 1);
+            }
+            select(e, per, P_RND, out, C_RESCUE + k, t, 0, t, 1, out, C_RESCUE + k, t);
+        }
+        // account, pre and delta constant within a cycle (post follows from post = pre + delta)
+        for (int i = 0; i < 3; i++)
+        {
+            e.sub(next, ACCT + i, cur, ACCT + i, t, 1);
+            e.mul(t, 1, per, P_RND, out, C_RECORD_CONST + i);
+        }
+        // post = pre + delta
+        e.sub(cur, POST, cur, PRE, t, 1);
+        e.sub(t, 1, cur, DELTA, out, C_POST);
+        // running sum: constant within a cycle, adds the next record's delta on 7 -> 0
+        e.sub(next, SUM, cur, SUM, t, 1);
+        e.sub(t, 1, next, DELTA, t, 2);
+        select(e, per, P_RND, t, 1, t, 0, t, 2, out, C_SUM, t);
+        // bits are binary
+        for (int b = 0; b < 25; b++)
+        {
+            final int col = BITS_D + b;
+            e.addBase(cur, col, Goldilocks.P - 1, t, 1);
+            e.mul(t, 1, cur, col, out, C_BITS + b);
+        }
+        // accumulators
+        accumulator(e, cur, next, per, ACC_D, BITS_D, DELTA_BITS_PER_ROW, out, C_ACC, t);
+        accumulator(e, cur, next, per, ACC_P, BITS_P, WIDE_BITS_PER_ROW, out, C_ACC + 1, t);
+        accumulator(e, cur, next, per, ACC_S, BITS_S, WIDE_BITS_PER_ROW, out, C_ACC + 2, t);
+        // range checks on row 6: acc = value + offset
+        check(e, cur, per, ACC_D, DELTA, DELTA_OFFSET, out, C_CHECK, t);
+        check(e, cur, per, ACC_P, POST, WIDE_OFFSET, out, C_CHECK + 1, t);
+        check(e, cur, per, ACC_S, SUM, WIDE_OFFSET, out, C_CHECK + 2, t);
+    }
+
+    /** out = sel * a + notSel * b (uses scratch element 3 of t). */
+    private static void select(final Extension e, final long[] sel, final int selAt, final long[] a, final int aAt,
+        final long[] notSel, final int notSelAt, final long[] b, final int bAt, final long[] out, final int outAt,
+        final long[] t)
+    {
+        e.mul(notSel, notSelAt, b, bAt, t, 3);
+        e.mul(sel, selAt, a, aAt, out, outAt);
+        e.add(out, outAt, t, 3, out, outAt);
+    }
+
+    /** accum * (acc' - acc * 2^B - chunk') + (1 - rnd) * (acc' - chunk'). */
+    private static void accumulator(final Extension e, final long[] cur, final long[] next, final long[] per, final int acc,
+        final int bits, final int count, final long[] out, final int outAt, final long[] t)
+    {
+        // t1 = chunk' = sum bits'_i 2^i
+        e.setBase(t, 1, 0);
+        for (int i = 0; i < count; i++)
+        {
+            e.mulBase(next, bits + i, 1L << i, t, 2);
+            e.add(t, 1, t, 2, t, 1);
+        }
+        // t2 = acc' - chunk'
+        e.sub(next, acc, t, 1, t, 2);
+        // t1 = t2 - acc * 2^B
+        e.mulBase(cur, acc, 1L << count, t, 1);
+        e.sub(t, 2, t, 1, t, 1);
+        e.mul(t, 1, per, P_ACCUM, out, outAt);
+        e.mul(t, 2, t, 0, t, 3);
+        e.add(out, outAt, t, 3, out, outAt);
+    }
+
+    /** check * (acc - value - offset). */
+    private static void check(final Extension e, final long[] cur, final long[] per, final int acc, final int value,
+        final long offset, final long[] out, final int outAt, final long[] t)
+    {
+        e.sub(cur, acc, cur, value, t, 1);
+        e.addBase(t, 1, Goldilocks.P - offset, t, 1);
+        e.mul(t, 1, per, P_CHECK, out, outAt);
+    }
+}

@@ -1,0 +1,127 @@
+package io.perpetua.settlement.stark.poly;
+
+import io.perpetua.settlement.stark.field.Goldilocks;
+
+/**
+ * The radix-2 NTT specialised to Goldilocks: static field calls the JIT inlines, contiguous cached
+ * twiddles per butterfly size, and cache blocking (all butterflies up to {@link #BLOCK} points run
+ * block by block while the block is in cache; only the wider stages stream the whole array).
+ * Same contract as {@link Ntt#forward}.
+ */
+final class GoldilocksNtt
+{
+    private static final int BLOCK = 1 << 11;
+    /** STAGE_TWIDDLES[s][j] = w_{2^s}^j for j &lt; 2^(s-1). */
+    private static final long[][] STAGE_TWIDDLES = new long[Goldilocks.TWO_ADICITY + 1][];
+
+    private GoldilocksNtt()
+    {
+    }
+
+    private static long[] stageTwiddles(final int logLen)
+    {
+        long[] tw = STAGE_TWIDDLES[logLen];
+        if (tw == null)
+        {
+            final int half = 1 << (logLen - 1);
+            tw = new long[half];
+            final long w = Goldilocks.twoAdicRoot(logLen);
+            tw[0] = 1;
+            for (int j = 1; j < half; j++)
+            {
+                tw[j] = Goldilocks.mul(tw[j - 1], w);
+            }
+            synchronized (STAGE_TWIDDLES)
+            {
+                STAGE_TWIDDLES[logLen] = tw;
+            }
+        }
+        return tw;
+    }
+
+    static void forward(final long[] a)
+    {
+        final int n = a.length;
+        final int logN = Ntt.log2(n);
+        if (n == 1)
+        {
+            return;
+        }
+        final int shift = 32 - logN;
+        for (int i = 0; i < n; i++)
+        {
+            final int j = Integer.reverse(i) >>> shift;
+            if (j > i)
+            {
+                final long t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+            }
+        }
+        final int block = Math.min(n, BLOCK);
+        final int logBlock = Ntt.log2(block);
+        for (int start = 0; start < n; start += block)
+        {
+            for (int s = 1; s <= logBlock; s++)
+            {
+                stage(a, start, start + block, s);
+            }
+        }
+        for (int s = logBlock + 1; s <= logN; s++)
+        {
+            stage(a, 0, n, s);
+        }
+    }
+
+    private static void stage(final long[] a, final int from, final int to, final int logLen)
+    {
+        final int len = 1 << logLen;
+        final int half = len >>> 1;
+        final long[] tw = stageTwiddles(logLen);
+        for (int k = from; k < to; k += len)
+        {
+            final long u0 = a[k];
+            final long t0 = a[k + half];
+            a[k] = Goldilocks.add(u0, t0);
+            a[k + half] = Goldilocks.sub(u0, t0);
+            for (int j = 1; j < half; j++)
+            {
+                final long t = Goldilocks.mul(tw[j], a[k + j + half]);
+                final long u = a[k + j];
+                a[k + j] = Goldilocks.add(u, t);
+                a[k + j + half] = Goldilocks.sub(u, t);
+            }
+        }
+    }
+
+    /**
+     * Evaluates a polynomial with {@code m} coefficients (m a power of two) on the coset
+     * shift * &lt;w_size&gt; as {@code size / m} transforms of size m: point j * (size/m) + t lies
+     * on the small coset shift * w_size^t * &lt;w_m&gt;. Cheaper than one zero-padded transform.
+     */
+    static long[] evaluateOnCoset(final long[] coefficients, final long shift, final int size)
+    {
+        final int m = coefficients.length;
+        final int cosets = size / m;
+        final long[] out = new long[size];
+        final long omega = Goldilocks.twoAdicRoot(Ntt.log2(size));
+        final long[] a = new long[m];
+        long g = shift;
+        for (int t = 0; t < cosets; t++)
+        {
+            long p = 1;
+            for (int i = 0; i < m; i++)
+            {
+                a[i] = Goldilocks.mul(coefficients[i], p);
+                p = Goldilocks.mul(p, g);
+            }
+            forward(a);
+            for (int j = 0; j < m; j++)
+            {
+                out[j * cosets + t] = a[j];
+            }
+            g = Goldilocks.mul(g, omega);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,122 @@
+package io.perpetua.settlement.stark.rescue;
+
+import io.perpetua.settlement.stark.field.Extension;
+import io.perpetua.settlement.stark.field.Goldilocks;
+
+/**
+ * Rescue-Prime as AIR constraints: one round between consecutive rows, 12 constraints of degree 7.
+ *
+ * <p>Why this form: a round ends with the inverse S-box (degree ~2^64), which cannot be a
+ * constraint. Instead the constraint meets in the middle: MDS(cur^7) + ARK1 must equal
+ * (MDS^-1 (next - ARK2))^7, both sides of degree 7. The round constants enter as periodic columns
+ * with cycle 8 (rows 0..6 hold rounds 0..6; row 7 is free for the AIR's own step, e.g. absorbing).
+ */
+public final class RescueConstraints
+{
+    /** Trace rows per permutation. */
+    public static final int CYCLE = 8;
+    /** Periodic columns used: ARK1[0..12] then ARK2[0..12]. */
+    public static final int PERIODIC_COLUMNS = 2 * RescuePrime.WIDTH;
+
+    private RescueConstraints()
+    {
+    }
+
+    /** The 24 periodic columns of round constants (cycle 8, zero on row 7). */
+    public static long[][] periodicColumns()
+    {
+        final long[][] cols = new long[PERIODIC_COLUMNS][CYCLE];
+        for (int r = 0; r < RescuePrime.ROUNDS; r++)
+        {
+            for (int i = 0; i < RescuePrime.WIDTH; i++)
+            {
+                cols[i][r] = RescuePrime.ARK1[r][i];
+                cols[RescuePrime.WIDTH + i][r] = RescuePrime.ARK2[r][i];
+            }
+        }
+        return cols;
+    }
+
+    /**
+     * Writes (MDS^-1 (next - ARK2))^7 - (MDS(cur^7) + ARK1) for the 12 state elements starting at
+     * element index {@code curAt} / {@code nextAt}, with round constants at element index
+     * {@code arkAt} of {@code periodic}, into {@code out} from element index {@code outAt}.
+     */
+    public static void evaluateRound(final Extension e, final long[] cur, final int curAt, final long[] next, final int nextAt,
+        final long[] periodic, final int arkAt, final long[] out, final int outAt)
+    {
+        if (e == Extension.BASE)
+        {
+            evaluateRoundBase(cur, curAt, next, nextAt, periodic, arkAt, out, outAt);
+            return;
+        }
+        final int w = RescuePrime.WIDTH;
+        final long[] s = new long[w * e.degree()];
+        final long[] t = new long[w * e.degree()];
+        final long[] acc = new long[e.degree()];
+        final long[] term = new long[e.degree()];
+        // step 1: MDS(cur^7) + ARK1
+        for (int i = 0; i < w; i++)
+        {
+            e.exp7(cur, curAt + i, s, i);
+        }
+        linear(e, RescuePrime.MDS, s, t, acc, term);
+        for (int i = 0; i < w; i++)
+        {
+            e.add(t, i, periodic, arkAt + i, t, i);
+        }
+        // step 2: (MDS^-1 (next - ARK2))^7
+        for (int i = 0; i < w; i++)
+        {
+            e.sub(next, nextAt + i, periodic, arkAt + w + i, s, i);
+        }
+        final long[] u = new long[w * e.degree()];
+        linear(e, RescuePrime.INV_MDS, s, u, acc, term);
+        for (int i = 0; i < w; i++)
+        {
+            e.exp7(u, i, u, i);
+            e.sub(u, i, t, i, out, outAt + i);
+        }
+    }
+
+    /** The same constraint over the base field with plain arithmetic: the prover's hot path. */
+    private static void evaluateRoundBase(final long[] cur, final int curAt, final long[] next, final int nextAt,
+        final long[] periodic, final int arkAt, final long[] out, final int outAt)
+    {
+        final int w = RescuePrime.WIDTH;
+        final long[] s = new long[w];
+        final long[] u = new long[w];
+        for (int i = 0; i < w; i++)
+        {
+            s[i] = Goldilocks.exp7(cur[curAt + i]);
+            u[i] = Goldilocks.sub(next[nextAt + i], periodic[arkAt + w + i]);
+        }
+        final long[] step1 = RescuePrime.applyMds(s);
+        for (int i = 0; i < w; i++)
+        {
+            long acc = 0;
+            final long[] row = RescuePrime.INV_MDS[i];
+            for (int j = 0; j < w; j++)
+            {
+                acc = Goldilocks.add(acc, Goldilocks.mul(row[j], u[j]));
+            }
+            out[outAt + i] = Goldilocks.sub(Goldilocks.exp7(acc), Goldilocks.add(step1[i], periodic[arkAt + i]));
+        }
+    }
+
+    private static void linear(final Extension e, final long[][] m, final long[] in, final long[] out, final long[] acc,
+        final long[] term)
+    {
+        final int w = RescuePrime.WIDTH;
+        for (int i = 0; i < w; i++)
+        {
+            e.setBase(acc, 0, 0);
+            for (int j = 0; j < w; j++)
+            {
+                e.mulBase(in, j, m[i][j], term, 0);
+                e.add(acc, 0, term, 0, acc, 0);
+            }
+            e.copy(acc, 0, out, i);
+        }
+    }
+}

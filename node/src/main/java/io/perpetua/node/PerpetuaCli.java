@@ -5,6 +5,7 @@ import io.perpetua.core.pipeline.WaitMode;
 import io.perpetua.node.bench.EncodedStream;
 import io.perpetua.node.bench.ExchangeCoreBench;
 import io.perpetua.node.bench.Workloads;
+import io.perpetua.settlement.stark.bench.StarkBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -234,7 +235,7 @@ public final class PerpetuaCli implements Callable<Integer>
 
     /** {@code perpetua bench}. */
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure the node on a workload.",
-        subcommands = BenchCommand.ExchangeCore.class)
+        subcommands = {BenchCommand.ExchangeCore.class, BenchCommand.Stark.class})
     static final class BenchCommand implements Callable<Integer>
     {
         @Spec
@@ -297,6 +298,44 @@ public final class PerpetuaCli implements Callable<Integer>
                     .run(name, runs, !noJournal, reference, l2Out, out);
                 out.println(result.resultLine());
                 return result.l2().equals("mismatch") ? EXIT_MISMATCH : 0;
+            }
+        }
+
+        /** {@code perpetua bench stark}. */
+        @Command(name = "stark", mixinStandardHelpOptions = true,
+            description = "Prove and verify a random valid settlement batch; ends with 'RESULT stark records=<n> " +
+                "preset=<p> prove-ms=<ms> verify-ms=<ms> proof-bytes=<n> verified=<true|false>'.")
+        static final class Stark implements Callable<Integer>
+        {
+            @Spec
+            CommandSpec spec;
+
+            @Option(names = "--records", required = true, description = "Records in the batch.")
+            int records;
+
+            @Option(names = "--preset", defaultValue = "P100", description = "P100 or P128 (default ${DEFAULT-VALUE}).")
+            String preset;
+
+            @Option(names = "--tamper", description = "Flip one byte of the proof before verifying.")
+            boolean tamper;
+
+            @Option(names = "--seed", defaultValue = "1", description = "Seed of the random batch (default ${DEFAULT-VALUE}).")
+            long seed;
+
+            @Override
+            public Integer call()
+            {
+                if (records < 1)
+                {
+                    throw new IllegalArgumentException("--records must be at least 1");
+                }
+                if (!preset.equals("P100") && !preset.equals("P128"))
+                {
+                    throw new IllegalArgumentException("--preset must be P100 or P128");
+                }
+                final PrintWriter out = spec.commandLine().getOut();
+                out.println(StarkBench.run(records, preset, tamper, seed).format());
+                return 0;
             }
         }
     }

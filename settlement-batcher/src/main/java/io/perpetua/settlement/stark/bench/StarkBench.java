@@ -97,13 +97,4 @@ public final class StarkBench
         }
         return batch;
     }
-
-    /** Command-line use: {@code StarkBench <records> [P100|P128] [--tamper]}. */
-    public static void main(final String[] args)
-    {
-        final int records = Integer.parseInt(args[0]);
-        final String preset = args.length > 1 && !args[1].startsWith("--") ? args[1] : "P100";
-        final boolean tamper = List.of(args).contains("--tamper");
-        System.out.println(run(records, preset, tamper, 1).format());
-    }
 }

@@ -14,7 +14,6 @@ import io.perpetua.core.sbe.OrderRestedEncoder;
 import io.perpetua.core.sbe.OrderType;
 import io.perpetua.core.sbe.RejectReason;
 import io.perpetua.core.sbe.RejectedEncoder;
-import io.perpetua.core.sbe.SelfTradePrevention;
 import io.perpetua.core.sbe.Side;
 import io.perpetua.core.sbe.SnapshotTakenEncoder;
 import io.perpetua.core.sbe.TimeInForce;

@@ -1,15 +1,11 @@
 package io.perpetua.core.book;
 
-import org.agrona.collections.Long2ObjectHashMap;
-
 /**
- * An account's open orders across markets, oldest first, and its client order ids in use.
- * Created on the account's first order and kept for reuse, so a trading account allocates nothing.
+ * An account's open orders across markets, oldest first (for cancel-all). Created on the account's
+ * first order and kept for reuse, so a trading account allocates nothing.
  */
 final class AccountOrders
 {
-    /** Sized for 40 open client ids before the first resize, so ordinary accounts never grow it while trading. */
-    final Long2ObjectHashMap<Order> orderByClientId = new Long2ObjectHashMap<>(64, 0.65f);
     Order head;
     Order tail;
     int count;
@@ -28,10 +24,6 @@ final class AccountOrders
         }
         tail = order;
         count++;
-        if (order.clientOrderId != 0)
-        {
-            orderByClientId.put(order.clientOrderId, order);
-        }
     }
 
     void unlink(final Order order)
@@ -55,9 +47,5 @@ final class AccountOrders
         order.accountPrev = null;
         order.accountNext = null;
         count--;
-        if (order.clientOrderId != 0)
-        {
-            orderByClientId.remove(order.clientOrderId);
-        }
     }
 }

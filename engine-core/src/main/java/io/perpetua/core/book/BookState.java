@@ -23,6 +23,7 @@ public final class BookState
     private int[] marketIds = new int[0];
     private final Long2ObjectHashMap<Order> ordersById;
     private final Long2ObjectHashMap<AccountOrders> accounts = new Long2ObjectHashMap<>();
+    private final ClientOrderIndex clientOrderIndex;
     private final ExpiryHeap expiryHeap = new ExpiryHeap();
     private final OrderPool orderPool;
     private final LevelPool levelPool = new LevelPool();
@@ -31,6 +32,7 @@ public final class BookState
     {
         this.orderPool = new OrderPool(preallocatedOrders, orderCapacity);
         this.ordersById = new Long2ObjectHashMap<>(Math.max(64, preallocatedOrders), 0.65f);
+        this.clientOrderIndex = new ClientOrderIndex(preallocatedOrders);
     }
 
     /** The book of a market, or null if there is no such market. */
@@ -68,8 +70,7 @@ public final class BookState
     /** The account's open order with {@code clientOrderId}, or null. */
     public Order orderByClientId(final long accountId, final long clientOrderId)
     {
-        final AccountOrders account = accounts.get(accountId);
-        return account == null ? null : account.orderByClientId.get(clientOrderId);
+        return clientOrderIndex.get(accountId, clientOrderId);
     }
 
     /** The oldest open order of an account, or null; continue with {@link #nextOfAccount(Order)}. */
@@ -123,6 +124,10 @@ public final class BookState
         book.side(side).add(order);
         ordersById.put(orderId, order);
         account(accountId).append(order);
+        if (clientOrderId != 0)
+        {
+            clientOrderIndex.put(order);
+        }
         if (timeInForce == TimeInForce.GTT)
         {
             expiryHeap.add(order);
@@ -160,6 +165,10 @@ public final class BookState
     {
         ordersById.remove(order.orderId);
         accounts.get(order.accountId).unlink(order);
+        if (order.clientOrderId != 0)
+        {
+            clientOrderIndex.remove(order);
+        }
         expiryHeap.remove(order);
         orderPool.release(order);
     }

@@ -183,33 +183,37 @@ public final class BookSide
         }
     }
 
-    /** Binary search over the ascending keys: index if found, else -(insertion point) - 1. */
+    /**
+     * Binary search over the ascending keys: index if found, else -(insertion point) - 1. Written
+     * without data-dependent branches in the loop (the JIT turns the select into a conditional
+     * move), since the keys a book looks up are close to random and mispredictions dominate.
+     */
     private int search(final long key)
     {
-        int low = 0;
-        int high = count - 1;
-        // Most lookups hit the best few levels: check the top before bisecting.
-        if (high >= 0 && keys[high] == key)
+        final int n = count;
+        if (n == 0)
         {
-            return high;
+            return -1;
         }
-        while (low <= high)
+        // Most lookups hit the best level: check the top before bisecting.
+        final long[] keys = this.keys;
+        if (keys[n - 1] == key)
         {
-            final int mid = (low + high) >>> 1;
-            final long midKey = keys[mid];
-            if (midKey < key)
-            {
-                low = mid + 1;
-            }
-            else if (midKey > key)
-            {
-                high = mid - 1;
-            }
-            else
-            {
-                return mid;
-            }
+            return n - 1;
         }
-        return -(low + 1);
+        int base = 0;
+        int length = n;
+        while (length > 1)
+        {
+            final int half = length >>> 1;
+            base = keys[base + half] <= key ? base + half : base;
+            length -= half;
+        }
+        final long found = keys[base];
+        if (found == key)
+        {
+            return base;
+        }
+        return found < key ? -(base + 2) : -(base + 1);
     }
 }

@@ -17,8 +17,9 @@ import io.perpetua.core.sbe.RejectedEncoder;
 import io.perpetua.core.sbe.Side;
 import io.perpetua.core.sbe.SnapshotTakenEncoder;
 import io.perpetua.core.sbe.TimeInForce;
+import io.perpetua.core.market.MarketSpec;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Encodes the events of one command, back to back, into a reusable buffer.
@@ -31,7 +32,16 @@ import org.agrona.ExpandableDirectByteBuffer;
  */
 public final class EventPublisher
 {
-    private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(64 * 1024);
+    /** Room every event needs: the largest fixed block plus the longest market symbol. */
+    static final int MAX_EVENT_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + MarketSpec.MAX_SYMBOL_LENGTH +
+        MarketConfiguredEncoder.symbolHeaderLength() + Math.max(MarketConfiguredEncoder.BLOCK_LENGTH,
+        Math.max(Math.max(OrderAcceptedEncoder.BLOCK_LENGTH, RejectedEncoder.BLOCK_LENGTH),
+        Math.max(Math.max(FillEncoder.BLOCK_LENGTH, OrderRestedEncoder.BLOCK_LENGTH),
+        Math.max(Math.max(OrderCancelledEncoder.BLOCK_LENGTH, OrderAmendedEncoder.BLOCK_LENGTH),
+        Math.max(OrderExpiredEncoder.BLOCK_LENGTH, SnapshotTakenEncoder.BLOCK_LENGTH)))));
+
+    /** A plain array buffer, grown by hand before an event could overrun it: cheaper per put than an expandable one. */
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 * 1024]);
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final OrderAcceptedEncoder accepted = new OrderAcceptedEncoder();
     private final RejectedEncoder rejected = new RejectedEncoder();
@@ -86,6 +96,7 @@ public final class EventPublisher
         final long size,
         final long expiryNs)
     {
+        ensureRoom();
         accepted.wrapAndApplyHeader(buffer, length, header)
             .sequence(sequence)
             .timestampNs(timestampNs)
@@ -111,6 +122,7 @@ public final class EventPublisher
         final long orderId,
         final long clientOrderId)
     {
+        ensureRoom();
         rejected.wrapAndApplyHeader(buffer, length, header)
             .sequence(sequence)
             .timestampNs(timestampNs)
@@ -137,6 +149,7 @@ public final class EventPublisher
         final long makerRemaining,
         final long takerRemaining)
     {
+        ensureRoom();
         fill.wrapAndApplyHeader(buffer, length, header)
             .sequence(sequence)
             .timestampNs(timestampNs)
@@ -158,6 +171,7 @@ public final class EventPublisher
     public void orderRested(
         final long accountId, final int marketId, final long orderId, final Side side, final long price, final long size)
     {
+        ensureRoom();
         rested.wrapAndApplyHeader(buffer, length, header)
             .sequence(sequence)
             .timestampNs(timestampNs)
@@ -181,6 +195,7 @@ public final class EventPublisher
         final CancelReason reason,
         final boolean wasResting)
     {
+        ensureRoom();
         cancelled.wrapAndApplyHeader(buffer, length, header)
             .sequence(sequence)
             .timestampNs(timestampNs)
@@ -208,6 +223,7 @@ public final class EventPublisher
         final long newSize,
         final boolean priorityKept)
     {
+        ensureRoom();
         amended.wrapAndApplyHeader(buffer, length, header)
             .sequence(sequence)
             .timestampNs(timestampNs)
@@ -233,6 +249,7 @@ public final class EventPublisher
         final long price,
         final long remainingSize)
     {
+        ensureRoom();
         expired.wrapAndApplyHeader(buffer, length, header)
             .sequence(sequence)
             .timestampNs(timestampNs)
@@ -263,6 +280,7 @@ public final class EventPublisher
         final boolean created,
         final String symbol)
     {
+        ensureRoom();
         marketConfigured.wrapAndApplyHeader(buffer, length, header)
             .sequence(sequence)
             .timestampNs(timestampNs)
@@ -286,6 +304,7 @@ public final class EventPublisher
 
     public void snapshotTaken(final long stateHash)
     {
+        ensureRoom();
         snapshotTaken.wrapAndApplyHeader(buffer, length, header)
             .sequence(sequence)
             .timestampNs(timestampNs)
@@ -297,10 +316,16 @@ public final class EventPublisher
     {
         length += bytes;
         eventCount++;
-        // Keep room for the largest event so the next wrap never lands past the capacity.
-        if (buffer.capacity() - length < 512)
+    }
+
+    /** Grows the buffer (a copy, only at a new high-water mark) so that one more event fits. */
+    private void ensureRoom()
+    {
+        if (length + MAX_EVENT_LENGTH > buffer.capacity())
         {
-            buffer.checkLimit(length + 1024);
+            final byte[] larger = new byte[buffer.capacity() * 2];
+            buffer.getBytes(0, larger, 0, length);
+            buffer.wrap(larger);
         }
     }
 }

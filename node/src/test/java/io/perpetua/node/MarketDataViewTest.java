@@ -81,9 +81,8 @@ class MarketDataViewTest
     private static Map<Long, Long> levels(final BookSide side, final DemoMarket market)
     {
         final Map<Long, Long> levels = new TreeMap<>();
-        for (int depth = 0; depth < side.levelCount(); depth++)
+        for (PriceLevel level = side.best(); level != null; level = level.worse())
         {
-            final PriceLevel level = side.level(depth);
             levels.put(level.priceTicks() * market.tickSize(), level.totalSizeLots() * market.lotSize());
         }
         return levels;

@@ -3,39 +3,35 @@ package io.perpetua.core.book;
 import io.perpetua.core.sbe.Side;
 
 /**
- * The price levels of one side of a book, kept in an array sorted by priority with the best level
- * last. Matching consumes from the end (O(1)); new levels usually appear near the top of the book,
- * so inserting shifts only the few better levels. Lookup by price is a binary search.
+ * The price levels of one side of a book. Levels are addressed directly by price: a window array
+ * holds the level at {@code base + i} in slot {@code i}, with a bitmap of occupied slots, so finding
+ * a price is one array load. The non-empty levels are also linked in priority order (best first),
+ * so matching walks from the best level and iteration costs nothing per step. A new level finds
+ * its neighbours in O(1) when it is above the best or below the worst level, otherwise by scanning
+ * the bitmap a word (64 prices) at a time.
  *
- * <p>Levels are sorted by a key that is the price for bids and the negated price for asks, so that
- * for both sides a higher key is a better price. The sorted arrays hold only primitives (the key
- * and a slot number); the level objects sit in a slot table that never moves, so shifting the
- * sorted arrays copies plain longs and ints, with no GC write barrier per element.
+ * <p>The window grows and re-centres as prices spread, up to {@link #MAX_SPAN_TICKS} between the
+ * lowest and highest resting price; {@link #canHold(long)} tells the engine whether a price fits.
  */
 public final class BookSide
 {
+    /** Widest distance, in ticks, between the lowest and highest resting price of one side. */
+    public static final int MAX_SPAN_TICKS = 1 << 22;
+    private static final int INITIAL_WINDOW = 1024;
+
     private final Side side;
     private final LevelPool levelPool;
-    private long[] keys;
-    private int[] slotOfRank;
-    private PriceLevel[] slots;
-    private int[] freeSlots;
-    private int freeSlotCount;
+    private long base;
+    private PriceLevel[] window = new PriceLevel[INITIAL_WINDOW];
+    private long[] occupied = new long[INITIAL_WINDOW >>> 6];
     private int count;
+    private PriceLevel best;
+    private PriceLevel worst;
 
-    BookSide(final Side side, final LevelPool levelPool, final int initialLevels)
+    BookSide(final Side side, final LevelPool levelPool)
     {
         this.side = side;
         this.levelPool = levelPool;
-        this.keys = new long[initialLevels];
-        this.slotOfRank = new int[initialLevels];
-        this.slots = new PriceLevel[initialLevels];
-        this.freeSlots = new int[initialLevels];
-        for (int i = 0; i < initialLevels; i++)
-        {
-            freeSlots[i] = initialLevels - 1 - i;
-        }
-        this.freeSlotCount = initialLevels;
     }
 
     public Side side()
@@ -49,27 +45,16 @@ public final class BookSide
         return count;
     }
 
-    /** The best level, or null if the side is empty. */
+    /** The best level, or null if the side is empty; continue with {@link PriceLevel#worse()}. */
     public PriceLevel best()
     {
-        return count == 0 ? null : slots[slotOfRank[count - 1]];
-    }
-
-    /** The level at depth {@code i} (0 = best). */
-    public PriceLevel level(final int depth)
-    {
-        return slots[slotOfRank[count - 1 - depth]];
+        return best;
     }
 
     /** True if an order on the other side with limit {@code priceTicks} would trade with this side's best. */
     public boolean crosses(final long priceTicks)
     {
-        if (count == 0)
-        {
-            return false;
-        }
-        final long best = slots[slotOfRank[count - 1]].priceTicks;
-        return side == Side.SELL ? best <= priceTicks : best >= priceTicks;
+        return best != null && withinLimit(best.priceTicks, priceTicks);
     }
 
     /** True if {@code levelPrice} on this side is within the limit of an incoming opposite order. */
@@ -78,32 +63,31 @@ public final class BookSide
         return side == Side.SELL ? levelPrice <= limitTicks : levelPrice >= limitTicks;
     }
 
-    private long key(final long priceTicks)
-    {
-        return side == Side.BUY ? priceTicks : -priceTicks;
-    }
-
     /** The level at {@code priceTicks}, or null. */
     public PriceLevel find(final long priceTicks)
     {
-        final int index = search(key(priceTicks));
-        return index >= 0 ? slots[slotOfRank[index]] : null;
+        final long index = priceTicks - base;
+        return index >= 0 && index < window.length ? window[(int)index] : null;
+    }
+
+    /** True if an order at {@code priceTicks} can rest here without the side spanning more than {@link #MAX_SPAN_TICKS}. */
+    public boolean canHold(final long priceTicks)
+    {
+        if (count == 0)
+        {
+            return true;
+        }
+        final long low = Math.min(lowest().priceTicks, priceTicks);
+        final long high = Math.max(highest().priceTicks, priceTicks);
+        return high - low < MAX_SPAN_TICKS;
     }
 
     void add(final Order order)
     {
-        final long key = key(order.priceTicks);
-        int index = search(key);
-        final PriceLevel level;
-        if (index >= 0)
+        PriceLevel level = find(order.priceTicks);
+        if (level == null)
         {
-            level = slots[slotOfRank[index]];
-        }
-        else
-        {
-            index = -index - 1;
-            level = levelPool.acquire(order.priceTicks);
-            insertAt(index, key, level);
+            level = createLevel(order.priceTicks);
         }
         level.append(order);
     }
@@ -125,95 +109,156 @@ public final class BookSide
         order.level.totalSizeLots -= byLots;
     }
 
-    private void removeLevel(final PriceLevel level)
+    private PriceLevel lowest()
     {
-        final int index;
-        if (count > 0 && slots[slotOfRank[count - 1]] == level)
+        return side == Side.BUY ? worst : best;
+    }
+
+    private PriceLevel highest()
+    {
+        return side == Side.BUY ? best : worst;
+    }
+
+    private PriceLevel createLevel(final long priceTicks)
+    {
+        if (count == 0)
         {
-            index = count - 1;
+            recentre(priceTicks, priceTicks);
+        }
+        else if (priceTicks < base || priceTicks >= base + window.length)
+        {
+            recentre(Math.min(lowest().priceTicks, priceTicks), Math.max(highest().priceTicks, priceTicks));
+        }
+        final int index = (int)(priceTicks - base);
+        final PriceLevel level = levelPool.acquire(priceTicks);
+        final PriceLevel higher;
+        final PriceLevel lower;
+        if (count == 0)
+        {
+            higher = null;
+            lower = null;
+        }
+        else if (priceTicks > highest().priceTicks)
+        {
+            higher = null;
+            lower = highest();
+        }
+        else if (priceTicks < lowest().priceTicks)
+        {
+            higher = lowest();
+            lower = null;
         }
         else
         {
-            index = search(key(level.priceTicks));
+            higher = nextAbove(index);
+            lower = nextBelow(index);
         }
-        final int slot = slotOfRank[index];
-        final int tail = count - index - 1;
-        if (tail > 0)
+        window[index] = level;
+        occupied[index >>> 6] |= 1L << index;
+
+        final PriceLevel better = side == Side.BUY ? higher : lower;
+        final PriceLevel worse = side == Side.BUY ? lower : higher;
+        level.better = better;
+        level.worse = worse;
+        if (better == null)
         {
-            System.arraycopy(keys, index + 1, keys, index, tail);
-            System.arraycopy(slotOfRank, index + 1, slotOfRank, index, tail);
+            best = level;
+        }
+        else
+        {
+            better.worse = level;
+        }
+        if (worse == null)
+        {
+            worst = level;
+        }
+        else
+        {
+            worse.better = level;
+        }
+        count++;
+        return level;
+    }
+
+    private void removeLevel(final PriceLevel level)
+    {
+        final int index = (int)(level.priceTicks - base);
+        window[index] = null;
+        occupied[index >>> 6] &= ~(1L << index);
+        if (level.better == null)
+        {
+            best = level.worse;
+        }
+        else
+        {
+            level.better.worse = level.worse;
+        }
+        if (level.worse == null)
+        {
+            worst = level.better;
+        }
+        else
+        {
+            level.worse.better = level.better;
         }
         count--;
-        slots[slot] = null;
-        freeSlots[freeSlotCount++] = slot;
         levelPool.release(level);
     }
 
-    private void insertAt(final int index, final long key, final PriceLevel level)
+    /** The nearest occupied slot above {@code index}; one exists (the highest level is above it). */
+    private PriceLevel nextAbove(final int index)
     {
-        if (count == keys.length)
+        int from = index + 1;
+        int word = from >>> 6;
+        long bits = occupied[word] & (-1L << from);
+        while (bits == 0)
         {
-            grow();
+            bits = occupied[++word];
         }
-        final int tail = count - index;
-        if (tail > 0)
-        {
-            System.arraycopy(keys, index, keys, index + 1, tail);
-            System.arraycopy(slotOfRank, index, slotOfRank, index + 1, tail);
-        }
-        final int slot = freeSlots[--freeSlotCount];
-        slots[slot] = level;
-        keys[index] = key;
-        slotOfRank[index] = slot;
-        count++;
+        return window[(word << 6) + Long.numberOfTrailingZeros(bits)];
     }
 
-    private void grow()
+    /** The nearest occupied slot below {@code index}; one exists (the lowest level is below it). */
+    private PriceLevel nextBelow(final int index)
     {
-        final int oldCapacity = keys.length;
-        final int capacity = oldCapacity * 2;
-        keys = java.util.Arrays.copyOf(keys, capacity);
-        slotOfRank = java.util.Arrays.copyOf(slotOfRank, capacity);
-        slots = java.util.Arrays.copyOf(slots, capacity);
-        freeSlots = java.util.Arrays.copyOf(freeSlots, capacity);
-        // Every slot below oldCapacity is in use (the side was full); the new ones are free.
-        for (int slot = capacity - 1; slot >= oldCapacity; slot--)
+        final int from = index - 1;
+        int word = from >>> 6;
+        long bits = occupied[word] & (-1L >>> (63 - (from & 63)));
+        while (bits == 0)
         {
-            freeSlots[freeSlotCount++] = slot;
+            bits = occupied[--word];
         }
+        return window[(word << 6) + 63 - Long.numberOfLeadingZeros(bits)];
     }
 
     /**
-     * Binary search over the ascending keys: index if found, else -(insertion point) - 1. Written
-     * without data-dependent branches in the loop (the JIT turns the select into a conditional
-     * move), since the keys a book looks up are close to random and mispredictions dominate.
+     * Re-allocates the window to cover {@code [low, high]} with room on both sides, and re-places the
+     * existing levels. Allocates: it happens only when prices move beyond the window.
      */
-    private int search(final long key)
+    private void recentre(final long low, final long high)
     {
-        final int n = count;
-        if (n == 0)
+        final long span = high - low + 1;
+        int capacity = INITIAL_WINDOW;
+        while (capacity < span * 2 && capacity < MAX_SPAN_TICKS * 2)
         {
-            return -1;
+            capacity <<= 1;
         }
-        // Most lookups hit the best level: check the top before bisecting.
-        final long[] keys = this.keys;
-        if (keys[n - 1] == key)
+        final long newBase = low - (capacity - span) / 2;
+        final PriceLevel[] newWindow = capacity == window.length ? window : new PriceLevel[capacity];
+        final long[] newOccupied = capacity == window.length ? occupied : new long[capacity >>> 6];
+        if (newWindow == window)
         {
-            return n - 1;
+            java.util.Arrays.fill(newWindow, null);
+            java.util.Arrays.fill(newOccupied, 0);
         }
-        int base = 0;
-        int length = n;
-        while (length > 1)
+        for (PriceLevel level = best; level != null; level = level.worse)
         {
-            final int half = length >>> 1;
-            base = keys[base + half] <= key ? base + half : base;
-            length -= half;
+            final int index = (int)(level.priceTicks - newBase);
+            newWindow[index] = level;
+            newOccupied[index >>> 6] |= 1L << index;
         }
-        final long found = keys[base];
-        if (found == key)
-        {
-            return base;
-        }
-        return found < key ? -(base + 2) : -(base + 1);
+        base = newBase;
+        window = newWindow;
+        occupied = newOccupied;
     }
 }

@@ -31,6 +31,8 @@ final class LevelPool
         level.orderCount = 0;
         level.head = null;
         level.tail = null;
+        level.better = null;
+        level.worse = null;
         level.nextFree = free;
         free = level;
     }

@@ -18,8 +18,8 @@ public final class OrderBook
     OrderBook(final MarketSpec spec, final LevelPool levelPool)
     {
         this.spec = spec;
-        this.bids = new BookSide(Side.BUY, levelPool, 64);
-        this.asks = new BookSide(Side.SELL, levelPool, 64);
+        this.bids = new BookSide(Side.BUY, levelPool);
+        this.asks = new BookSide(Side.SELL, levelPool);
     }
 
     public MarketSpec spec()
@@ -72,13 +72,13 @@ public final class OrderBook
     public int orderCount()
     {
         int total = 0;
-        for (int i = 0; i < bids.levelCount(); i++)
+        for (PriceLevel level = bids.best(); level != null; level = level.worse())
         {
-            total += bids.level(i).orderCount();
+            total += level.orderCount();
         }
-        for (int i = 0; i < asks.levelCount(); i++)
+        for (PriceLevel level = asks.best(); level != null; level = level.worse())
         {
-            total += asks.level(i).orderCount();
+            total += level.orderCount();
         }
         return total;
     }

@@ -10,6 +10,8 @@ public final class PriceLevel
     int orderCount;
     Order head;
     Order tail;
+    PriceLevel better;
+    PriceLevel worse;
 
     /** Next free level in the pool. */
     PriceLevel nextFree;
@@ -28,6 +30,12 @@ public final class PriceLevel
     public int orderCount()
     {
         return orderCount;
+    }
+
+    /** The next level away from the top of the book, or null if this is the worst. */
+    public PriceLevel worse()
+    {
+        return worse;
     }
 
     /** The oldest order at this price (first to fill). */

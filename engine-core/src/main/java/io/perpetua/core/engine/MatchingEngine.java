@@ -273,6 +273,10 @@ public final class MatchingEngine
         {
             return RejectReason.BOOK_FULL;
         }
+        if (!immediate && !book.side(side).canHold(limitTicks))
+        {
+            return RejectReason.PRICE_OUT_OF_RANGE;
+        }
         if (postOnly && book.opposite(side).crosses(limitTicks))
         {
             return RejectReason.POST_ONLY_WOULD_CROSS;
@@ -356,9 +360,8 @@ public final class MatchingEngine
         final BookSide opposite = book.opposite(side);
         final boolean preventSelfTrade = !book.spec().selfTradeAllowed();
         long total = 0;
-        for (int depth = 0; depth < opposite.levelCount() && total < wantedLots; depth++)
+        for (PriceLevel level = opposite.best(); level != null && total < wantedLots; level = level.worse())
         {
-            final PriceLevel level = opposite.level(depth);
             if (!opposite.withinLimit(level.priceTicks(), limitTicks))
             {
                 break;
@@ -657,6 +660,10 @@ public final class MatchingEngine
         if ((order.flags() & FLAG_POST_ONLY) != 0 && book.opposite(side).crosses(priceTicks))
         {
             return RejectReason.POST_ONLY_WOULD_CROSS;
+        }
+        if (!book.side(side).canHold(priceTicks))
+        {
+            return RejectReason.PRICE_OUT_OF_RANGE;
         }
 
         events.orderAmended(

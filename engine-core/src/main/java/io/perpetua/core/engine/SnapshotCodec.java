@@ -84,9 +84,8 @@ public final class SnapshotCodec
     private int encodeSide(final BookSide side, final MarketSpec spec, final MutableDirectBuffer buffer, final int start)
     {
         int offset = start;
-        for (int depth = 0; depth < side.levelCount(); depth++)
+        for (PriceLevel level = side.best(); level != null; level = level.worse())
         {
-            final PriceLevel level = side.level(depth);
             for (Order order = level.head(); order != null; order = order.nextInLevel())
             {
                 orderEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)

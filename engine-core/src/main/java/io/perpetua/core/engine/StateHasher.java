@@ -71,9 +71,8 @@ final class StateHasher
     private void mixSide(final BookSide side)
     {
         mix(side.levelCount());
-        for (int depth = 0; depth < side.levelCount(); depth++)
+        for (PriceLevel level = side.best(); level != null; level = level.worse())
         {
-            final PriceLevel level = side.level(depth);
             mix(level.priceTicks());
             mix(level.totalSizeLots());
             mix(level.orderCount());

@@ -63,6 +63,27 @@ class BadInputTest
     }
 
     @Test
+    void restingPricesFurtherApartThanTheBookCanIndexAreRejected()
+    {
+        final EngineHarness wide = new EngineHarness();
+        wide.submit(wide.encoder.addMarket(wide.buffer, 0, 1, "WIDE", 1, 1, 0, 1, 1_000, 0, 0, 0, 0, 0, false,
+            MarketStatus.ACTIVE));
+        final long low = 1_000;
+        final long span = io.perpetua.core.book.BookSide.MAX_SPAN_TICKS;
+        assertEquals(2, wide.submit(wide.encoder.limitOrder(wide.buffer, 0, 1, 1, 0, BUY, low, 1)).size());
+        assertEquals(2, wide.submit(wide.encoder.limitOrder(wide.buffer, 0, 1, 1, 0, BUY, low + span - 1, 1)).size());
+        assertEquals(List.of("Rejected cmd=1 PRICE_OUT_OF_RANGE acct=2 mkt=1 id=0 cid=0"),
+            wide.submit(wide.encoder.limitOrder(wide.buffer, 0, 2, 1, 0, BUY, low + span, 1)));
+        // An IOC never rests, so its price is not limited by the index.
+        assertEquals(2, wide.submit(wide.encoder.placeOrder(wide.buffer, 0, 2, 1, 0, SELL, OrderType.LIMIT, TimeInForce.IOC,
+            (byte)0, SelfTradePrevention.CANCEL_MAKER, low + span + 5, 1, 0)).size());
+        // Prices far apart over time are fine: the index follows the book.
+        wide.submit(wide.encoder.cancelAll(wide.buffer, 0, 1, 1));
+        assertEquals(2, wide.submit(wide.encoder.limitOrder(wide.buffer, 0, 1, 1, 0, BUY, low + 3 * span, 1)).size());
+        assertEquals(low + 3 * span, wide.engine.state().book(1).bids().best().priceTicks());
+    }
+
+    @Test
     void maxNotionalIsAFatFingerLimit()
     {
         final EngineHarness capped = new EngineHarness();

@@ -4,6 +4,7 @@ import io.perpetua.core.book.BookSide;
 import io.perpetua.core.book.BookState;
 import io.perpetua.core.book.Order;
 import io.perpetua.core.book.OrderBook;
+import io.perpetua.core.book.PriceLevel;
 import io.perpetua.core.market.MarketSpec;
 import io.perpetua.core.sbe.MarketStatus;
 import io.perpetua.core.sbe.OrderType;
@@ -221,11 +222,19 @@ class RandomBookTest
             sb.append("market ").append(spec.marketId()).append(" last ").append(spec.toPrice(book.lastTradePriceTicks())).append('\n');
             for (final BookSide side : new BookSide[]{book.bids(), book.asks()})
             {
-                for (int depth = 0; depth < side.levelCount(); depth++)
+                int depth = 0;
+                int levels = 0;
+                for (PriceLevel level = side.best(); level != null; level = level.worse(), depth++)
                 {
+                    levels++;
+                    if (level.worse() != null && (side.side() == Side.BUY ?
+                        level.worse().priceTicks() >= level.priceTicks() : level.worse().priceTicks() <= level.priceTicks()))
+                    {
+                        sb.append("levels out of priority order at ").append(side.side()).append(' ').append(depth).append('\n');
+                    }
                     long total = 0;
                     int count = 0;
-                    for (Order o = side.level(depth).head(); o != null; o = o.nextInLevel())
+                    for (Order o = level.head(); o != null; o = o.nextInLevel())
                     {
                         total += o.sizeLots();
                         count++;
@@ -233,10 +242,15 @@ class RandomBookTest
                             .append(' ').append(o.accountId()).append(' ').append(o.clientOrderId()).append(' ')
                             .append(spec.toSize(o.sizeLots())).append(' ').append(o.expiryNs()).append('\n');
                     }
-                    if (total != side.level(depth).totalSizeLots() || count != side.level(depth).orderCount())
+                    if (total != level.totalSizeLots() || count != level.orderCount() || side.find(level.priceTicks()) != level)
                     {
-                        sb.append("L2 aggregate out of step at ").append(side.side()).append(' ').append(depth).append('\n');
+                        sb.append("L2 aggregate or price index out of step at ").append(side.side()).append(' ').append(depth)
+                            .append('\n');
                     }
+                }
+                if (levels != side.levelCount())
+                {
+                    sb.append("level count ").append(side.levelCount()).append(" but ").append(levels).append(" linked\n");
                 }
             }
         }

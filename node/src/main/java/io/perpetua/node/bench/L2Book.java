@@ -33,9 +33,8 @@ public final class L2Book
 
     private static void addSide(final List<String> lines, final String name, final BookSide side, final MarketSpec spec)
     {
-        for (int depth = 0; depth < side.levelCount(); depth++)
+        for (PriceLevel level = side.best(); level != null; level = level.worse())
         {
-            final PriceLevel level = side.level(depth);
             lines.add(name + " " + spec.toPrice(level.priceTicks()) + " " + spec.toSize(level.totalSizeLots()) + " " +
                 level.orderCount());
         }

@@ -273,6 +273,9 @@ public final class PerpetuaCli implements Callable<Integer>
                 description = "Wait strategy: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
             WaitMode waitMode;
 
+            @Option(names = "--single-stage", description = "Sequencer and core on one thread instead of two.")
+            boolean singleStage;
+
             @Override
             public Integer call() throws Exception
             {
@@ -294,7 +297,7 @@ public final class PerpetuaCli implements Callable<Integer>
                 out.println("loading " + commands);
                 out.flush();
                 final EncodedStream stream = EncodedStream.loadExchangeCore(commands, ExchangeCoreBench.SYMBOL);
-                final ExchangeCoreBench.Result result = new ExchangeCoreBench(stream, waitMode)
+                final ExchangeCoreBench.Result result = new ExchangeCoreBench(stream, waitMode, singleStage)
                     .run(name, runs, !noJournal, reference, l2Out, out);
                 out.println(result.resultLine());
                 return result.l2().equals("mismatch") ? EXIT_MISMATCH : 0;

@@ -58,7 +58,8 @@ class BenchCommandTest
         assertTrue(book.get(0).startsWith("symbol=40000 stateHash="), book.get(0));
 
         Files.write(dir.resolve("tiny.final-l2.txt"), book);
-        final PerpetuaCliTest.Run match = cli("bench", "exchange-core", "--runs", "2", "--workload", stream.toString());
+        final PerpetuaCliTest.Run match = cli("bench", "exchange-core", "--runs", "2", "--single-stage", "--workload",
+            stream.toString());
         assertEquals(0, match.exitCode(), match.err());
         assertTrue(match.lastLine().matches("RESULT workload=tiny journal=on throughput=\\d+ l2=match"), match.lastLine());
 

@@ -70,6 +70,7 @@ public final class Pipeline implements AutoCloseable
         private EpochNanoClock clock = new OffsetEpochNanoClock();
         private Supplier<MatchingEngine> engineFactory = Replayer::standardEngine;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
+        private boolean singleStage;
 
         /** Root of the journals and snapshots; null runs without a journal. */
         public Context journalDir(final Path journalDir)
@@ -135,6 +136,22 @@ public final class Pipeline implements AutoCloseable
         }
 
         /** Receives faults that do not stop the pipeline (a failing listener or snapshot write). */
+        /**
+         * Run the sequencer (stamp, journal) and the core (apply, journal events, reply) on one thread
+         * instead of two. Default false: two stages overlap journaling with matching when there are
+         * cores for it; one stage wins when the publisher and two stages would share two cores.
+         */
+        public Context singleStage(final boolean singleStage)
+        {
+            this.singleStage = singleStage;
+            return this;
+        }
+
+        public boolean singleStage()
+        {
+            return singleStage;
+        }
+
         public Context errorHandler(final ErrorHandler errorHandler)
         {
             this.errorHandler = Objects.requireNonNull(errorHandler);
@@ -196,7 +213,14 @@ public final class Pipeline implements AutoCloseable
         final SequencerHandler sequencer = new SequencerHandler(
             commandsJournal, context.clock, startSequence, lastTimestampNs, exited::countDown);
         final BusinessHandler business = new BusinessHandler(engine, eventsJournal, context.errorHandler, this);
-        disruptor.handleEventsWith(sequencer).then(business);
+        if (context.singleStage)
+        {
+            disruptor.handleEventsWith(new SingleStageHandler(sequencer, business));
+        }
+        else
+        {
+            disruptor.handleEventsWith(sequencer).then(business);
+        }
         ringBuffer = disruptor.start();
     }
 
@@ -399,7 +423,8 @@ public final class Pipeline implements AutoCloseable
     private final class NamedThreadFactory implements ThreadFactory
     {
         private static final String[] NAMES = {"perpetua-sequencer", "perpetua-core"};
-        private final AtomicInteger count = new AtomicInteger();
+        /** With one stage its single thread is the core thread. */
+        private final AtomicInteger count = new AtomicInteger(context.singleStage ? 1 : 0);
 
         @Override
         public Thread newThread(final Runnable runnable)

@@ -19,6 +19,8 @@ import io.perpetua.core.sbe.Side;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -48,8 +50,9 @@ class PipelineTest
         return encoder.addMarket(1, "BTC-USD", 50, 100_000, 4, 100_000, 1_000_000_000, 0, 100_000, -100, 500, 6_000_000);
     }
 
-    @Test
-    void resultsArriveOnTheCoreThreadOnlyAfterTheCommandIsJournaled()
+    @ParameterizedTest(name = "single stage: {0}")
+    @ValueSource(booleans = {false, true})
+    void resultsArriveOnTheCoreThreadOnlyAfterTheCommandIsJournaled(final boolean singleStage)
     {
         final AtomicReference<String> violation = new AtomicReference<>();
         final ResultCollector collector = new ResultCollector();
@@ -64,7 +67,7 @@ class PipelineTest
                 }
                 collector.onResult(correlationId, sequence, events, offset, length);
             };
-            try (Pipeline pipeline = Pipeline.start(new Pipeline.Context().journalDir(dir)))
+            try (Pipeline pipeline = Pipeline.start(new Pipeline.Context().journalDir(dir).singleStage(singleStage)))
             {
                 assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), addMarket(), checking, 0));
                 for (int i = 1; i <= 200; i++)

@@ -47,11 +47,13 @@ public final class ExchangeCoreBench
 
     private final EncodedStream stream;
     private final WaitMode waitMode;
+    private final boolean singleStage;
 
-    public ExchangeCoreBench(final EncodedStream stream, final WaitMode waitMode)
+    public ExchangeCoreBench(final EncodedStream stream, final WaitMode waitMode, final boolean singleStage)
     {
         this.stream = stream;
         this.waitMode = waitMode;
+        this.singleStage = singleStage;
     }
 
     /**
@@ -72,6 +74,7 @@ public final class ExchangeCoreBench
             final Pipeline pipeline = Pipeline.start(new Pipeline.Context()
                 .journalDir(dir)
                 .waitMode(waitMode)
+                .singleStage(singleStage)
                 .ringSize(1 << 16)
                 .engineFactory(() ->
                 {

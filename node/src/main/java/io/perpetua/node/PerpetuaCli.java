@@ -71,6 +71,12 @@ public final class PerpetuaCli implements Callable<Integer>
     @Override
     public Integer call()
     {
+        return usage(spec);
+    }
+
+    /** A command group run without a subcommand prints its usage and exits as a usage error. */
+    static int usage(final CommandSpec spec)
+    {
         spec.commandLine().usage(spec.commandLine().getOut());
         return EXIT_USAGE;
     }
@@ -195,8 +201,7 @@ public final class PerpetuaCli implements Callable<Integer>
         @Override
         public Integer call()
         {
-            spec.commandLine().usage(spec.commandLine().getOut());
-            return EXIT_USAGE;
+            return usage(spec);
         }
 
         /** {@code perpetua journal dump}. */
@@ -244,8 +249,7 @@ public final class PerpetuaCli implements Callable<Integer>
         @Override
         public Integer call()
         {
-            spec.commandLine().usage(spec.commandLine().getOut());
-            return EXIT_USAGE;
+            return usage(spec);
         }
 
         /** {@code perpetua bench exchange-core}. */

@@ -9,9 +9,15 @@ final class AccountOrders
     Order head;
     Order tail;
     int count;
+    /** Open reduce-only orders: fills of this account must re-check them only when there are some. */
+    int reduceOnlyCount;
 
     void append(final Order order)
     {
+        if (order.isReduceOnly())
+        {
+            reduceOnlyCount++;
+        }
         order.accountPrev = tail;
         order.accountNext = null;
         if (tail == null)
@@ -28,6 +34,10 @@ final class AccountOrders
 
     void unlink(final Order order)
     {
+        if (order.isReduceOnly())
+        {
+            reduceOnlyCount--;
+        }
         if (order.accountPrev == null)
         {
             head = order.accountNext;

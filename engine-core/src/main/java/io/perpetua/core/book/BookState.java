@@ -85,6 +85,13 @@ public final class BookState
         return order.accountNext;
     }
 
+    /** Whether the account has open reduce-only orders. */
+    public boolean hasReduceOnlyOrders(final long accountId)
+    {
+        final AccountOrders orders = accounts.get(accountId);
+        return orders != null && orders.reduceOnlyCount > 0;
+    }
+
     public boolean hasOrderCapacity()
     {
         return orderPool.hasSpare();

@@ -10,6 +10,10 @@ import io.perpetua.core.sbe.TimeInForce;
  */
 public final class Order
 {
+    /** Flag bits, as the schema's OrderFlags set encodes them. */
+    public static final byte FLAG_POST_ONLY = 1;
+    public static final byte FLAG_REDUCE_ONLY = 2;
+
     long orderId;
     long accountId;
     long clientOrderId;
@@ -68,6 +72,11 @@ public final class Order
     public byte flags()
     {
         return flags;
+    }
+
+    public boolean isReduceOnly()
+    {
+        return (flags & FLAG_REDUCE_ONLY) != 0;
     }
 
     public SelfTradePrevention selfTradePrevention()

@@ -14,6 +14,7 @@ public final class OrderBook
     private final BookSide bids;
     private final BookSide asks;
     private long lastTradePriceTicks;
+    private long markPriceTicks;
 
     OrderBook(final MarketSpec spec, final LevelPool levelPool)
     {
@@ -59,12 +60,29 @@ public final class OrderBook
         this.lastTradePriceTicks = priceTicks;
     }
 
+    /** The last accepted oracle price in ticks, 0 before the first. */
+    public long markPriceTicks()
+    {
+        return markPriceTicks;
+    }
+
+    /** Set by the engine when an oracle price is accepted (or a snapshot restored). */
+    public void markPriceTicks(final long priceTicks)
+    {
+        this.markPriceTicks = priceTicks;
+    }
+
     /**
      * The price limit orders are banded against and market orders are protected by, in ticks:
-     * the last trade price, else the reference given at creation, else 0 (none).
+     * the oracle (mark) price once there is one, else the last trade price, else the reference
+     * given at creation, else 0 (none).
      */
     public long referencePriceTicks()
     {
+        if (markPriceTicks != 0)
+        {
+            return markPriceTicks;
+        }
         return lastTradePriceTicks != 0 ? lastTradePriceTicks : spec.initialReferencePriceTicks();
     }
 

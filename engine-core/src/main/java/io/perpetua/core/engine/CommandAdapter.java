@@ -4,7 +4,17 @@ import io.perpetua.core.sbe.AddMarketDecoder;
 import io.perpetua.core.sbe.AmendOrderDecoder;
 import io.perpetua.core.sbe.CancelAllDecoder;
 import io.perpetua.core.sbe.CancelOrderDecoder;
+import io.perpetua.core.sbe.ConfigureOracleDecoder;
+import io.perpetua.core.sbe.ConfigureRiskDecoder;
+import io.perpetua.core.sbe.DepositDecoder;
+import io.perpetua.core.sbe.GroupSizeEncodingDecoder;
 import io.perpetua.core.sbe.HeartbeatDecoder;
+import io.perpetua.core.sbe.LiquidateDecoder;
+import io.perpetua.core.sbe.OraclePriceDecoder;
+import io.perpetua.core.sbe.RejectReason;
+import io.perpetua.core.sbe.SetLeverageDecoder;
+import io.perpetua.core.sbe.TransferDecoder;
+import io.perpetua.core.sbe.WithdrawDecoder;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
 import io.perpetua.core.sbe.PlaceOrderDecoder;
 import io.perpetua.core.sbe.TakeSnapshotDecoder;
@@ -125,7 +135,16 @@ public final class CommandAdapter
             case HeartbeatDecoder.TEMPLATE_ID:
                 break;
             default:
-                throw new IllegalStateException("template " + templateId + " passed isWellFormed but has no handler");
+                final EngineExtension extension = engine.extension();
+                if (extension != null && extension.handles(templateId))
+                {
+                    extension.apply(templateId, buffer, offset, length);
+                }
+                else
+                {
+                    // A well-formed account or oracle command for an engine without a ledger.
+                    engine.events().rejected(templateId, RejectReason.UNKNOWN_ACCOUNT, 0, 0, 0, 0);
+                }
         }
     }
 
@@ -174,6 +193,21 @@ public final class CommandAdapter
             return false;
         }
         final int end = MessageHeaderDecoder.ENCODED_LENGTH + blockLength;
+        if (templateId == OraclePriceDecoder.TEMPLATE_ID || templateId == ConfigureOracleDecoder.TEMPLATE_ID)
+        {
+            // One repeating group after the block: its header, then numInGroup entries.
+            if (length < end + GroupSizeEncodingDecoder.ENCODED_LENGTH)
+            {
+                return false;
+            }
+            final int entryBlock = buffer.getShort(offset + end, PlaceOrderDecoder.BYTE_ORDER) & 0xFFFF;
+            final int count = buffer.getShort(offset + end + 2, PlaceOrderDecoder.BYTE_ORDER) & 0xFFFF;
+            final int minimumEntry = templateId == OraclePriceDecoder.TEMPLATE_ID ?
+                OraclePriceDecoder.ObservationsDecoder.sbeBlockLength() :
+                ConfigureOracleDecoder.SourcesDecoder.sbeBlockLength();
+            return entryBlock >= minimumEntry &&
+                length >= end + GroupSizeEncodingDecoder.ENCODED_LENGTH + (long)entryBlock * count;
+        }
         if (templateId == AddMarketDecoder.TEMPLATE_ID)
         {
             final int varHeader = AddMarketDecoder.symbolHeaderLength();
@@ -207,6 +241,22 @@ public final class CommandAdapter
                 return TakeSnapshotDecoder.BLOCK_LENGTH;
             case HeartbeatDecoder.TEMPLATE_ID:
                 return HeartbeatDecoder.BLOCK_LENGTH;
+            case DepositDecoder.TEMPLATE_ID:
+                return DepositDecoder.BLOCK_LENGTH;
+            case WithdrawDecoder.TEMPLATE_ID:
+                return WithdrawDecoder.BLOCK_LENGTH;
+            case TransferDecoder.TEMPLATE_ID:
+                return TransferDecoder.BLOCK_LENGTH;
+            case SetLeverageDecoder.TEMPLATE_ID:
+                return SetLeverageDecoder.BLOCK_LENGTH;
+            case OraclePriceDecoder.TEMPLATE_ID:
+                return OraclePriceDecoder.BLOCK_LENGTH;
+            case LiquidateDecoder.TEMPLATE_ID:
+                return LiquidateDecoder.BLOCK_LENGTH;
+            case ConfigureRiskDecoder.TEMPLATE_ID:
+                return ConfigureRiskDecoder.BLOCK_LENGTH;
+            case ConfigureOracleDecoder.TEMPLATE_ID:
+                return ConfigureOracleDecoder.BLOCK_LENGTH;
             default:
                 return -1;
         }

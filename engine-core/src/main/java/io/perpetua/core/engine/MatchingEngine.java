@@ -34,12 +34,14 @@ import java.util.Arrays;
  */
 public final class MatchingEngine
 {
-    static final byte FLAG_POST_ONLY = 1;
-    private static final byte KNOWN_FLAGS = FLAG_POST_ONLY;
+    static final byte FLAG_POST_ONLY = Order.FLAG_POST_ONLY;
+    static final byte FLAG_REDUCE_ONLY = Order.FLAG_REDUCE_ONLY;
+    private static final byte KNOWN_FLAGS = FLAG_POST_ONLY | FLAG_REDUCE_ONLY;
 
     private final BookState state;
     private final EventPublisher events;
     private final RiskGate gate;
+    private final EngineExtension extension;
     private final OrderRequest request = new OrderRequest();
     private SnapshotListener snapshotListener;
 
@@ -50,13 +52,39 @@ public final class MatchingEngine
 
     /** Why matching stopped before the incoming order was done (null if it ran out of liquidity). */
     private CancelReason takerStopReason;
+    /** True while a liquidation slice is matching: its fills are flagged, and the gate knows the taker. */
+    private boolean liquidating;
     private long[] scratchOrderIds = new long[64];
+    private long[] trimAccounts = new long[8];
+    private int trimCount;
 
+    /** An engine with only the order book and {@code gate}: no accounts, no margin. */
     public MatchingEngine(final EngineConfig config, final RiskGate gate, final EventPublisher events)
     {
+        this(config, gate, null, events);
+    }
+
+    /**
+     * An engine whose books are checked by {@code limits} and then by {@code extension}, which also
+     * owns the commands the books do not (accounts, oracle, liquidation).
+     */
+    public MatchingEngine(
+        final EngineConfig config, final RiskGate limits, final EngineExtension extension, final EventPublisher events)
+    {
         this.state = new BookState(config.preallocatedOrders(), config.orderCapacity());
-        this.gate = gate;
+        this.gate = extension == null ? limits : limits.andThen(extension);
+        this.extension = extension;
         this.events = events;
+        if (extension != null)
+        {
+            extension.attach(this);
+        }
+    }
+
+    /** The extension beside the books, or null. */
+    public EngineExtension extension()
+    {
+        return extension;
     }
 
     /** Receives the engine at each TakeSnapshot command, to persist it. */
@@ -197,7 +225,8 @@ public final class MatchingEngine
         }
         final boolean postOnly = (flags & FLAG_POST_ONLY) != 0;
         final boolean immediate = timeInForce == TimeInForce.IOC || timeInForce == TimeInForce.FOK;
-        if ((orderType == OrderType.MARKET && (!immediate || price != 0)) ||
+        if ((orderType != OrderType.LIMIT && orderType != OrderType.MARKET) ||
+            (orderType == OrderType.MARKET && (!immediate || price != 0)) ||
             (postOnly && (immediate || orderType == OrderType.MARKET)) ||
             ((timeInForce == TimeInForce.GTT) != (expiryNs != 0)))
         {
@@ -211,7 +240,17 @@ public final class MatchingEngine
         {
             return RejectReason.BAD_LOT;
         }
-        final long sizeLots = size / spec.lotSize();
+        long sizeLots = size / spec.lotSize();
+        if ((flags & FLAG_REDUCE_ONLY) != 0)
+        {
+            // Cut to the position it closes, so it can never flip it.
+            final long reducible = gate.reducibleLots(book, accountId, side);
+            if (reducible <= 0)
+            {
+                return RejectReason.REDUCE_ONLY_WOULD_INCREASE;
+            }
+            sizeLots = Math.min(sizeLots, reducible);
+        }
 
         final long limitTicks;
         if (orderType == OrderType.MARKET)
@@ -290,10 +329,71 @@ public final class MatchingEngine
         final long orderId = nextOrderId++;
         events.orderAccepted(
             accountId, marketId, orderId, clientOrderId, side, orderType, timeInForce, flags,
-            spec.toPrice(limitTicks), size, expiryNs);
+            spec.toPrice(limitTicks), spec.toSize(sizeLots), expiryNs, 0);
         final long remainingLots = match(book, accountId, orderId, side, limitTicks, sizeLots, stp);
         dispose(book, accountId, orderId, clientOrderId, side, timeInForce, flags, stp, limitTicks, remainingLots, expiryNs);
         return null;
+    }
+
+    private void markForTrim(final long accountId)
+    {
+        if (!state.hasReduceOnlyOrders(accountId))
+        {
+            return;
+        }
+        for (int i = 0; i < trimCount; i++)
+        {
+            if (trimAccounts[i] == accountId)
+            {
+                return;
+            }
+        }
+        if (trimCount == trimAccounts.length)
+        {
+            trimAccounts = Arrays.copyOf(trimAccounts, trimCount * 2);
+        }
+        trimAccounts[trimCount++] = accountId;
+    }
+
+    /**
+     * Resting reduce-only orders shrink when the position does: each is cut to the size its
+     * position can still absorb, or cancelled when there is nothing left to reduce.
+     *
+     */
+    private void trimReduceOnly(final OrderBook book, final long accountId)
+    {
+        final MarketSpec spec = book.spec();
+        int count = 0;
+        for (Order order = state.firstOfAccount(accountId); order != null; order = state.nextOfAccount(order))
+        {
+            if (order.isReduceOnly() && order.marketId() == spec.marketId())
+            {
+                if (count == scratchOrderIds.length)
+                {
+                    scratchOrderIds = Arrays.copyOf(scratchOrderIds, count * 2);
+                }
+                scratchOrderIds[count++] = order.orderId();
+            }
+        }
+        heapSort(scratchOrderIds, count);
+        for (int i = 0; i < count; i++)
+        {
+            final Order order = state.order(scratchOrderIds[i]);
+            final long reducible = gate.reducibleLots(book, accountId, order.side());
+            if (reducible <= 0)
+            {
+                cancelResting(book, order, CancelReason.REDUCE_ONLY);
+            }
+            else if (order.sizeLots() > reducible)
+            {
+                final long oldSize = order.sizeLots();
+                state.reduce(book, order, oldSize - reducible);
+                events.orderAmended(
+                    accountId, spec.marketId(), order.orderId(), order.clientOrderId(), order.side(),
+                    spec.toPrice(order.priceTicks()), spec.toSize(oldSize), spec.toPrice(order.priceTicks()),
+                    spec.toSize(reducible), true);
+            }
+        }
     }
 
     /**
@@ -402,6 +502,20 @@ public final class MatchingEngine
         final long sizeLots,
         final SelfTradePrevention stp)
     {
+        final long remaining = matchLevels(book, takerAccountId, takerOrderId, takerSide, limitTicks, sizeLots, stp);
+        trimMarkedAccounts(book);
+        return remaining;
+    }
+
+    private long matchLevels(
+        final OrderBook book,
+        final long takerAccountId,
+        final long takerOrderId,
+        final Side takerSide,
+        final long limitTicks,
+        final long sizeLots,
+        final SelfTradePrevention stp)
+    {
         takerStopReason = null;
         final MarketSpec spec = book.spec();
         final BookSide opposite = book.opposite(takerSide);
@@ -431,7 +545,19 @@ public final class MatchingEngine
                     continue;
                 }
 
-                final long fillLots = Math.min(remaining, maker.sizeLots());
+                long fillLots = Math.min(remaining, maker.sizeLots());
+                if (maker.isReduceOnly())
+                {
+                    // An earlier fill may already have shrunk the position this order closes.
+                    final long reducible = gate.reducibleLots(book, maker.accountId(), maker.side());
+                    if (reducible <= 0)
+                    {
+                        cancelResting(book, maker, CancelReason.REDUCE_ONLY);
+                        maker = nextMaker;
+                        continue;
+                    }
+                    fillLots = Math.min(fillLots, reducible);
+                }
                 final RiskGate.FillVerdict verdict =
                     gate.checkFill(book, maker.accountId(), takerAccountId, takerSide, priceTicks, fillLots);
                 if (verdict == RiskGate.FillVerdict.REMOVE_MAKER)
@@ -448,13 +574,16 @@ public final class MatchingEngine
 
                 // Cannot overflow: the maker's own notional at this price was checked when it rested.
                 final long quote = spec.quote(priceTicks, fillLots);
+                final long makerAccountId = maker.accountId();
+                final long makerFee = gate.fee(book, makerAccountId, quote, true);
+                final long takerFee = gate.fee(book, takerAccountId, quote, false);
                 remaining -= fillLots;
                 final long makerRemaining = maker.sizeLots() - fillLots;
-                final long makerAccountId = maker.accountId();
+                final long tradeId = nextTradeId++;
                 events.fill(
-                    spec.marketId(), nextTradeId++, makerAccountId, maker.orderId(), takerAccountId, takerOrderId,
+                    spec.marketId(), tradeId, makerAccountId, maker.orderId(), takerAccountId, takerOrderId,
                     takerSide, spec.toPrice(priceTicks), spec.toSize(fillLots), quote,
-                    spec.toSize(makerRemaining), spec.toSize(remaining));
+                    spec.toSize(makerRemaining), spec.toSize(remaining), makerFee, takerFee, liquidating);
                 if (makerRemaining == 0)
                 {
                     state.remove(book, maker);
@@ -464,11 +593,24 @@ public final class MatchingEngine
                     state.reduce(book, maker, fillLots);
                 }
                 state.recordTrade(book, priceTicks);
-                gate.onFill(book, makerAccountId, takerAccountId, takerSide, priceTicks, fillLots, quote);
+                gate.onFill(book, tradeId, makerAccountId, takerAccountId, takerSide, priceTicks, fillLots, quote,
+                    makerFee, takerFee);
+                markForTrim(makerAccountId);
+                markForTrim(takerAccountId);
                 maker = nextMaker;
             }
         }
         return remaining;
+    }
+
+    /** Trims the reduce-only orders of every account a match changed, once matching is done. */
+    private void trimMarkedAccounts(final OrderBook book)
+    {
+        for (int i = 0; i < trimCount; i++)
+        {
+            trimReduceOnly(book, trimAccounts[i]);
+        }
+        trimCount = 0;
     }
 
     private void cancelResting(final OrderBook book, final Order order, final CancelReason reason)
@@ -626,6 +768,10 @@ public final class MatchingEngine
         {
             return RejectReason.INVALID_AMEND;
         }
+        if (order.isReduceOnly() && sizeLots > oldSizeLots && sizeLots > gate.reducibleLots(book, accountId, order.side()))
+        {
+            return RejectReason.REDUCE_ONLY_WOULD_INCREASE;
+        }
         final OrderRequest request = this.request;
         request.accountId = accountId;
         request.orderId = order.orderId();
@@ -690,6 +836,85 @@ public final class MatchingEngine
             events.orderRested(accountId, marketId, order.orderId(), side, spec.toPrice(priceTicks), spec.toSize(remainingLots));
         }
         return null;
+    }
+
+    // ------------------------------------------------- operations for extensions
+
+    /**
+     * Cancels every open order of an account in every market, by ascending id, for a reason the
+     * extension gives (liquidation). Emits one cancel event per order.
+     */
+    public void cancelAccountOrders(final long accountId, final CancelReason reason)
+    {
+        int count = 0;
+        for (Order order = state.firstOfAccount(accountId); order != null; order = state.nextOfAccount(order))
+        {
+            if (count == scratchOrderIds.length)
+            {
+                scratchOrderIds = Arrays.copyOf(scratchOrderIds, count * 2);
+            }
+            scratchOrderIds[count++] = order.orderId();
+        }
+        heapSort(scratchOrderIds, count);
+        for (int i = 0; i < count; i++)
+        {
+            final Order order = state.order(scratchOrderIds[i]);
+            cancelResting(state.book(order.marketId()), order, reason);
+        }
+    }
+
+    /**
+     * Places a liquidation slice: an IOC limit order for the account that skips the placement
+     * checks (the liquidator has decided it) and whose fills are flagged as liquidation fills. The
+     * makers still pass their own fill checks. Self-trades cannot occur: the account's orders were
+     * cancelled first.
+     *
+     * @return the filled size in lots
+     */
+    public long placeLiquidationOrder(
+        final long accountId, final int marketId, final Side side, final long limitTicks, final long sizeLots)
+    {
+        final OrderBook book = state.book(marketId);
+        final MarketSpec spec = book.spec();
+        final long orderId = nextOrderId++;
+        events.orderAccepted(
+            accountId, marketId, orderId, 0, side, OrderType.LIMIT, TimeInForce.IOC, FLAG_REDUCE_ONLY,
+            spec.toPrice(limitTicks), spec.toSize(sizeLots), 0, 0);
+        liquidating = true;
+        final long remainingLots;
+        try
+        {
+            remainingLots = match(book, accountId, orderId, side, limitTicks, sizeLots, SelfTradePrevention.CANCEL_MAKER);
+        }
+        finally
+        {
+            liquidating = false;
+        }
+        if (remainingLots > 0)
+        {
+            events.orderCancelled(
+                accountId, marketId, orderId, 0, side, spec.toPrice(limitTicks), spec.toSize(remainingLots),
+                takerStopReason != null ? takerStopReason : CancelReason.IOC_REMAINDER, false);
+        }
+        return sizeLots - remainingLots;
+    }
+
+    /** Whether a liquidation slice is matching right now (for the gate's fill checks). */
+    public boolean isLiquidating()
+    {
+        return liquidating;
+    }
+
+    /** A new trade id, for trades that do not come from matching (deleveraging). */
+    public long allocateTradeId()
+    {
+        return nextTradeId++;
+    }
+
+    /** Records an accepted oracle price as the market's mark (and reference) price. */
+    public void applyMarkPrice(final int marketId, final long markTicks)
+    {
+        state.book(marketId).markPriceTicks(markTicks);
     }
 
     // ---------------------------------------------------------------- markets

@@ -77,12 +77,15 @@ public final class OrderLimitsGate implements RiskGate
 
     public void onFill(
         final OrderBook book,
+        final long tradeId,
         final long makerAccountId,
         final long takerAccountId,
         final Side takerSide,
         final long priceTicks,
         final long sizeLots,
-        final long quote)
+        final long quote,
+        final long makerFee,
+        final long takerFee)
     {
         // Stateless: limits do not depend on fills.
     }

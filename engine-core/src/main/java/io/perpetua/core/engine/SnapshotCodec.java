@@ -13,6 +13,9 @@ import io.perpetua.core.sbe.SnapshotHeaderDecoder;
 import io.perpetua.core.sbe.SnapshotHeaderEncoder;
 import io.perpetua.core.sbe.SnapshotMarketDecoder;
 import io.perpetua.core.sbe.SnapshotMarketEncoder;
+import io.perpetua.core.sbe.OrderType;
+import io.perpetua.core.sbe.SnapshotExtensionDecoder;
+import io.perpetua.core.sbe.SnapshotExtensionEncoder;
 import io.perpetua.core.sbe.SnapshotOrderDecoder;
 import io.perpetua.core.sbe.SnapshotOrderEncoder;
 import org.agrona.DirectBuffer;
@@ -33,6 +36,7 @@ public final class SnapshotCodec
     private final SnapshotHeaderEncoder snapshotHeader = new SnapshotHeaderEncoder();
     private final SnapshotMarketEncoder marketEncoder = new SnapshotMarketEncoder();
     private final SnapshotOrderEncoder orderEncoder = new SnapshotOrderEncoder();
+    private final SnapshotExtensionEncoder extensionEncoder = new SnapshotExtensionEncoder();
 
     /**
      * Encodes the engine into {@code buffer} from offset 0.
@@ -73,10 +77,22 @@ public final class SnapshotCodec
                 .selfTradeAllowed(spec.selfTradeAllowed() ? BooleanType.TRUE : BooleanType.FALSE)
                 .status(spec.status())
                 .orderCount(book.orderCount())
+                .markPrice(spec.toPrice(book.markPriceTicks()))
                 .symbol(spec.symbol());
             offset += MessageHeaderEncoder.ENCODED_LENGTH + marketEncoder.encodedLength();
             offset = encodeSide(book.bids(), spec, buffer, offset);
             offset = encodeSide(book.asks(), spec, buffer, offset);
+        }
+        final EngineExtension extension = engine.extension();
+        if (extension != null)
+        {
+            // The extension writes its state after the record's block and length prefix, then the prefix is filled in.
+            extensionEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder).extensionId(extension.extensionId());
+            final int lengthOffset = offset + MessageHeaderEncoder.ENCODED_LENGTH + SnapshotExtensionEncoder.BLOCK_LENGTH;
+            final int stateOffset = lengthOffset + SnapshotExtensionEncoder.stateHeaderLength();
+            final int stateLength = extension.writeSnapshot(buffer, stateOffset);
+            buffer.putInt(lengthOffset, stateLength, SnapshotExtensionEncoder.BYTE_ORDER);
+            offset = stateOffset + stateLength;
         }
         return offset;
     }
@@ -97,7 +113,9 @@ public final class SnapshotCodec
                     .selfTradePrevention(order.selfTradePrevention())
                     .price(spec.toPrice(order.priceTicks()))
                     .size(spec.toSize(order.sizeLots()))
-                    .expiryNs(order.expiryNs());
+                    .expiryNs(order.expiryNs())
+                    .orderType(OrderType.LIMIT)
+                    .triggerPrice(0);
                 buffer.putByte(orderEncoder.offset() + SnapshotOrderEncoder.flagsEncodingOffset(), order.flags());
                 offset += MessageHeaderEncoder.ENCODED_LENGTH + orderEncoder.encodedLength();
             }
@@ -153,6 +171,7 @@ public final class SnapshotCodec
             final long lastTradePrice = market.lastTradePrice();
             final boolean selfTrade = market.selfTradeAllowed() == BooleanType.TRUE;
             final io.perpetua.core.sbe.MarketStatus status = market.status();
+            final long markPrice = market.markPrice();
             final String symbol = market.symbol();
             position += MessageHeaderDecoder.ENCODED_LENGTH + market.encodedLength();
             final MarketSpec spec = MarketSpec.create(
@@ -160,6 +179,7 @@ public final class SnapshotCodec
                 makerFee, takerFee, referencePrice, selfTrade, status);
             final OrderBook book = state.addMarket(spec);
             state.recordTrade(book, lastTradePrice / tickSize);
+            book.markPriceTicks(markPrice / tickSize);
 
             for (int i = 0; i < orderCount; i++)
             {
@@ -174,6 +194,22 @@ public final class SnapshotCodec
                     order.selfTradePrevention(), order.price() / tickSize, order.size() / lotSize, order.expiryNs());
                 position += MessageHeaderDecoder.ENCODED_LENGTH + order.encodedLength();
             }
+        }
+        final EngineExtension extension = engine.extension();
+        if (extension != null)
+        {
+            require(position < end, "snapshot has no state for the engine's extension");
+            header.wrap(buffer, position);
+            require(header.templateId() == SnapshotExtensionDecoder.TEMPLATE_ID, "expected SnapshotExtension");
+            final SnapshotExtensionDecoder record = new SnapshotExtensionDecoder().wrapAndApplyHeader(buffer, position, header);
+            require(record.extensionId() == extension.extensionId(), "snapshot was written by extension " +
+                record.extensionId() + ", the engine has " + extension.extensionId());
+            final int lengthOffset = position + MessageHeaderDecoder.ENCODED_LENGTH + record.sbeBlockLength();
+            final int stateLength = buffer.getInt(lengthOffset, SnapshotExtensionDecoder.BYTE_ORDER);
+            final int stateOffset = lengthOffset + SnapshotExtensionDecoder.stateHeaderLength();
+            require(stateLength >= 0 && stateOffset + stateLength <= end, "snapshot extension state truncated");
+            extension.readSnapshot(buffer, stateOffset, stateLength);
+            position = stateOffset + stateLength;
         }
         engine.restoreCounters(
             snapshotHeader.sequence(), snapshotHeader.timestampNs(), snapshotHeader.nextOrderId(), snapshotHeader.nextTradeId());

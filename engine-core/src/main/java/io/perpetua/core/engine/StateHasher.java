@@ -15,14 +15,14 @@ import io.perpetua.core.market.MarketSpec;
  * every field, so any change of any field, or of order within the book, changes the hash. It
  * detects divergence; it is not meant to resist an adversary.
  */
-final class StateHasher
+public final class StateHasher
 {
     private static final long PRIME_1 = 0x9E3779B97F4A7C15L;
     private static final long PRIME_2 = 0xC2B2AE3D27D4EB4FL;
 
     private long hash = 0x27D4EB2F165667C5L;
 
-    private StateHasher()
+    StateHasher()
     {
     }
 
@@ -39,6 +39,11 @@ final class StateHasher
             hasher.mixMarket(book);
             hasher.mixSide(book.bids());
             hasher.mixSide(book.asks());
+            hasher.mix(book.markPriceTicks());
+        }
+        if (engine.extension() != null)
+        {
+            engine.extension().hashInto(hasher);
         }
         return hasher.finish();
     }
@@ -92,7 +97,8 @@ final class StateHasher
         }
     }
 
-    private void mix(final long value)
+    /** Mixes one value into the hash; extensions call it for each field of their canonical state. */
+    public void mix(final long value)
     {
         long k = value * PRIME_2;
         k = Long.rotateLeft(k, 31) * PRIME_1;

@@ -1,6 +1,20 @@
 package io.perpetua.core.event;
 
+import io.perpetua.core.sbe.AccountCreatedEncoder;
 import io.perpetua.core.sbe.BooleanType;
+import io.perpetua.core.sbe.CollateralCause;
+import io.perpetua.core.sbe.CollateralChangedEncoder;
+import io.perpetua.core.sbe.DeleveragedEncoder;
+import io.perpetua.core.sbe.InsuranceCause;
+import io.perpetua.core.sbe.InsuranceFundChangedEncoder;
+import io.perpetua.core.sbe.LeverageSetEncoder;
+import io.perpetua.core.sbe.LiquidationStepEncoder;
+import io.perpetua.core.sbe.MarkPriceUpdatedEncoder;
+import io.perpetua.core.sbe.OracleConfiguredEncoder;
+import io.perpetua.core.sbe.OrderTriggeredEncoder;
+import io.perpetua.core.sbe.PositionCause;
+import io.perpetua.core.sbe.PositionChangedEncoder;
+import io.perpetua.core.sbe.RiskConfiguredEncoder;
 import io.perpetua.core.sbe.CancelReason;
 import io.perpetua.core.sbe.FillEncoder;
 import io.perpetua.core.sbe.MarketConfiguredEncoder;
@@ -38,7 +52,9 @@ public final class EventPublisher
         Math.max(Math.max(OrderAcceptedEncoder.BLOCK_LENGTH, RejectedEncoder.BLOCK_LENGTH),
         Math.max(Math.max(FillEncoder.BLOCK_LENGTH, OrderRestedEncoder.BLOCK_LENGTH),
         Math.max(Math.max(OrderCancelledEncoder.BLOCK_LENGTH, OrderAmendedEncoder.BLOCK_LENGTH),
-        Math.max(OrderExpiredEncoder.BLOCK_LENGTH, SnapshotTakenEncoder.BLOCK_LENGTH)))));
+        Math.max(OrderExpiredEncoder.BLOCK_LENGTH, SnapshotTakenEncoder.BLOCK_LENGTH))))) +
+        // Account, position and liquidation events (version 1) are all smaller than 256 bytes.
+        256;
 
     /** A plain array buffer, grown by hand before an event could overrun it: cheaper per put than an expandable one. */
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 * 1024]);
@@ -52,6 +68,17 @@ public final class EventPublisher
     private final OrderExpiredEncoder expired = new OrderExpiredEncoder();
     private final MarketConfiguredEncoder marketConfigured = new MarketConfiguredEncoder();
     private final SnapshotTakenEncoder snapshotTaken = new SnapshotTakenEncoder();
+    private final AccountCreatedEncoder accountCreated = new AccountCreatedEncoder();
+    private final CollateralChangedEncoder collateralChanged = new CollateralChangedEncoder();
+    private final PositionChangedEncoder positionChanged = new PositionChangedEncoder();
+    private final InsuranceFundChangedEncoder insuranceFundChanged = new InsuranceFundChangedEncoder();
+    private final LiquidationStepEncoder liquidationStep = new LiquidationStepEncoder();
+    private final DeleveragedEncoder deleveraged = new DeleveragedEncoder();
+    private final MarkPriceUpdatedEncoder markPriceUpdated = new MarkPriceUpdatedEncoder();
+    private final RiskConfiguredEncoder riskConfigured = new RiskConfiguredEncoder();
+    private final OracleConfiguredEncoder oracleConfigured = new OracleConfiguredEncoder();
+    private final LeverageSetEncoder leverageSet = new LeverageSetEncoder();
+    private final OrderTriggeredEncoder orderTriggered = new OrderTriggeredEncoder();
 
     private int length;
     private int eventCount;
@@ -94,7 +121,8 @@ public final class EventPublisher
         final byte flags,
         final long price,
         final long size,
-        final long expiryNs)
+        final long expiryNs,
+        final long triggerPrice)
     {
         ensureRoom();
         accepted.wrapAndApplyHeader(buffer, length, header)
@@ -109,7 +137,8 @@ public final class EventPublisher
             .timeInForce(timeInForce)
             .price(price)
             .size(size)
-            .expiryNs(expiryNs);
+            .expiryNs(expiryNs)
+            .triggerPrice(triggerPrice);
         accepted.buffer().putByte(accepted.offset() + OrderAcceptedEncoder.flagsEncodingOffset(), flags);
         advance(MessageHeaderEncoder.ENCODED_LENGTH + accepted.encodedLength());
     }
@@ -147,7 +176,10 @@ public final class EventPublisher
         final long size,
         final long quote,
         final long makerRemaining,
-        final long takerRemaining)
+        final long takerRemaining,
+        final long makerFee,
+        final long takerFee,
+        final boolean liquidation)
     {
         ensureRoom();
         fill.wrapAndApplyHeader(buffer, length, header)
@@ -164,7 +196,10 @@ public final class EventPublisher
             .size(size)
             .quote(quote)
             .makerRemaining(makerRemaining)
-            .takerRemaining(takerRemaining);
+            .takerRemaining(takerRemaining)
+            .makerFee(makerFee)
+            .takerFee(takerFee)
+            .liquidation(liquidation ? BooleanType.TRUE : BooleanType.FALSE);
         advance(MessageHeaderEncoder.ENCODED_LENGTH + fill.encodedLength());
     }
 
@@ -310,6 +345,230 @@ public final class EventPublisher
             .timestampNs(timestampNs)
             .stateHash(stateHash);
         advance(MessageHeaderEncoder.ENCODED_LENGTH + snapshotTaken.encodedLength());
+    }
+
+    public void orderTriggered(
+        final long accountId, final int marketId, final long orderId, final long triggerPrice, final long markPrice)
+    {
+        ensureRoom();
+        orderTriggered.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .accountId(accountId)
+            .marketId(marketId)
+            .orderId(orderId)
+            .triggerPrice(triggerPrice)
+            .markPrice(markPrice);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + orderTriggered.encodedLength());
+    }
+
+    public void accountCreated(
+        final long accountId, final long parentAccountId, final DirectBuffer publicKey, final int publicKeyOffset)
+    {
+        ensureRoom();
+        accountCreated.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .accountId(accountId)
+            .parentAccountId(parentAccountId)
+            .putPublicKey(publicKey, publicKeyOffset, AccountCreatedEncoder.publicKeyLength());
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + accountCreated.encodedLength());
+    }
+
+    public void collateralChanged(
+        final long accountId, final CollateralCause cause, final long amount, final long balance, final long reference)
+    {
+        ensureRoom();
+        collateralChanged.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .accountId(accountId)
+            .cause(cause)
+            .amount(amount)
+            .balance(balance)
+            .reference(reference);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + collateralChanged.encodedLength());
+    }
+
+    public void positionChanged(
+        final long accountId,
+        final int marketId,
+        final PositionCause cause,
+        final long tradeId,
+        final long sizeDelta,
+        final long quoteDelta,
+        final long fee,
+        final long size,
+        final long costBasis,
+        final long realizedPnl,
+        final long balance)
+    {
+        ensureRoom();
+        positionChanged.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .accountId(accountId)
+            .marketId(marketId)
+            .cause(cause)
+            .tradeId(tradeId)
+            .sizeDelta(sizeDelta)
+            .quoteDelta(quoteDelta)
+            .fee(fee)
+            .size(size)
+            .costBasis(costBasis)
+            .realizedPnl(realizedPnl)
+            .balance(balance);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + positionChanged.encodedLength());
+    }
+
+    public void insuranceFundChanged(
+        final long accountId,
+        final int marketId,
+        final InsuranceCause cause,
+        final long amount,
+        final long fundBalance,
+        final long accountBalance)
+    {
+        ensureRoom();
+        insuranceFundChanged.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .accountId(accountId)
+            .marketId(marketId)
+            .cause(cause)
+            .amount(amount)
+            .fundBalance(fundBalance)
+            .accountBalance(accountBalance);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + insuranceFundChanged.encodedLength());
+    }
+
+    public void liquidationStep(
+        final long accountId,
+        final int marketId,
+        final long netCollateral,
+        final long maintenanceMargin,
+        final Side side,
+        final long size,
+        final long fillablePrice,
+        final long bankruptcyQuote,
+        final long filledSize,
+        final long receivedQuote,
+        final long deleveragedSize)
+    {
+        ensureRoom();
+        liquidationStep.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .accountId(accountId)
+            .marketId(marketId)
+            .netCollateral(netCollateral)
+            .maintenanceMargin(maintenanceMargin)
+            .side(side)
+            .size(size)
+            .fillablePrice(fillablePrice)
+            .bankruptcyQuote(bankruptcyQuote)
+            .filledSize(filledSize)
+            .receivedQuote(receivedQuote)
+            .deleveragedSize(deleveragedSize);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + liquidationStep.encodedLength());
+    }
+
+    public void deleveraged(
+        final long liquidatedAccountId,
+        final long counterpartyAccountId,
+        final int marketId,
+        final long tradeId,
+        final long size,
+        final long quote)
+    {
+        ensureRoom();
+        deleveraged.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .liquidatedAccountId(liquidatedAccountId)
+            .counterpartyAccountId(counterpartyAccountId)
+            .marketId(marketId)
+            .tradeId(tradeId)
+            .size(size)
+            .quote(quote);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + deleveraged.encodedLength());
+    }
+
+    public void markPriceUpdated(final int marketId, final long price, final long median, final int sourceCount)
+    {
+        ensureRoom();
+        markPriceUpdated.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .marketId(marketId)
+            .price(price)
+            .median(median)
+            .sourceCount((short)sourceCount);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + markPriceUpdated.encodedLength());
+    }
+
+    public void riskConfigured(
+        final int marketId,
+        final int initialMarginPpm,
+        final int maintenanceMarginPpm,
+        final long openInterestLowerCap,
+        final long openInterestUpperCap,
+        final int liquidationFeePpm,
+        final int liquidationSlicePpm,
+        final long minSliceNotional,
+        final long maxLiquidationNotional,
+        final int fillableFactorPpm)
+    {
+        ensureRoom();
+        riskConfigured.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .marketId(marketId)
+            .initialMarginPpm(initialMarginPpm)
+            .maintenanceMarginPpm(maintenanceMarginPpm)
+            .openInterestLowerCap(openInterestLowerCap)
+            .openInterestUpperCap(openInterestUpperCap)
+            .liquidationFeePpm(liquidationFeePpm)
+            .liquidationSlicePpm(liquidationSlicePpm)
+            .minSliceNotional(minSliceNotional)
+            .maxLiquidationNotional(maxLiquidationNotional)
+            .fillableFactorPpm(fillableFactorPpm);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + riskConfigured.encodedLength());
+    }
+
+    public void oracleConfigured(
+        final int marketId,
+        final int quorum,
+        final int sourceCount,
+        final long validityWindowNs,
+        final int maxMovePpm,
+        final long moveWindowNs,
+        final long staleAfterNs)
+    {
+        ensureRoom();
+        oracleConfigured.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .marketId(marketId)
+            .quorum((short)quorum)
+            .sourceCount((short)sourceCount)
+            .validityWindowNs(validityWindowNs)
+            .maxMovePpm(maxMovePpm)
+            .moveWindowNs(moveWindowNs)
+            .staleAfterNs(staleAfterNs);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + oracleConfigured.encodedLength());
+    }
+
+    public void leverageSet(final long accountId, final int marketId, final int leverage)
+    {
+        ensureRoom();
+        leverageSet.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .accountId(accountId)
+            .marketId(marketId)
+            .leverage(leverage);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + leverageSet.encodedLength());
     }
 
     private void advance(final int bytes)

@@ -46,8 +46,9 @@ class RiskGateTest
             return takerAccountId == failingTaker ? FillVerdict.STOP_TAKER : FillVerdict.PROCEED;
         }
 
-        public void onFill(final OrderBook book, final long makerAccountId, final long takerAccountId, final Side takerSide,
-            final long priceTicks, final long sizeLots, final long quote)
+        public void onFill(final OrderBook book, final long tradeId, final long makerAccountId, final long takerAccountId,
+            final Side takerSide, final long priceTicks, final long sizeLots, final long quote, final long makerFee,
+            final long takerFee)
         {
             seen.add("fill " + makerAccountId + "->" + takerAccountId + " " + sizeLots + "@" + priceTicks + " q" + quote);
         }

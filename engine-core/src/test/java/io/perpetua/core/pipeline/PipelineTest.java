@@ -378,8 +378,8 @@ class PipelineTest
             }
 
             public void onFill(
-                final OrderBook book, final long maker, final long taker, final Side side, final long price, final long size,
-                final long quote)
+                final OrderBook book, final long tradeId, final long maker, final long taker, final Side side,
+                final long price, final long size, final long quote, final long makerFee, final long takerFee)
             {
             }
         });

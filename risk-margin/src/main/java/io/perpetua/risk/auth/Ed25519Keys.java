@@ -1,0 +1,313 @@
+package io.perpetua.risk.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.SecureRandomSpi;
+import java.security.Signature;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+
+/**
+ * Ed25519 (RFC 8032) with the JDK's built-in provider, on the raw encodings the exchange stores and
+ * journals: 32-byte public keys, 32-byte private seeds and 64-byte signatures.
+ *
+ * <p>The JDK speaks X.509 / PKCS#8; this class adds and strips the fixed X.509 prefix so the rest of
+ * the exchange never sees ASN.1. Keys are derived from seeds exactly as RFC 8032 does (the seed is the
+ * private key), so a demo that derives its seeds deterministically gets the same keys on every run.
+ *
+ * <p>{@link #publicKey} refuses the public keys of small order (the identity and the other seven
+ * torsion points): the JDK accepts them, and for the identity a fixed signature verifies for
+ * <em>every</em> message, so such a key would let anyone sign for its account or oracle source.
+ *
+ * <p>Verification never throws: a malformed key or signature is simply not a valid signature.
+ */
+public final class Ed25519Keys
+{
+    public static final int PUBLIC_KEY_LENGTH = 32;
+    public static final int SEED_LENGTH = 32;
+    public static final int SIGNATURE_LENGTH = 64;
+
+    private static final String ALGORITHM = "Ed25519";
+
+    /** DER of SubjectPublicKeyInfo { AlgorithmIdentifier { 1.3.101.112 }, BIT STRING (33 bytes) }. */
+    private static final byte[] X509_PREFIX = {
+        0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00 };
+
+    /**
+     * The y coordinates (little-endian, sign bit cleared) of the eight points of small order: 1 (the
+     * identity), p - 1 (order 2), 0 (the two points of order 4) and the two y values shared by the four
+     * points of order 8. Non-canonical encodings (y >= p) are already refused by the JDK.
+     */
+    private static final byte[][] SMALL_ORDER_Y = {
+        hex("0100000000000000000000000000000000000000000000000000000000000000"),
+        hex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+        hex("0000000000000000000000000000000000000000000000000000000000000000"),
+        hex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"),
+        hex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"),
+    };
+
+    private Ed25519Keys()
+    {
+    }
+
+    /**
+     * The key pair whose private key is {@code seed} (RFC 8032 section 5.1.5).
+     *
+     * @throws IllegalArgumentException if the seed is not 32 bytes
+     */
+    public static KeyPair keyPairFromSeed(final byte[] seed)
+    {
+        requireLength(seed, SEED_LENGTH, "seed");
+        try
+        {
+            // The JDK generator draws the private key as SEED_LENGTH bytes from the SecureRandom it is
+            // given and derives the public key from it; handing it the seed makes generation a pure
+            // function of the seed, without reimplementing the curve arithmetic.
+            final KeyPairGenerator generator = KeyPairGenerator.getInstance(ALGORITHM);
+            generator.initialize(NamedParameterSpec.ED25519, new FixedBytes(seed));
+            return generator.generateKeyPair();
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("the JDK's Ed25519 provider is missing", ex);
+        }
+    }
+
+    /**
+     * A 32-byte seed derived from a label and an index: SHA-256(label in UTF-8, 0x00, index as 8 bytes
+     * little-endian). For demos and tests, where keys must be reproducible; never for real funds.
+     */
+    public static byte[] deriveSeed(final String label, final long index)
+    {
+        try
+        {
+            final MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(label.getBytes(StandardCharsets.UTF_8));
+            sha256.update((byte)0);
+            for (int i = 0; i < Long.BYTES; i++)
+            {
+                sha256.update((byte)(index >>> (8 * i)));
+            }
+            return sha256.digest();
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("the JDK's SHA-256 is missing", ex);
+        }
+    }
+
+    /** The raw 32-byte encoding of an Ed25519 public key (RFC 8032 section 5.1.2). */
+    public static byte[] rawPublicKey(final PublicKey key)
+    {
+        final byte[] encoded = key.getEncoded();
+        if (!ALGORITHM.equals(key.getAlgorithm()) || encoded == null ||
+            encoded.length != X509_PREFIX.length + PUBLIC_KEY_LENGTH ||
+            !Arrays.equals(encoded, 0, X509_PREFIX.length, X509_PREFIX, 0, X509_PREFIX.length))
+        {
+            throw new IllegalArgumentException("not an Ed25519 public key: " + key.getAlgorithm());
+        }
+        return Arrays.copyOfRange(encoded, X509_PREFIX.length, encoded.length);
+    }
+
+    /**
+     * Parses a raw 32-byte public key, refusing what could never verify honestly: a wrong length, an
+     * encoding that is not a curve point, and the points of small order.
+     *
+     * @throws IllegalArgumentException naming what is wrong with the key
+     */
+    public static PublicKey publicKey(final byte[] raw)
+    {
+        requireLength(raw, PUBLIC_KEY_LENGTH, "public key");
+        if (isSmallOrder(raw))
+        {
+            throw new IllegalArgumentException("public key is a point of small order: anyone could sign for it");
+        }
+        final byte[] encoded = Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + PUBLIC_KEY_LENGTH);
+        System.arraycopy(raw, 0, encoded, X509_PREFIX.length, PUBLIC_KEY_LENGTH);
+        try
+        {
+            final PublicKey key = KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(encoded));
+            // The factory keeps the bytes as they are; initVerify decodes the point and refuses
+            // encodings that are not on the curve.
+            Signature.getInstance(ALGORITHM).initVerify(key);
+            return key;
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalArgumentException("public key is not an Ed25519 curve point: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** True iff {@code raw} parses as a public key {@link #publicKey} accepts. */
+    public static boolean isValidPublicKey(final byte[] raw)
+    {
+        try
+        {
+            publicKey(raw);
+            return true;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return false;
+        }
+    }
+
+    /** Signs {@code message[offset, offset + length)}; returns the 64-byte signature. */
+    public static byte[] sign(final PrivateKey key, final byte[] message, final int offset, final int length)
+    {
+        try
+        {
+            final Signature signer = Signature.getInstance(ALGORITHM);
+            signer.initSign(key);
+            signer.update(message, offset, length);
+            return signer.sign();
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalArgumentException("cannot sign with this key: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Signs the whole of {@code message}. */
+    public static byte[] sign(final PrivateKey key, final byte[] message)
+    {
+        return sign(key, message, 0, message.length);
+    }
+
+    /**
+     * True iff {@code signature} is a valid signature by {@code key} of
+     * {@code message[offset, offset + length)}; false for anything malformed, never an exception.
+     */
+    public static boolean verify(
+        final PublicKey key, final byte[] message, final int offset, final int length, final byte[] signature)
+    {
+        if (key == null || message == null || signature == null || signature.length != SIGNATURE_LENGTH)
+        {
+            return false;
+        }
+        try
+        {
+            final Signature verifier = Signature.getInstance(ALGORITHM);
+            verifier.initVerify(key);
+            verifier.update(message, offset, length);
+            return verifier.verify(signature);
+        }
+        catch (final GeneralSecurityException | RuntimeException ex)
+        {
+            return false;
+        }
+    }
+
+    /** As {@link #verify(PublicKey, byte[], int, int, byte[])} over the whole message. */
+    public static boolean verify(final PublicKey key, final byte[] message, final byte[] signature)
+    {
+        return message != null && verify(key, message, 0, message.length, signature);
+    }
+
+    /**
+     * As {@link #verify(PublicKey, byte[], int, int, byte[])} with a raw 32-byte public key; a key that
+     * {@link #publicKey} refuses verifies nothing.
+     */
+    public static boolean verify(
+        final byte[] rawPublicKey, final byte[] message, final int offset, final int length, final byte[] signature)
+    {
+        final PublicKey key;
+        try
+        {
+            key = publicKey(rawPublicKey);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return false;
+        }
+        return verify(key, message, offset, length, signature);
+    }
+
+    private static boolean isSmallOrder(final byte[] raw)
+    {
+        for (final byte[] y : SMALL_ORDER_Y)
+        {
+            if (Arrays.equals(raw, 0, PUBLIC_KEY_LENGTH - 1, y, 0, PUBLIC_KEY_LENGTH - 1) &&
+                (raw[PUBLIC_KEY_LENGTH - 1] & 0x7f) == y[PUBLIC_KEY_LENGTH - 1])
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void requireLength(final byte[] bytes, final int length, final String what)
+    {
+        if (bytes == null)
+        {
+            throw new IllegalArgumentException(what + " is missing");
+        }
+        if (bytes.length != length)
+        {
+            throw new IllegalArgumentException(what + " must be " + length + " bytes, not " + bytes.length);
+        }
+    }
+
+    private static byte[] hex(final String hex)
+    {
+        final byte[] bytes = new byte[hex.length() / 2];
+        for (int i = 0; i < bytes.length; i++)
+        {
+            bytes[i] = (byte)Integer.parseInt(hex, 2 * i, 2 * i + 2, 16);
+        }
+        return bytes;
+    }
+
+    /** A SecureRandom that yields the given bytes: the seed handed to the key pair generator. */
+    private static final class FixedBytes extends SecureRandom
+    {
+        private static final long serialVersionUID = 1L;
+
+        FixedBytes(final byte[] bytes)
+        {
+            super(new FixedBytesSpi(bytes), null);
+        }
+    }
+
+    private static final class FixedBytesSpi extends SecureRandomSpi
+    {
+        private static final long serialVersionUID = 1L;
+
+        private final byte[] bytes;
+
+        FixedBytesSpi(final byte[] bytes)
+        {
+            this.bytes = bytes.clone();
+        }
+
+        @Override
+        protected void engineSetSeed(final byte[] seed)
+        {
+            throw new UnsupportedOperationException("the bytes are fixed");
+        }
+
+        @Override
+        protected void engineNextBytes(final byte[] out)
+        {
+            if (out.length != bytes.length)
+            {
+                throw new IllegalStateException("asked for " + out.length + " bytes, holds " + bytes.length);
+            }
+            System.arraycopy(bytes, 0, out, 0, bytes.length);
+        }
+
+        @Override
+        protected byte[] engineGenerateSeed(final int numBytes)
+        {
+            throw new UnsupportedOperationException("the bytes are fixed");
+        }
+    }
+}

@@ -64,7 +64,8 @@ public final class CommandEncoder
             .selfTradePrevention(stp)
             .price(price)
             .size(size)
-            .expiryNs(expiryNs);
+            .expiryNs(expiryNs)
+            .triggerPrice(0);
         buffer.putByte(place.offset() + PlaceOrderEncoder.flagsEncodingOffset(), flags);
         return MessageHeaderEncoder.ENCODED_LENGTH + place.encodedLength();
     }

@@ -220,7 +220,7 @@ public final class RiskEngine implements EngineExtension
     {
         final long accountId = command.accountId();
         final long amount = command.amount();
-        command.getPublicKey(keyScratch, 0);
+        command.getPublicKey(keyScratch, 0, keyScratch.length);
         final RejectReason reason = checkDeposit(accountId, amount, command.depositId());
         if (reason != null)
         {
@@ -279,7 +279,7 @@ public final class RiskEngine implements EngineExtension
         final long amount = command.amount();
         final long nonce = command.nonce();
         final long expiryNs = command.expiryNs();
-        command.getSignature(signatureScratch, 0);
+        command.getSignature(signatureScratch, 0, signatureScratch.length);
         final Account account = ledger.account(accountId);
         RejectReason reason = checkSignedRequest(account, amount, nonce, expiryNs);
         if (reason == null && !SignedRequests.verifyWithdrawal(
@@ -307,7 +307,7 @@ public final class RiskEngine implements EngineExtension
         final long amount = command.amount();
         final long nonce = command.nonce();
         final long expiryNs = command.expiryNs();
-        command.getSignature(signatureScratch, 0);
+        command.getSignature(signatureScratch, 0, signatureScratch.length);
         final Account from = ledger.account(fromId);
         RejectReason reason = checkSignedRequest(from, amount, nonce, expiryNs);
         if (reason == null && (toId <= 0 || toId == fromId))
@@ -471,7 +471,7 @@ public final class RiskEngine implements EngineExtension
         for (final ConfigureOracleDecoder.SourcesDecoder source : command.sources())
         {
             final byte[] key = new byte[Account.PUBLIC_KEY_LENGTH];
-            source.getPublicKey(key, 0);
+            source.getPublicKey(key, 0, key.length);
             keys.add(key);
         }
         final OracleConfig config;
@@ -568,7 +568,7 @@ public final class RiskEngine implements EngineExtension
 
     public RejectReason checkOrder(final OrderRequest request, final OrderBook book)
     {
-        final Account account = ledger.account(request.accountId);
+        final Account account = ledger.account(request.accountId());
         if (account == null)
         {
             return RejectReason.UNKNOWN_ACCOUNT;
@@ -579,15 +579,15 @@ public final class RiskEngine implements EngineExtension
             return RejectReason.NO_MARK_PRICE;
         }
         final MarketSpec spec = book.spec();
-        final long quote = spec.quote(request.priceTicks, request.sizeLots);
+        final long quote = spec.quote(request.priceTicks(), request.sizeLots());
         if (quote == FixedPoint.OVERFLOW)
         {
             return RejectReason.OVERFLOW;
         }
         // The whole size filling at the order's own price, paying the larger fee (a rebate never helps).
         final long fee = Math.max(0, FixedPoint.ppmCeil(quote, Math.max(spec.makerFeePpm(), spec.takerFeePpm())));
-        final boolean buy = request.side == Side.BUY;
-        final long delta = buy ? request.sizeLots : -request.sizeLots;
+        final boolean buy = request.side() == Side.BUY;
+        final long delta = buy ? request.sizeLots() : -request.sizeLots();
         final long balanceDelta = (buy ? -quote : quote) - fee;
         if (!before.evaluate(account) || !after.evaluate(account, spec.marketId(), delta, balanceDelta))
         {

@@ -108,11 +108,11 @@ public final class Ed25519Keys
     public static byte[] rawPublicKey(final PublicKey key)
     {
         final byte[] encoded = key.getEncoded();
-        if (!ALGORITHM.equals(key.getAlgorithm()) || encoded == null ||
-            encoded.length != X509_PREFIX.length + PUBLIC_KEY_LENGTH ||
+        // The algorithm name may be "EdDSA" or "Ed25519"; the prefix's OID 1.3.101.112 is what says Ed25519.
+        if (encoded == null || encoded.length != X509_PREFIX.length + PUBLIC_KEY_LENGTH ||
             !Arrays.equals(encoded, 0, X509_PREFIX.length, X509_PREFIX, 0, X509_PREFIX.length))
         {
-            throw new IllegalArgumentException("not an Ed25519 public key: " + key.getAlgorithm());
+            throw new IllegalArgumentException("not an Ed25519 public key: " + key.getAlgorithm() + " " + key.getFormat());
         }
         return Arrays.copyOfRange(encoded, X509_PREFIX.length, encoded.length);
     }

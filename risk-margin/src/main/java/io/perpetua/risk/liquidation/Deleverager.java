@@ -44,6 +44,22 @@ public final class Deleverager
         }
     }
 
+    /**
+     * A position's rank: winners {@code (pnl / basis) * (|N| / NC)}, losers {@code (pnl / basis) / (|N| / NC)},
+     * with {@code pnl = N - basis}; zero or negative bases and collateral count as one quantum.
+     */
+    public static Candidate candidate(
+        final long accountId, final long sizeLots, final long costBasis, final long notional, final long netCollateral)
+    {
+        final BigInteger pnl = BigInteger.valueOf(notional).subtract(BigInteger.valueOf(costBasis));
+        final BigInteger basis = BigInteger.valueOf(Math.max(1, Math.abs(costBasis)));
+        final BigInteger collateral = BigInteger.valueOf(Math.max(1, netCollateral));
+        final BigInteger absNotional = BigInteger.valueOf(notional).abs().max(BigInteger.ONE);
+        return pnl.signum() > 0 ?
+            new Candidate(accountId, sizeLots, pnl.multiply(absNotional), basis.multiply(collateral)) :
+            new Candidate(accountId, sizeLots, pnl.multiply(collateral), basis.multiply(absNotional));
+    }
+
     /** The counterparties of a position of {@code sign} in a market, best ranked first. */
     public List<Candidate> rank(final int marketId, final long sign, final long excludedAccountId)
     {
@@ -59,16 +75,9 @@ public final class Deleverager
             {
                 continue;
             }
-            final BigInteger notional = BigInteger.valueOf(position.sizeLots()).multiply(BigInteger.valueOf(lotValue));
-            final BigInteger pnl = notional.subtract(BigInteger.valueOf(position.costBasis()));
-            final BigInteger basis = BigInteger.valueOf(Math.max(1, Math.abs(position.costBasis())));
             calculator.evaluate(account);
-            final BigInteger collateral = BigInteger.valueOf(Math.max(1, calculator.netCollateral));
-            final BigInteger absNotional = notional.abs().max(BigInteger.ONE);
-            // winners: (pnl / basis) * (notional / NC); losers: (pnl / basis) / (notional / NC)
-            candidates.add(pnl.signum() > 0 ?
-                new Candidate(account.accountId(), position.sizeLots(), pnl.multiply(absNotional), basis.multiply(collateral)) :
-                new Candidate(account.accountId(), position.sizeLots(), pnl.multiply(collateral), basis.multiply(absNotional)));
+            candidates.add(candidate(account.accountId(), position.sizeLots(), position.costBasis(),
+                Math.multiplyExact(position.sizeLots(), lotValue), calculator.netCollateral));
         }
         candidates.sort(null);
         return candidates;

@@ -1,0 +1,87 @@
+package io.perpetua.risk.view;
+
+import io.perpetua.core.journal.Journal;
+import io.perpetua.core.journal.JournalReader;
+import org.agrona.DirectBuffer;
+
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A thread that follows a Chronicle journal from its start and hands every document to a
+ * consumer, as a journal tailer in another process would. {@link #close} reads what is left of the
+ * journal, then stops.
+ */
+public final class JournalTailer implements AutoCloseable
+{
+    /** Receives each document on the tailer's thread. */
+    public interface Consumer
+    {
+        void onDocument(DirectBuffer buffer, int offset, int length);
+    }
+
+    private final Thread thread;
+    private volatile boolean closing;
+    private volatile Throwable failure;
+
+    public JournalTailer(final String name, final Path journalDir, final Consumer consumer)
+    {
+        thread = new Thread(() -> run(journalDir, consumer), name);
+        thread.setDaemon(true);
+    }
+
+    public JournalTailer start()
+    {
+        thread.start();
+        return this;
+    }
+
+    /** What stopped the tailer early, or null. */
+    public Throwable failure()
+    {
+        return failure;
+    }
+
+    private void run(final Path journalDir, final Consumer consumer)
+    {
+        try (Journal journal = Journal.open(journalDir); JournalReader reader = journal.reader())
+        {
+            while (true)
+            {
+                final boolean lastPass = closing;
+                int read = 0;
+                while (reader.next())
+                {
+                    consumer.onDocument(reader.buffer(), 0, reader.length());
+                    read++;
+                }
+                if (lastPass)
+                {
+                    return;
+                }
+                if (read == 0)
+                {
+                    LockSupport.parkNanos(1_000_000);
+                }
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            failure = ex;
+        }
+    }
+
+    /** Reads to the end of the journal as it is now, then stops the thread (waits up to a minute). */
+    public void close()
+    {
+        closing = true;
+        try
+        {
+            thread.join(60_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,28 +1,38 @@
 package io.perpetua.node;
 
+import io.perpetua.core.engine.AccountCommandEncoder;
+import io.perpetua.core.engine.CommandAdapter;
 import io.perpetua.core.journal.Journal;
 import io.perpetua.core.journal.JournalLayout;
 import io.perpetua.core.journal.JournalReader;
 import io.perpetua.core.pipeline.Pipeline;
 import io.perpetua.core.pipeline.PublishResult;
 import io.perpetua.core.pipeline.ResultListener;
+import io.perpetua.risk.view.JournalTailer;
+import io.perpetua.risk.view.MarginViews;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongPredicate;
 
 /**
- * An in-process exchange session: a journaling pipeline, the {@link DemoTraffic} flow submitted at
- * a fixed rate from the calling thread, and a market-data thread that tails the events journal,
- * keeps {@link MarketDataView} and prints a summary every second. Ends with the engine's state hash,
- * which {@code perpetua replay} of the same journal reproduces.
+ * An in-process exchange session with real margin: a journaling pipeline running the node's
+ * engine (order limits, accounts, oracle, margin), the {@link DemoOracle} feed and the
+ * {@link DemoTraffic} flow (funded, leveraged accounts) submitted from the calling thread, a
+ * market-data thread that tails the events journal into {@link MarketDataView} and prints a summary
+ * every second, and the margin views with the liquidation monitor on their own tailer, submitting
+ * {@code Liquidate} commands like any client. Ends with a {@code RESULT demo} line and the engine's
+ * state hash, which {@code perpetua replay} of the same journal reproduces.
  */
 final class DemoSession
 {
     private static final long SUMMARY_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long ORACLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Path journal;
     private final long seed;
@@ -65,10 +75,15 @@ final class DemoSession
         final ResultListener counter = (correlationId, sequence, events, offset, length) -> results.lazySet(sequence);
         final Pipeline pipeline = Pipeline.start(new Pipeline.Context()
             .journalDir(journal)
+            .engineFactory(Engines::standard)
             .errorHandler(error -> error.printStackTrace(err)));
-        final MarketDataThread marketData = new MarketDataThread(new JournalLayout(journal));
+        final JournalLayout layout = new JournalLayout(journal);
+        final MarginViews margins = new MarginViews(new LiquidationSubmitter(pipeline));
+        final JournalTailer marginTailer = new JournalTailer("perpetua-margin", layout.eventsDir(), margins);
+        final MarketDataThread marketData = new MarketDataThread(layout, margins);
         println("demo: journal " + journal + ", seed " + seed + ", " + ratePerSecond + " commands/s, from sequence " +
             (pipeline.startSequence() + 1));
+        marginTailer.start();
         marketData.start();
         try
         {
@@ -77,8 +92,13 @@ final class DemoSession
         finally
         {
             pipeline.close();
+            marginTailer.close();
             marketData.finish();
         }
+        final MarginViews.Summary summary = margins.summary();
+        println(String.format("RESULT demo fills=%d liquidations=%d adl=%d insurance=%d open-interest=%d",
+            summary.fills(), summary.liquidationSteps(), summary.deleverages(), summary.insuranceBalance(),
+            summary.openInterestLots()));
         final String finalLine = String.format("state-hash %016x at seq %d", pipeline.finalStateHash(), pipeline.finalSequence());
         println(finalLine);
         return finalLine;
@@ -87,11 +107,31 @@ final class DemoSession
     private void drive(final Pipeline pipeline, final ResultListener counter, final long durationNs)
     {
         final DemoTraffic traffic = new DemoTraffic(seed, DemoMarket.MARKETS);
-        for (final DemoMarket market : DemoMarket.MARKETS)
+        final DemoOracle oracle = new DemoOracle(DemoMarket.MARKETS, seed, System.currentTimeMillis() * 1_000_000L);
+        final UnsafeBuffer oracleBuffer = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
+        if (pipeline.startSequence() == 0)
         {
-            publish(pipeline, traffic.buffer(), traffic.addMarket(market), counter);
+            for (int m = 0; m < DemoMarket.MARKETS.length; m++)
+            {
+                final DemoMarket market = DemoMarket.MARKETS[m];
+                publish(pipeline, traffic.buffer(), traffic.addMarket(market), counter);
+                publish(pipeline, traffic.buffer(), traffic.configureRisk(market), counter);
+                publish(pipeline, oracleBuffer, oracle.configure(oracleBuffer, m), counter);
+            }
+            for (int i = 0; i < DemoTraffic.fundedAccounts(); i++)
+            {
+                publish(pipeline, traffic.buffer(), traffic.deposit(i), counter);
+            }
+            for (int t = 0; t < DemoTraffic.takerAccounts(); t++)
+            {
+                for (final DemoMarket market : DemoMarket.MARKETS)
+                {
+                    publish(pipeline, traffic.buffer(), traffic.setLeverage(t, market), counter);
+                }
+            }
         }
         final long startNs = System.nanoTime();
+        long nextOracleNs = startNs;
         long nextSnapshotNs = startNs + snapshotIntervalNs;
         long submitted = 0;
         while (!stopRequested && pipeline.failure() == null)
@@ -101,6 +141,19 @@ final class DemoSession
             if (durationNs > 0 && elapsedNs >= durationNs)
             {
                 break;
+            }
+            if (nowNs >= nextOracleNs)
+            {
+                final long wallClockNs = System.currentTimeMillis() * 1_000_000L;
+                oracle.poll(wallClockNs, oracleBuffer, length -> publish(pipeline, oracleBuffer, length, counter));
+                for (int m = 0; m < DemoMarket.MARKETS.length; m++)
+                {
+                    if (oracle.lastMedian(m) > 0)
+                    {
+                        traffic.onOraclePrice(m, oracle.lastMedian(m), wallClockNs);
+                    }
+                }
+                nextOracleNs += ORACLE_INTERVAL_NS;
             }
             if (nowNs >= nextSnapshotNs)
             {
@@ -144,20 +197,55 @@ final class DemoSession
         }
     }
 
+    /** USDC quantums as dollars with cents, e.g. 1234567 as "$1.23". */
+    private static String usd(final long quantums)
+    {
+        return String.format("$%d.%02d", quantums / 1_000_000, Math.abs(quantums % 1_000_000) / 10_000);
+    }
+
+    /** Submits the liquidation monitor's Liquidate commands from the margin tailer's thread. */
+    private static final class LiquidationSubmitter implements LongPredicate
+    {
+        private static final ResultListener IGNORE = (correlationId, sequence, events, offset, length) ->
+        {
+        };
+        private final Pipeline pipeline;
+        private final AccountCommandEncoder encoder = new AccountCommandEncoder();
+        private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
+
+        LiquidationSubmitter(final Pipeline pipeline)
+        {
+            this.pipeline = pipeline;
+        }
+
+        public boolean test(final long accountId)
+        {
+            final int length = encoder.liquidate(buffer, 0, accountId);
+            PublishResult result;
+            while ((result = pipeline.tryPublish(buffer, 0, length, IGNORE, accountId)) == PublishResult.BUSY)
+            {
+                Thread.yield();
+            }
+            return result == PublishResult.PUBLISHED;
+        }
+    }
+
     /** Tails the events journal into a {@link MarketDataView} and prints the running summary. */
     private final class MarketDataThread extends Thread
     {
         private final JournalLayout layout;
+        private final MarginViews margins;
         private final MarketDataView view = new MarketDataView();
         private volatile boolean finishing;
         private long lastResults;
         private long lastFills;
         private long seconds;
 
-        MarketDataThread(final JournalLayout layout)
+        MarketDataThread(final JournalLayout layout, final MarginViews margins)
         {
             super("perpetua-market-data");
             this.layout = layout;
+            this.margins = margins;
             setDaemon(true);
         }
 
@@ -211,6 +299,9 @@ final class DemoSession
                     .append(market.formatPrice(book.bestBid())).append(" / ").append(market.formatPrice(book.bestAsk()))
                     .append(" last ").append(market.formatPrice(book.lastTradePrice));
             }
+            final MarginViews.Summary margin = margins.summary();
+            line.append(String.format("  liquidations %d adl %d insurance %s", margin.liquidationSteps(),
+                margin.deleverages(), usd(margin.insuranceBalance())));
             lastResults = resultsNow;
             lastFills = view.fills();
             println(line.toString());

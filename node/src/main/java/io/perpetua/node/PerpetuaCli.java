@@ -176,7 +176,7 @@ public final class PerpetuaCli implements Callable<Integer>
         {
             final PrintWriter err = spec.commandLine().getErr();
             final Replayer.Result result = Replayer.replay(
-                dir, Replayer::standardEngine, !full && !verifyEvents, verifyEvents, error -> err.println("perpetua: " + error));
+                dir, Engines::standard, !full && !verifyEvents, verifyEvents, error -> err.println("perpetua: " + error));
             if (!result.eventsMatch())
             {
                 err.println("events differ at seq " + result.mismatchSequence() + ": " + result.mismatch());

@@ -39,6 +39,13 @@ public final class ProRata
         return -floorMulDiv(-a, b, c);
     }
 
+    /** {@code numerator / denominator} rounded toward positive infinity; {@code denominator > 0}; fits a long. */
+    public static long ceilDiv(final BigInteger numerator, final BigInteger denominator)
+    {
+        final BigInteger[] qr = numerator.divideAndRemainder(denominator);
+        return (qr[1].signum() > 0 ? qr[0].add(BigInteger.ONE) : qr[0]).longValueExact();
+    }
+
     /** The sign of {@code a * b - c * d}, exactly (128-bit products). */
     public static int compareProducts(final long a, final long b, final long c, final long d)
     {

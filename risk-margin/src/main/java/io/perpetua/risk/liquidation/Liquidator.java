@@ -17,6 +17,8 @@ import io.perpetua.risk.margin.MarginCalculator;
 import io.perpetua.risk.margin.MarketRisk;
 import io.perpetua.risk.margin.RiskParams;
 
+import java.math.BigInteger;
+
 /**
  * The core's side of a liquidation (MECHANICS §5), run for a {@code Liquidate} command: re-check
  * {@code NC < MMR}, cancel the account's orders, then close its largest position in slices, each
@@ -147,14 +149,15 @@ public final class Liquidator
 
         // Bankruptcy quote the slice must fetch, signed as the account receives it, rounded down:
         // quote = -dN - NC * |dMMR| / MMR with |dMMR| = MMR_p * lots / |size| (pro rata).
-        final long ncShare = ProRata.ceilMulDiv(netCollateral, positionMaintenance * lots, Math.multiplyExact(absSize, maintenance));
+        final long ncShare = ProRata.ceilDiv(
+            big(netCollateral).multiply(big(positionMaintenance)).multiply(big(lots)), big(absSize).multiply(big(maintenance)));
         final long bankruptcyQuote = sign * lots * lotValue - ncShare;
 
         // Fillable price: mark -/+ factor * ABR * MMR_p / |size| per lot, ABR = clamp(1 - NC/MMR, 0, 1).
         final long shortfallOfMargin = Math.max(0, Math.min(maintenance, maintenance - netCollateral));
-        final long adjustmentQuotePerLot = ProRata.ceilMulDiv(
-            Math.multiplyExact((long)params.fillableFactorPpm, shortfallOfMargin), positionMaintenance,
-            Math.multiplyExact(Math.multiplyExact(FixedPoint.PPM, maintenance), absSize));
+        final long adjustmentQuotePerLot = ProRata.ceilDiv(
+            big(params.fillableFactorPpm).multiply(big(shortfallOfMargin)).multiply(big(positionMaintenance)),
+            big(FixedPoint.PPM).multiply(big(maintenance)).multiply(big(absSize)));
         final long adjustmentTicks = (adjustmentQuotePerLot + market.quantumsPerTickLot() - 1) / market.quantumsPerTickLot();
         long limitTicks = side == Side.SELL ?
             Math.max(1, market.markTicks() - adjustmentTicks) : market.markTicks() + adjustmentTicks;
@@ -199,6 +202,11 @@ public final class Liquidator
         events.liquidationStep(account.accountId(), spec.marketId(), netCollateral, maintenance, side, spec.toSize(lots),
             spec.toPrice(Math.max(limitTicks, 0)), bankruptcyQuote, spec.toSize(filled), received, spec.toSize(deleveraged));
         return (filled + deleveraged) * lotValue;
+    }
+
+    private static BigInteger big(final long value)
+    {
+        return BigInteger.valueOf(value);
     }
 
     /**

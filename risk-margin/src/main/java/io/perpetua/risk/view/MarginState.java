@@ -68,6 +68,7 @@ public final class MarginState
         final long quantumsPerTickLot;
         RiskParams params = RiskParams.defaults();
         long markTicks;
+        long openInterestLots;
 
         Market(final int marketId, final long tickSize, final long lotSize, final int exponent)
         {
@@ -153,7 +154,10 @@ public final class MarginState
                     final PositionChangedDecoder d = positionChanged.wrap(buffer, body, block, version);
                     final Holder holder = holder(d.accountId());
                     holder.balance = d.balance();
-                    final long sizeLots = d.size() / markets.get(d.marketId()).lotSize;
+                    final Market market = markets.get(d.marketId());
+                    final long sizeLots = d.size() / market.lotSize;
+                    final long[] before = holder.positions.get(d.marketId());
+                    market.openInterestLots += Math.max(sizeLots, 0) - (before == null ? 0 : Math.max(before[0], 0));
                     if (sizeLots == 0)
                     {
                         holder.positions.remove(d.marketId());
@@ -277,16 +281,8 @@ public final class MarginState
     /** Sum of long sizes in the market, in lots. */
     public long openInterestLots(final int marketId)
     {
-        long total = 0;
-        for (final Holder holder : accounts.values())
-        {
-            final long[] position = holder.positions.get(marketId);
-            if (position != null && position[0] > 0)
-            {
-                total += position[0];
-            }
-        }
-        return total;
+        final Market market = markets.get(marketId);
+        return market == null ? 0 : market.openInterestLots;
     }
 
     /** Sum over markets of the open interest, in lots. */
@@ -300,11 +296,27 @@ public final class MarginState
         return total;
     }
 
-    /** Whether the account is liquidatable at the current marks ({@code MMR > 0 and NC < MMR}). */
+    /**
+     * Whether the account is liquidatable at the current marks ({@code MMR > 0 and NC < MMR}); only
+     * the two figures it needs, as the monitor asks after every change.
+     */
     public boolean liquidatable(final long accountId)
     {
-        final AccountView view = view(accountId);
-        return view != null && view.maintenanceMargin() > 0 && view.netCollateral() < view.maintenanceMargin();
+        final Holder holder = accounts.get(accountId);
+        if (holder == null || holder.positions.isEmpty())
+        {
+            return false;
+        }
+        long netCollateral = holder.balance;
+        long maintenance = 0;
+        for (final Map.Entry<Integer, long[]> entry : holder.positions.entrySet())
+        {
+            final Market market = markets.get(entry.getKey());
+            final long notional = entry.getValue()[0] * market.markTicks * market.quantumsPerTickLot;
+            netCollateral += notional;
+            maintenance += FixedPoint.ppmCeil(Math.abs(notional), market.params.maintenanceMarginPpm);
+        }
+        return maintenance > 0 && netCollateral < maintenance;
     }
 
     /** The margin view of an account, or null if the events never named it. */

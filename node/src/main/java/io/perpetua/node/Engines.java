@@ -1,0 +1,24 @@
+package io.perpetua.node;
+
+import io.perpetua.core.engine.EngineConfig;
+import io.perpetua.core.engine.MatchingEngine;
+import io.perpetua.core.engine.OrderLimitsGate;
+import io.perpetua.core.event.EventPublisher;
+import io.perpetua.risk.engine.RiskEngine;
+
+/**
+ * The engine the node runs, in one place so that the live pipeline, recovery and {@code perpetua
+ * replay} build the same state machine: order limits, then risk-margin's accounts, oracle and
+ * margin checks.
+ */
+final class Engines
+{
+    private Engines()
+    {
+    }
+
+    static MatchingEngine standard()
+    {
+        return new MatchingEngine(EngineConfig.DEFAULT, new OrderLimitsGate(), new RiskEngine(), new EventPublisher());
+    }
+}

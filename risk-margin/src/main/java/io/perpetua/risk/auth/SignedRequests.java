@@ -30,7 +30,8 @@ public final class SignedRequests
     /** Bytes of a signed transfer: tag, fromAccountId, toAccountId, amountQuantums, nonce, expiryNs. */
     public static final int TRANSFER_LENGTH = TRANSFER_TAG_BYTES.length + 5 * Long.BYTES;
 
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private SignedRequests()
     {
@@ -58,7 +59,8 @@ public final class SignedRequests
     }
 
     /** The signed bytes of a withdrawal in a new array. */
-    public static byte[] withdrawal(final long accountId, final long amountQuantums, final long nonce, final long expiryNs)
+    public static byte[] withdrawal(
+        final long accountId, final long amountQuantums, final long nonce, final long expiryNs)
     {
         final byte[] bytes = new byte[WITHDRAWAL_LENGTH];
         encodeWithdrawal(bytes, 0, accountId, amountQuantums, nonce, expiryNs);
@@ -90,7 +92,11 @@ public final class SignedRequests
 
     /** The signed bytes of a transfer in a new array. */
     public static byte[] transfer(
-        final long fromAccountId, final long toAccountId, final long amountQuantums, final long nonce, final long expiryNs)
+        final long fromAccountId,
+        final long toAccountId,
+        final long amountQuantums,
+        final long nonce,
+        final long expiryNs)
     {
         final byte[] bytes = new byte[TRANSFER_LENGTH];
         encodeTransfer(bytes, 0, fromAccountId, toAccountId, amountQuantums, nonce, expiryNs);
@@ -99,7 +105,11 @@ public final class SignedRequests
 
     /** The owner's 64-byte signature of a withdrawal. */
     public static byte[] signWithdrawal(
-        final PrivateKey ownerKey, final long accountId, final long amountQuantums, final long nonce, final long expiryNs)
+        final PrivateKey ownerKey,
+        final long accountId,
+        final long amountQuantums,
+        final long nonce,
+        final long expiryNs)
     {
         return Ed25519Keys.sign(ownerKey, withdrawal(accountId, amountQuantums, nonce, expiryNs));
     }
@@ -116,7 +126,10 @@ public final class SignedRequests
         return Ed25519Keys.verify(ownerKey, withdrawal(accountId, amountQuantums, nonce, expiryNs), signature);
     }
 
-    /** As {@link #verifyWithdrawal(PublicKey, long, long, long, long, byte[])} with a raw 32-byte key. */
+    /**
+     * As {@link #verifyWithdrawal(PublicKey, long, long, long, long, byte[])} with a raw 32-byte key, parsed
+     * (and checked) on every call; a ledger verifying often can keep each account's parsed key instead.
+     */
     public static boolean verifyWithdrawal(
         final byte[] ownerRawKey,
         final long accountId,
@@ -155,7 +168,10 @@ public final class SignedRequests
             ownerKey, transfer(fromAccountId, toAccountId, amountQuantums, nonce, expiryNs), signature);
     }
 
-    /** As {@link #verifyTransfer(PublicKey, long, long, long, long, long, byte[])} with a raw 32-byte key. */
+    /**
+     * As {@link #verifyTransfer(PublicKey, long, long, long, long, long, byte[])} with a raw 32-byte key,
+     * parsed on every call.
+     */
     public static boolean verifyTransfer(
         final byte[] ownerRawKey,
         final long fromAccountId,

@@ -17,8 +17,10 @@ import java.util.Optional;
  * config's future skew, and carries a valid signature. The core rejects a whole command for one bad
  * observation, so the aggregator checks them all first; sources that fail are left out, not submitted.
  * Because every submitted observation is newer than its source's previous one, the same set is never
- * submitted twice, and a set the core accepted can never contain an observation it would see as
- * replayed.
+ * submitted twice and, while this aggregator is the market's only submitter, the core never finds one of
+ * its observations replayed. (A restarted aggregator may resubmit an observation the core already
+ * accepted; that command is rejected as {@code REPLAYED} and the next round with newer observations
+ * goes through.)
  *
  * <p>It is an Agrona {@link Agent} (each duty cycle reads the clock and {@link #poll}s) or can be
  * driven directly through {@link #poll(long)} with any time, as tests and the demo do. The wall clock

@@ -219,7 +219,8 @@ public final class OracleConfig
         {
             if (quorum == 0)
             {
-                throw new IllegalArgumentException("oracle config for market " + marketId + ": quorum must be positive");
+                throw new IllegalArgumentException(
+                    "oracle config for market " + marketId + ": quorum must be positive");
             }
             this.quorum = quorum;
             return this;

@@ -32,8 +32,10 @@ public final class OracleMessage
     /** Length of the signed bytes. */
     public static final int LENGTH = TAG_BYTES.length + Integer.BYTES + 2 * Long.BYTES;
 
-    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_LE =
+        MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private OracleMessage()
     {
@@ -66,7 +68,8 @@ public final class OracleMessage
     }
 
     /** A source's 64-byte signature of one observation. */
-    public static byte[] sign(final PrivateKey sourceKey, final int marketId, final long priceTicks, final long timestampNs)
+    public static byte[] sign(
+        final PrivateKey sourceKey, final int marketId, final long priceTicks, final long timestampNs)
     {
         return Ed25519Keys.sign(sourceKey, bytes(marketId, priceTicks, timestampNs));
     }

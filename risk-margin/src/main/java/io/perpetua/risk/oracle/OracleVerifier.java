@@ -2,6 +2,7 @@ package io.perpetua.risk.oracle;
 
 import io.perpetua.risk.auth.Ed25519Keys;
 
+import java.security.PublicKey;
 import java.util.Arrays;
 
 /**
@@ -50,7 +51,10 @@ public final class OracleVerifier
      *         observation caused it
      */
     public OracleVerdict verify(
-        final OracleConfig config, final OracleState state, final long commandTimeNs, final OracleObservations observations)
+        final OracleConfig config,
+        final OracleState state,
+        final long commandTimeNs,
+        final OracleObservations observations)
     {
         medianPriceTicks = 0;
         offendingObservation = -1;
@@ -156,14 +160,17 @@ public final class OracleVerifier
         return OracleVerdict.ACCEPTED;
     }
 
-    private OracleVerdict checkSignatures(final OracleConfig config, final OracleObservations observations, final int count)
+    private OracleVerdict checkSignatures(
+        final OracleConfig config, final OracleObservations observations, final int count)
     {
         for (int i = 0; i < count; i++)
         {
             final int length = observations.signature(i, signature);
-            OracleMessage.encode(message, 0, config.marketId(), observations.priceTicks(i), observations.timestampNs(i));
+            OracleMessage.encode(
+                message, 0, config.marketId(), observations.priceTicks(i), observations.timestampNs(i));
+            final PublicKey sourceKey = config.sourcePublicKey(observations.sourceIndex(i));
             if (length != Ed25519Keys.SIGNATURE_LENGTH ||
-                !Ed25519Keys.verify(config.sourcePublicKey(observations.sourceIndex(i)), message, 0, message.length, signature))
+                !Ed25519Keys.verify(sourceKey, message, 0, message.length, signature))
             {
                 offendingObservation = i;
                 return OracleVerdict.BAD_SIGNATURE;

@@ -20,8 +20,8 @@ public final class SignedPriceSet implements OracleObservations
     {
         if (sourceIndexes.length != prices.length || prices.length == 0)
         {
-            throw new IllegalArgumentException("a price set needs one source index per price and at least one price, not " +
-                sourceIndexes.length + " indexes for " + prices.length + " prices");
+            throw new IllegalArgumentException("a price set needs one source index per price and at least one " +
+                "price, not " + sourceIndexes.length + " indexes for " + prices.length + " prices");
         }
         for (int i = 0; i < prices.length; i++)
         {

@@ -69,7 +69,8 @@ public final class SimulatedPricePath
      * demo's defaults: 100 ms steps, no drift, up to 300 ppm of noise per step, and an 8% drop every 45 s
      * (the first 15 s after the origin), recovered over 30 s.
      */
-    public static Builder builder(final int marketId, final long initialPriceTicks, final long originNs, final long seed)
+    public static Builder builder(
+        final int marketId, final long initialPriceTicks, final long originNs, final long seed)
     {
         return new Builder(marketId, initialPriceTicks, originNs, seed);
     }

@@ -76,8 +76,8 @@ public final class SimulatedPriceSource implements PriceSource
         final long noise = Math.floorMod(mix(noiseSeed ^ mix(timestampNs)), 2L * noisePpm + 1) - noisePpm;
         final long priceTicks = Math.max(1, pathPrice + Math.floorDiv(Math.multiplyExact(pathPrice, noise), PPM));
         final int marketId = path.marketId();
-        final SignedPrice observation = new SignedPrice(
-            marketId, priceTicks, timestampNs, OracleMessage.sign(keyPair.getPrivate(), marketId, priceTicks, timestampNs));
+        final byte[] signature = OracleMessage.sign(keyPair.getPrivate(), marketId, priceTicks, timestampNs);
+        final SignedPrice observation = new SignedPrice(marketId, priceTicks, timestampNs, signature);
         latest = observation;
         return observation;
     }

@@ -11,6 +11,7 @@
  *      |  SignedPriceSet: a quorum of fresh, checked, never-submitted observations
  *      v
  *  oracle price command -> sequencer -> core thread:
+ *      observations copied from the command's group into an OracleObservationBuffer
  *      OracleVerifier.verify(config, state, commandTimeNs, observations)
  *          ACCEPTED -> OracleState.accept(...), mark price = median
  *          otherwise -> reject with the OracleVerdict, state unchanged

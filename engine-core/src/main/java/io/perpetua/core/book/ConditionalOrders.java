@@ -103,7 +103,7 @@ public final class ConditionalOrders
     private static final class Heap
     {
         private final boolean ascending;
-        private Order[] heap = new Order[16];
+        private Order[] heap = new Order[256];
         private int size;
 
         Heap(final boolean ascending)

@@ -262,10 +262,11 @@ public final class MatchingEngine
     }
 
     /**
-     * Validates an order's price, expiry and client id, passes it through the gates and, if accepted,
-     * matches it and rests or cancels the remainder. The path of new limit and market orders
-     * ({@code orderId} 0: expiry and client id still to check) and of conditional orders when they
-     * trigger (keeping their id, client id and expiry).
+     * Cuts a reduce-only order, works out the limit, checks expiry and client id, passes the order
+     * through the gates and the book checks and, if accepted, matches it and rests or cancels the
+     * remainder. The path of new limit and market orders ({@code triggeredOrderId} 0) and of
+     * conditional orders when they trigger (their id; they keep their client id and expiry, which
+     * were checked at placement).
      */
     private RejectReason enter(
         final OrderBook book,

@@ -55,9 +55,22 @@ public final class CommandEncoder
         final long size,
         final long expiryNs)
     {
-        return placeOrder(
-            buffer, offset, accountId, marketId, clientOrderId, side, orderType, timeInForce, flags, stp, price, size, expiryNs,
-            0);
+        place.wrapAndApplyHeader(buffer, offset, header)
+            .sequence(0)
+            .timestampNs(0)
+            .accountId(accountId)
+            .marketId(marketId)
+            .clientOrderId(clientOrderId)
+            .side(side)
+            .orderType(orderType)
+            .timeInForce(timeInForce)
+            .selfTradePrevention(stp)
+            .price(price)
+            .size(size)
+            .expiryNs(expiryNs)
+            .triggerPrice(0);
+        buffer.putByte(place.offset() + PlaceOrderEncoder.flagsEncodingOffset(), flags);
+        return MessageHeaderEncoder.ENCODED_LENGTH + place.encodedLength();
     }
 
     /**
@@ -80,22 +93,10 @@ public final class CommandEncoder
         final long expiryNs,
         final long triggerPrice)
     {
-        place.wrapAndApplyHeader(buffer, offset, header)
-            .sequence(0)
-            .timestampNs(0)
-            .accountId(accountId)
-            .marketId(marketId)
-            .clientOrderId(clientOrderId)
-            .side(side)
-            .orderType(orderType)
-            .timeInForce(timeInForce)
-            .selfTradePrevention(stp)
-            .price(price)
-            .size(size)
-            .expiryNs(expiryNs)
-            .triggerPrice(triggerPrice);
-        buffer.putByte(place.offset() + PlaceOrderEncoder.flagsEncodingOffset(), flags);
-        return MessageHeaderEncoder.ENCODED_LENGTH + place.encodedLength();
+        final int length = placeOrder(
+            buffer, offset, accountId, marketId, clientOrderId, side, orderType, timeInForce, flags, stp, price, size, expiryNs);
+        place.triggerPrice(triggerPrice);
+        return length;
     }
 
     /** A GTC limit order with default self-trade prevention. */

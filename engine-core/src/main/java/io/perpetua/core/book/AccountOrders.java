@@ -9,12 +9,15 @@ final class AccountOrders
     Order head;
     Order tail;
     int count;
-    /** Open reduce-only orders: fills of this account must re-check them only when there are some. */
+    /**
+     * Resting reduce-only orders: fills of this account must re-check them only when there are some.
+     * Conditional ones are not counted: they are cut when they trigger.
+     */
     int reduceOnlyCount;
 
     void append(final Order order)
     {
-        if (order.isReduceOnly())
+        if (order.isReduceOnly() && !order.isConditional())
         {
             reduceOnlyCount++;
         }
@@ -34,7 +37,7 @@ final class AccountOrders
 
     void unlink(final Order order)
     {
-        if (order.isReduceOnly())
+        if (order.isReduceOnly() && !order.isConditional())
         {
             reduceOnlyCount--;
         }

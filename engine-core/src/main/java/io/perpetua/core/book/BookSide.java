@@ -232,13 +232,14 @@ public final class BookSide
     }
 
     /**
-     * Re-allocates the window to cover {@code [low, high]} with room on both sides, and re-places the
-     * existing levels. Allocates: it happens only when prices move beyond the window.
+     * Moves the window to cover {@code [low, high]} with room on both sides, and re-places the
+     * existing levels. The window never shrinks, so prices drifting back and forth re-use it and
+     * only a span wider than ever before allocates.
      */
     private void recentre(final long low, final long high)
     {
         final long span = high - low + 1;
-        int capacity = INITIAL_WINDOW;
+        int capacity = window.length;
         while (capacity < span * 2 && capacity < MAX_SPAN_TICKS * 2)
         {
             capacity <<= 1;

@@ -1,6 +1,7 @@
 package io.perpetua.core.book;
 
 import io.perpetua.core.market.MarketSpec;
+import io.perpetua.core.sbe.OrderType;
 import io.perpetua.core.sbe.SelfTradePrevention;
 import io.perpetua.core.sbe.Side;
 import io.perpetua.core.sbe.TimeInForce;
@@ -10,8 +11,10 @@ import org.agrona.collections.Long2ObjectHashMap;
 import java.util.Arrays;
 
 /**
- * Every order the exchange holds: the books by market, the index by order id, each account's open
- * orders and client ids, and the GTT expiry queue. The data structures live here; the rules that
+ * Every order the exchange holds: the books by market (with their conditional orders), the index by
+ * order id, each account's open orders and client ids, and the GTT expiry queue. Resting and
+ * conditional orders share the indexes and the pool, so lookups, cancels, expiry and the order
+ * capacity treat them alike. The data structures live here; the rules that
  * decide what happens to them live in {@link io.perpetua.core.engine.MatchingEngine}.
  *
  * <p>Lookups use primitive-keyed maps; anything that reaches output (snapshots, hashes) iterates
@@ -116,36 +119,97 @@ public final class BookState
         final long sizeLots,
         final long expiryNs)
     {
+        final Order order = acquire(
+            book, orderId, accountId, clientOrderId, side, OrderType.LIMIT, timeInForce, flags, stp, priceTicks, sizeLots,
+            expiryNs);
+        book.side(side).add(order);
+        index(order);
+        return order;
+    }
+
+    /**
+     * Holds a conditional order off the book until its trigger. {@code priceTicks} is its limit (0
+     * for the market types). Caller ensures capacity.
+     */
+    public Order hold(
+        final OrderBook book,
+        final long orderId,
+        final long accountId,
+        final long clientOrderId,
+        final Side side,
+        final OrderType orderType,
+        final TimeInForce timeInForce,
+        final byte flags,
+        final SelfTradePrevention stp,
+        final long priceTicks,
+        final long sizeLots,
+        final long expiryNs,
+        final long triggerPriceTicks)
+    {
+        final Order order = acquire(
+            book, orderId, accountId, clientOrderId, side, orderType, timeInForce, flags, stp, priceTicks, sizeLots, expiryNs);
+        order.triggerPriceTicks = triggerPriceTicks;
+        book.conditionals().add(order);
+        index(order);
+        return order;
+    }
+
+    private Order acquire(
+        final OrderBook book,
+        final long orderId,
+        final long accountId,
+        final long clientOrderId,
+        final Side side,
+        final OrderType orderType,
+        final TimeInForce timeInForce,
+        final byte flags,
+        final SelfTradePrevention stp,
+        final long priceTicks,
+        final long sizeLots,
+        final long expiryNs)
+    {
         final Order order = orderPool.acquire();
         order.orderId = orderId;
         order.accountId = accountId;
         order.clientOrderId = clientOrderId;
         order.marketId = book.spec().marketId();
         order.side = side;
+        order.orderType = orderType;
         order.timeInForce = timeInForce;
         order.flags = flags;
         order.selfTradePrevention = stp;
         order.priceTicks = priceTicks;
         order.sizeLots = sizeLots;
         order.expiryNs = expiryNs;
-        book.side(side).add(order);
-        ordersById.put(orderId, order);
-        account(accountId).append(order);
-        if (clientOrderId != 0)
-        {
-            clientOrderIndex.put(order);
-        }
-        if (timeInForce == TimeInForce.GTT)
-        {
-            expiryHeap.add(order);
-        }
         return order;
     }
 
-    /** Takes an order off its book and returns it to the pool. */
+    private void index(final Order order)
+    {
+        final long accountId = order.accountId;
+        ordersById.put(order.orderId, order);
+        account(accountId).append(order);
+        if (order.clientOrderId != 0)
+        {
+            clientOrderIndex.put(order);
+        }
+        if (order.timeInForce == TimeInForce.GTT)
+        {
+            expiryHeap.add(order);
+        }
+    }
+
+    /** Takes an order off its book (or out of its market's conditional orders) and returns it to the pool. */
     public void remove(final OrderBook book, final Order order)
     {
-        book.side(order.side).remove(order);
+        if (order.isConditional())
+        {
+            book.conditionals().remove(order);
+        }
+        else
+        {
+            book.side(order.side).remove(order);
+        }
         discard(order);
     }
 

@@ -1,12 +1,15 @@
 package io.perpetua.core.book;
 
+import io.perpetua.core.sbe.OrderType;
 import io.perpetua.core.sbe.SelfTradePrevention;
 import io.perpetua.core.sbe.Side;
 import io.perpetua.core.sbe.TimeInForce;
 
 /**
- * A resting order: a pooled, mutable node linked into its price level's queue and its account's list.
- * Fields are package-private for the book; other packages read them through accessors.
+ * An open order: a pooled, mutable node linked into its account's list and either into its price
+ * level's queue (a resting order) or into its market's {@link ConditionalOrders} (a conditional
+ * order waiting for its trigger, off the book). Fields are package-private for the book; other
+ * packages read them through accessors.
  */
 public final class Order
 {
@@ -25,6 +28,10 @@ public final class Order
     long priceTicks;
     long sizeLots;
     long expiryNs;
+    /** LIMIT for a resting order; the conditional type while waiting for the trigger. */
+    OrderType orderType;
+    /** The mark price in ticks that triggers a conditional order; 0 for a resting order. */
+    long triggerPriceTicks;
 
     PriceLevel level;
     Order prev;
@@ -35,6 +42,8 @@ public final class Order
 
     /** Position in the expiry heap, or -1 when not a GTT order on the book. */
     int expiryHeapIndex = -1;
+    /** Position in its market's trigger heap, or -1 when not a conditional order. */
+    int triggerHeapIndex = -1;
 
     /** Next free order in the pool. */
     Order nextFree;
@@ -100,6 +109,23 @@ public final class Order
         return expiryNs;
     }
 
+    public OrderType orderType()
+    {
+        return orderType;
+    }
+
+    /** Trigger price in ticks of a conditional order, 0 for a resting one. */
+    public long triggerPriceTicks()
+    {
+        return triggerPriceTicks;
+    }
+
+    /** True while the order waits off the book for its trigger. */
+    public boolean isConditional()
+    {
+        return triggerPriceTicks != 0;
+    }
+
     /** The next order at the same price in time priority, or null. */
     public Order nextInLevel()
     {
@@ -119,11 +145,14 @@ public final class Order
         priceTicks = 0;
         sizeLots = 0;
         expiryNs = 0;
+        orderType = null;
+        triggerPriceTicks = 0;
         level = null;
         prev = null;
         next = null;
         accountPrev = null;
         accountNext = null;
         expiryHeapIndex = -1;
+        triggerHeapIndex = -1;
     }
 }

@@ -4,7 +4,8 @@ import io.perpetua.core.market.MarketSpec;
 import io.perpetua.core.sbe.Side;
 
 /**
- * One market's book: its spec, both sides and the last trade price. Mutated only by the
+ * One market's book: its spec, both sides, the conditional orders waiting for their trigger, and the
+ * last trade and mark prices. Mutated only by the
  * {@link io.perpetua.core.engine.MatchingEngine} on the core thread; readers (tests, snapshots,
  * market data on the same thread) use the L2 and L3 accessors.
  */
@@ -13,6 +14,7 @@ public final class OrderBook
     private final MarketSpec spec;
     private final BookSide bids;
     private final BookSide asks;
+    private final ConditionalOrders conditionals = new ConditionalOrders();
     private long lastTradePriceTicks;
     private long markPriceTicks;
 
@@ -41,6 +43,12 @@ public final class OrderBook
     public BookSide side(final Side side)
     {
         return side == Side.BUY ? bids : asks;
+    }
+
+    /** Conditional orders of this market waiting for their trigger (not on the book). */
+    public ConditionalOrders conditionals()
+    {
+        return conditionals;
     }
 
     /** The side an incoming order of {@code side} trades against. */

@@ -90,7 +90,8 @@ public final class CommandAdapter
                     d.accountId(), d.marketId(), d.clientOrderId(), WireEnums.side(d.sideRaw()),
                     WireEnums.orderType(d.orderTypeRaw()), WireEnums.timeInForce(d.timeInForceRaw()),
                     buffer.getByte(body + PlaceOrderDecoder.flagsEncodingOffset()),
-                    WireEnums.selfTradePrevention(d.selfTradePreventionRaw()), d.price(), d.size(), d.expiryNs());
+                    WireEnums.selfTradePrevention(d.selfTradePreventionRaw()), d.price(), d.size(), d.expiryNs(),
+                    version >= 1 ? d.triggerPrice() : 0);
                 break;
             }
             case CancelOrderDecoder.TEMPLATE_ID:

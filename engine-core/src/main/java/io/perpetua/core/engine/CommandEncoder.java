@@ -26,6 +26,8 @@ public final class CommandEncoder
 {
     /** Flag bit of a post-only order (the schema's OrderFlags.POST_ONLY choice). */
     public static final byte POST_ONLY = MatchingEngine.FLAG_POST_ONLY;
+    /** Flag bit of a reduce-only order (the schema's OrderFlags.REDUCE_ONLY choice). */
+    public static final byte REDUCE_ONLY = MatchingEngine.FLAG_REDUCE_ONLY;
 
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final PlaceOrderEncoder place = new PlaceOrderEncoder();
@@ -37,6 +39,7 @@ public final class CommandEncoder
     private final TakeSnapshotEncoder takeSnapshot = new TakeSnapshotEncoder();
     private final HeartbeatEncoder heartbeat = new HeartbeatEncoder();
 
+    /** A limit or market order (no trigger price). */
     public int placeOrder(
         final MutableDirectBuffer buffer,
         final int offset,
@@ -68,6 +71,32 @@ public final class CommandEncoder
             .triggerPrice(0);
         buffer.putByte(place.offset() + PlaceOrderEncoder.flagsEncodingOffset(), flags);
         return MessageHeaderEncoder.ENCODED_LENGTH + place.encodedLength();
+    }
+
+    /**
+     * Any order, including the conditional types (stop and take-profit, limit or market), which wait
+     * until the mark price reaches {@code triggerPrice} (0 for limit and market orders).
+     */
+    public int placeOrder(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long accountId,
+        final int marketId,
+        final long clientOrderId,
+        final Side side,
+        final OrderType orderType,
+        final TimeInForce timeInForce,
+        final byte flags,
+        final SelfTradePrevention stp,
+        final long price,
+        final long size,
+        final long expiryNs,
+        final long triggerPrice)
+    {
+        final int length = placeOrder(
+            buffer, offset, accountId, marketId, clientOrderId, side, orderType, timeInForce, flags, stp, price, size, expiryNs);
+        place.triggerPrice(triggerPrice);
+        return length;
     }
 
     /** A GTC limit order with default self-trade prevention. */

@@ -2,6 +2,7 @@ package io.perpetua.core.engine;
 
 import io.perpetua.core.book.BookSide;
 import io.perpetua.core.book.BookState;
+import io.perpetua.core.book.ConditionalOrders;
 import io.perpetua.core.book.Order;
 import io.perpetua.core.book.OrderBook;
 import io.perpetua.core.book.PriceLevel;
@@ -25,7 +26,8 @@ import java.util.Arrays;
 /**
  * The exchange's business logic: validates orders, matches them in price-time priority at the
  * maker's price, applies self-trade prevention, amends and cancels, expires GTT orders in command
- * time, and emits an event for every outcome.
+ * time, holds conditional orders until the mark price reaches their trigger, and emits an event
+ * for every outcome.
  *
  * <p>One thread owns an engine. Every method is a deterministic function of the engine's state and
  * its arguments: time is the command's timestamp, ids come from counters, and nothing iterates in
@@ -173,7 +175,10 @@ public final class MatchingEngine
 
     // ------------------------------------------------------------------ place
 
-    /** Applies a PlaceOrder command (after {@link #beginCommand}). */
+    /**
+     * Applies a PlaceOrder command (after {@link #beginCommand}). {@code triggerPrice} is the mark
+     * price that triggers a conditional order, 0 for limit and market orders.
+     */
     public void placeOrder(
         final long accountId,
         final int marketId,
@@ -185,10 +190,12 @@ public final class MatchingEngine
         final SelfTradePrevention stp,
         final long price,
         final long size,
-        final long expiryNs)
+        final long expiryNs,
+        final long triggerPrice)
     {
         final RejectReason reason = validateAndPlace(
-            accountId, marketId, clientOrderId, side, orderType, timeInForce, flags, stp, price, size, expiryNs);
+            accountId, marketId, clientOrderId, side, orderType, timeInForce, flags, stp, price, size, expiryNs,
+            triggerPrice);
         if (reason != null)
         {
             events.rejected(PlaceOrderDecoder.TEMPLATE_ID, reason, accountId, marketId, 0, clientOrderId);
@@ -206,7 +213,8 @@ public final class MatchingEngine
         final SelfTradePrevention stp,
         final long price,
         final long size,
-        final long expiryNs)
+        final long expiryNs,
+        final long triggerPrice)
     {
         final OrderBook book = state.book(marketId);
         if (book == null)
@@ -223,12 +231,14 @@ public final class MatchingEngine
         {
             return RejectReason.MARKET_HALTED;
         }
+        final boolean conditional = isConditional(orderType);
+        final OrderType underlying = underlyingType(orderType);
         final boolean postOnly = (flags & FLAG_POST_ONLY) != 0;
         final boolean immediate = timeInForce == TimeInForce.IOC || timeInForce == TimeInForce.FOK;
-        if ((orderType != OrderType.LIMIT && orderType != OrderType.MARKET) ||
-            (orderType == OrderType.MARKET && (!immediate || price != 0)) ||
-            (postOnly && (immediate || orderType == OrderType.MARKET)) ||
-            ((timeInForce == TimeInForce.GTT) != (expiryNs != 0)))
+        if ((underlying == OrderType.MARKET && (!immediate || price != 0)) ||
+            (postOnly && (immediate || underlying == OrderType.MARKET)) ||
+            ((timeInForce == TimeInForce.GTT) != (expiryNs != 0)) ||
+            (!conditional && triggerPrice != 0))
         {
             return RejectReason.INVALID_ORDER;
         }
@@ -240,7 +250,43 @@ public final class MatchingEngine
         {
             return RejectReason.BAD_LOT;
         }
-        long sizeLots = size / spec.lotSize();
+        if (conditional)
+        {
+            return validateAndHold(
+                book, accountId, clientOrderId, side, orderType, timeInForce, flags, stp, price, size / spec.lotSize(),
+                expiryNs, triggerPrice);
+        }
+        return enter(
+            book, 0, accountId, clientOrderId, side, orderType, timeInForce, flags, stp, price, size / spec.lotSize(),
+            expiryNs, 0);
+    }
+
+    /**
+     * Cuts a reduce-only order, works out the limit, checks expiry and client id, passes the order
+     * through the gates and the book checks and, if accepted, matches it and rests or cancels the
+     * remainder. The path of new limit and market orders ({@code triggeredOrderId} 0) and of
+     * conditional orders when they trigger (their id; they keep their client id and expiry, which
+     * were checked at placement).
+     */
+    private RejectReason enter(
+        final OrderBook book,
+        final long triggeredOrderId,
+        final long accountId,
+        final long clientOrderId,
+        final Side side,
+        final OrderType orderType,
+        final TimeInForce timeInForce,
+        final byte flags,
+        final SelfTradePrevention stp,
+        final long price,
+        final long orderSizeLots,
+        final long expiryNs,
+        final long triggerTicks)
+    {
+        final MarketSpec spec = book.spec();
+        final boolean postOnly = (flags & FLAG_POST_ONLY) != 0;
+        final boolean immediate = timeInForce == TimeInForce.IOC || timeInForce == TimeInForce.FOK;
+        long sizeLots = orderSizeLots;
         if ((flags & FLAG_REDUCE_ONLY) != 0)
         {
             // Cut to the position it closes, so it can never flip it.
@@ -278,27 +324,19 @@ public final class MatchingEngine
             }
             limitTicks = price / spec.tickSize();
         }
-        if (timeInForce == TimeInForce.GTT && expiryNs <= nowNs)
+        if (triggeredOrderId == 0)
         {
-            return RejectReason.EXPIRED_ON_ARRIVAL;
+            if (timeInForce == TimeInForce.GTT && expiryNs <= nowNs)
+            {
+                return RejectReason.EXPIRED_ON_ARRIVAL;
+            }
+            if (clientOrderId != 0 && state.orderByClientId(accountId, clientOrderId) != null)
+            {
+                return RejectReason.DUPLICATE_CLIENT_ID;
+            }
         }
-        if (clientOrderId != 0 && state.orderByClientId(accountId, clientOrderId) != null)
-        {
-            return RejectReason.DUPLICATE_CLIENT_ID;
-        }
-        final OrderRequest request = this.request;
-        request.accountId = accountId;
-        request.orderId = 0;
-        request.side = side;
-        request.orderType = orderType;
-        request.timeInForce = timeInForce;
-        request.flags = flags;
-        request.priceTicks = limitTicks;
-        request.sizeLots = sizeLots;
-        request.amend = false;
-        request.previousPriceTicks = 0;
-        request.previousSizeLots = 0;
-        final RejectReason gateReason = gate.checkOrder(request, book);
+        final RejectReason gateReason = checkNewOrder(
+            book, triggeredOrderId, accountId, side, orderType, timeInForce, flags, limitTicks, sizeLots, triggerTicks);
         if (gateReason != null)
         {
             return gateReason;
@@ -326,13 +364,185 @@ public final class MatchingEngine
             return RejectReason.FOK_NOT_FILLABLE;
         }
 
-        final long orderId = nextOrderId++;
+        final long orderId = triggeredOrderId != 0 ? triggeredOrderId : nextOrderId++;
         events.orderAccepted(
-            accountId, marketId, orderId, clientOrderId, side, orderType, timeInForce, flags,
-            spec.toPrice(limitTicks), spec.toSize(sizeLots), expiryNs, 0);
+            accountId, spec.marketId(), orderId, clientOrderId, side, orderType, timeInForce, flags,
+            spec.toPrice(limitTicks), spec.toSize(sizeLots), expiryNs, spec.toPrice(triggerTicks));
         final long remainingLots = match(book, accountId, orderId, side, limitTicks, sizeLots, stp);
         dispose(book, accountId, orderId, clientOrderId, side, timeInForce, flags, stp, limitTicks, remainingLots, expiryNs);
         return null;
+    }
+
+    /** Asks the gates about a new (or just triggered) order. */
+    private RejectReason checkNewOrder(
+        final OrderBook book,
+        final long orderId,
+        final long accountId,
+        final Side side,
+        final OrderType orderType,
+        final TimeInForce timeInForce,
+        final byte flags,
+        final long priceTicks,
+        final long sizeLots,
+        final long triggerTicks)
+    {
+        final OrderRequest request = this.request;
+        request.accountId = accountId;
+        request.orderId = orderId;
+        request.side = side;
+        request.orderType = orderType;
+        request.timeInForce = timeInForce;
+        request.flags = flags;
+        request.priceTicks = priceTicks;
+        request.sizeLots = sizeLots;
+        request.triggerPriceTicks = triggerTicks;
+        request.amend = false;
+        request.previousPriceTicks = 0;
+        request.previousSizeLots = 0;
+        return gate.checkOrder(request, book);
+    }
+
+    // ------------------------------------------------------------ conditional
+
+    /** True for the stop and take-profit types, which wait for a trigger. */
+    static boolean isConditional(final OrderType orderType)
+    {
+        return orderType != OrderType.LIMIT && orderType != OrderType.MARKET;
+    }
+
+    /** The order a conditional type becomes when it triggers: LIMIT or MARKET (the others map to themselves). */
+    static OrderType underlyingType(final OrderType orderType)
+    {
+        switch (orderType)
+        {
+            case STOP_LIMIT:
+            case TAKE_PROFIT_LIMIT:
+                return OrderType.LIMIT;
+            case STOP_MARKET:
+            case TAKE_PROFIT_MARKET:
+                return OrderType.MARKET;
+            default:
+                return orderType;
+        }
+    }
+
+    /**
+     * Places a conditional order: validates what does not depend on the book at trigger time (price,
+     * trigger, expiry, client id, the gates' order checks, capacity) and holds it off the book. What
+     * does depend on it (reduce-only cut, post-only, FOK, the market order's protective limit, the
+     * margin at that moment) is checked when it triggers.
+     */
+    private RejectReason validateAndHold(
+        final OrderBook book,
+        final long accountId,
+        final long clientOrderId,
+        final Side side,
+        final OrderType orderType,
+        final TimeInForce timeInForce,
+        final byte flags,
+        final SelfTradePrevention stp,
+        final long price,
+        final long sizeLots,
+        final long expiryNs,
+        final long triggerPrice)
+    {
+        final MarketSpec spec = book.spec();
+        final boolean market = underlyingType(orderType) == OrderType.MARKET;
+        if (market)
+        {
+            if (spec.priceBandPpm() == 0)
+            {
+                return RejectReason.INVALID_ORDER;
+            }
+        }
+        else if (price <= 0 || price % spec.tickSize() != 0)
+        {
+            return RejectReason.BAD_TICK;
+        }
+        if (triggerPrice <= 0 || triggerPrice % spec.tickSize() != 0)
+        {
+            return RejectReason.INVALID_TRIGGER;
+        }
+        final long triggerTicks = triggerPrice / spec.tickSize();
+        final long markTicks = book.markPriceTicks();
+        if (markTicks == 0)
+        {
+            return RejectReason.NO_MARK_PRICE;
+        }
+        if (ConditionalOrders.firesAt(side, orderType, triggerTicks, markTicks))
+        {
+            return RejectReason.INVALID_TRIGGER;
+        }
+        if (timeInForce == TimeInForce.GTT && expiryNs <= nowNs)
+        {
+            return RejectReason.EXPIRED_ON_ARRIVAL;
+        }
+        if (clientOrderId != 0 && state.orderByClientId(accountId, clientOrderId) != null)
+        {
+            return RejectReason.DUPLICATE_CLIENT_ID;
+        }
+        // A market order's limit is only known at the trigger; the mark will then be near the
+        // trigger, so the gates see the protective limit around it.
+        final long limitTicks = market ? protectiveLimit(spec, side, triggerTicks) : price / spec.tickSize();
+        if (limitTicks == FixedPoint.OVERFLOW)
+        {
+            return RejectReason.OVERFLOW;
+        }
+        final RejectReason gateReason = checkNewOrder(
+            book, 0, accountId, side, orderType, timeInForce, flags, limitTicks, sizeLots, triggerTicks);
+        if (gateReason != null)
+        {
+            return gateReason;
+        }
+        if (spec.quote(limitTicks, sizeLots) == FixedPoint.OVERFLOW)
+        {
+            return RejectReason.OVERFLOW;
+        }
+        if (!state.hasOrderCapacity())
+        {
+            return RejectReason.BOOK_FULL;
+        }
+        final long orderId = nextOrderId++;
+        final long heldPriceTicks = market ? 0 : limitTicks;
+        events.orderAccepted(
+            accountId, spec.marketId(), orderId, clientOrderId, side, orderType, timeInForce, flags,
+            spec.toPrice(heldPriceTicks), spec.toSize(sizeLots), expiryNs, triggerPrice);
+        state.hold(book, orderId, accountId, clientOrderId, side, orderType, timeInForce, flags, stp, heldPriceTicks,
+            sizeLots, expiryNs, triggerTicks);
+        return null;
+    }
+
+    /**
+     * Fires a conditional order: {@code OrderTriggered}, then it enters as its underlying limit or
+     * market order with the same ids through the path of new orders (halt, reduce-only cut, gates,
+     * post-only, FOK, matching, rest or cancel). If a check refuses it, a {@code Rejected} event
+     * (command template PlaceOrder, the order's id) ends it.
+     */
+    private void trigger(final OrderBook book, final Order order, final long markTicks)
+    {
+        final MarketSpec spec = book.spec();
+        final long orderId = order.orderId();
+        final long accountId = order.accountId();
+        final long clientOrderId = order.clientOrderId();
+        final Side side = order.side();
+        final OrderType underlying = underlyingType(order.orderType());
+        final TimeInForce timeInForce = order.timeInForce();
+        final byte flags = order.flags();
+        final SelfTradePrevention stp = order.selfTradePrevention();
+        final long price = spec.toPrice(order.priceTicks());
+        final long sizeLots = order.sizeLots();
+        final long expiryNs = order.expiryNs();
+        final long triggerTicks = order.triggerPriceTicks();
+        events.orderTriggered(accountId, spec.marketId(), orderId, spec.toPrice(triggerTicks), spec.toPrice(markTicks));
+        // Frees its pool slot and client id for the order it becomes.
+        state.remove(book, order);
+        final RejectReason reason = spec.status() != MarketStatus.ACTIVE ? RejectReason.MARKET_HALTED : enter(
+            book, orderId, accountId, clientOrderId, side, underlying, timeInForce, flags, stp, price, sizeLots, expiryNs,
+            triggerTicks);
+        if (reason != null)
+        {
+            events.rejected(PlaceOrderDecoder.TEMPLATE_ID, reason, accountId, spec.marketId(), orderId, clientOrderId);
+        }
     }
 
     private void markForTrim(final long accountId)
@@ -366,7 +576,8 @@ public final class MatchingEngine
         int count = 0;
         for (Order order = state.firstOfAccount(accountId); order != null; order = state.nextOfAccount(order))
         {
-            if (order.isReduceOnly() && order.marketId() == spec.marketId())
+            // Conditional orders are cut when they trigger, not while they wait.
+            if (order.isReduceOnly() && !order.isConditional() && order.marketId() == spec.marketId())
             {
                 if (count == scratchOrderIds.length)
                 {
@@ -613,12 +824,13 @@ public final class MatchingEngine
         trimCount = 0;
     }
 
+    /** Cancels an open order: a resting one (its size leaves the book) or a conditional one (off the book). */
     private void cancelResting(final OrderBook book, final Order order, final CancelReason reason)
     {
         final MarketSpec spec = book.spec();
         events.orderCancelled(
             order.accountId(), order.marketId(), order.orderId(), order.clientOrderId(), order.side(),
-            spec.toPrice(order.priceTicks()), spec.toSize(order.sizeLots()), reason, true);
+            spec.toPrice(order.priceTicks()), spec.toSize(order.sizeLots()), reason, !order.isConditional());
         state.remove(book, order);
     }
 
@@ -742,7 +954,9 @@ public final class MatchingEngine
         {
             return RejectReason.UNKNOWN_ORDER;
         }
-        if (newPrice < 0 || newSize < 0 || reduceBy < 0 || (newSize != 0 && reduceBy != 0))
+        // A conditional order is changed by cancelling it and placing a new one.
+        if (order.isConditional() ||
+            newPrice < 0 || newSize < 0 || reduceBy < 0 || (newSize != 0 && reduceBy != 0))
         {
             return RejectReason.INVALID_AMEND;
         }
@@ -781,6 +995,7 @@ public final class MatchingEngine
         request.flags = order.flags();
         request.priceTicks = priceTicks;
         request.sizeLots = sizeLots;
+        request.triggerPriceTicks = 0;
         request.amend = true;
         request.previousPriceTicks = oldPriceTicks;
         request.previousSizeLots = oldSizeLots;
@@ -911,10 +1126,27 @@ public final class MatchingEngine
         return nextTradeId++;
     }
 
-    /** Records an accepted oracle price as the market's mark (and reference) price. */
+    /**
+     * Records an accepted oracle price as the market's mark (and reference) price, then fires every
+     * conditional order of the market whose trigger condition holds at it: the orders the price
+     * path reached first fire first (a rising mark: ascending trigger; a falling one: descending),
+     * ties by order id. Orders fired by one update cannot fire one another: only the mark triggers,
+     * and it does not change while they trade.
+     */
     public void applyMarkPrice(final int marketId, final long markTicks)
     {
-        state.book(marketId).markPriceTicks(markTicks);
+        if (markTicks <= 0)
+        {
+            throw new IllegalArgumentException("mark price must be positive: " + markTicks);
+        }
+        final OrderBook book = state.book(marketId);
+        book.markPriceTicks(markTicks);
+        final ConditionalOrders conditionals = book.conditionals();
+        Order order;
+        while ((order = conditionals.nextToFire(markTicks)) != null)
+        {
+            trigger(book, order, markTicks);
+        }
     }
 
     // ---------------------------------------------------------------- markets

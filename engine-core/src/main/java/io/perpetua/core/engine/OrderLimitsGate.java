@@ -41,11 +41,17 @@ public final class OrderLimitsGate implements RiskGate
             return RejectReason.NOTIONAL_TOO_LARGE;
         }
 
-        if (request.orderType() == OrderType.LIMIT && !withinBand(spec, book.referencePriceTicks(), request.priceTicks()))
+        if (hasLimitPrice(request.orderType()) && !withinBand(spec, book.referencePriceTicks(), request.priceTicks()))
         {
             return RejectReason.PRICE_BAND;
         }
         return null;
+    }
+
+    /** Market orders carry a protective limit, not a price of their own: the band does not apply. */
+    private static boolean hasLimitPrice(final OrderType orderType)
+    {
+        return orderType == OrderType.LIMIT || orderType == OrderType.STOP_LIMIT || orderType == OrderType.TAKE_PROFIT_LIMIT;
     }
 
     /**

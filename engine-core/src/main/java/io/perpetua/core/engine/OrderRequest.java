@@ -18,6 +18,7 @@ public final class OrderRequest
     byte flags;
     long priceTicks;
     long sizeLots;
+    long triggerPriceTicks;
     boolean amend;
     long previousPriceTicks;
     long previousSizeLots;
@@ -27,7 +28,10 @@ public final class OrderRequest
         return accountId;
     }
 
-    /** The order's id for amends; 0 for a new order (ids are assigned after acceptance). */
+    /**
+     * The order's id for amends and for conditional orders that just triggered; 0 for a new order
+     * (ids are assigned after acceptance).
+     */
     public long orderId()
     {
         return orderId;
@@ -53,7 +57,10 @@ public final class OrderRequest
         return flags;
     }
 
-    /** Limit price in ticks (for market orders, the protective limit). */
+    /**
+     * Limit price in ticks (for market orders, the protective limit; for a conditional market order
+     * at placement, the protective limit around its trigger price).
+     */
     public long priceTicks()
     {
         return priceTicks;
@@ -63,6 +70,15 @@ public final class OrderRequest
     public long sizeLots()
     {
         return sizeLots;
+    }
+
+    /**
+     * The trigger price in ticks of a conditional order, both at placement ({@link #orderType()} is
+     * the conditional type) and when it triggers (the underlying LIMIT or MARKET); 0 otherwise.
+     */
+    public long triggerPriceTicks()
+    {
+        return triggerPriceTicks;
     }
 
     /** True if this is an amend of a resting order rather than a new order. */

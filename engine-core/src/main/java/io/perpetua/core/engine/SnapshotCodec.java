@@ -2,6 +2,7 @@ package io.perpetua.core.engine;
 
 import io.perpetua.core.book.BookSide;
 import io.perpetua.core.book.BookState;
+import io.perpetua.core.book.ConditionalOrders;
 import io.perpetua.core.book.Order;
 import io.perpetua.core.book.OrderBook;
 import io.perpetua.core.book.PriceLevel;
@@ -26,9 +27,10 @@ import org.agrona.MutableDirectBuffer;
  * Writes an engine's whole state as SBE snapshot records and rebuilds an engine from them.
  *
  * <p>Layout: one {@code SnapshotHeader}; then per market, in ascending id, one {@code SnapshotMarket}
- * followed by its resting orders (bids then asks, best price first, time priority within a price).
- * Restoring in that order reproduces every queue exactly, so the restored state hash equals the
- * header's, which {@link #restore} checks.
+ * followed by its resting orders (bids then asks, best price first, time priority within a price)
+ * and then its conditional orders waiting for their trigger (ascending order id, with their
+ * {@code orderType} and {@code triggerPrice}). Restoring in that order reproduces every queue
+ * exactly, so the restored state hash equals the header's, which {@link #restore} checks.
  */
 public final class SnapshotCodec
 {
@@ -37,6 +39,7 @@ public final class SnapshotCodec
     private final SnapshotMarketEncoder marketEncoder = new SnapshotMarketEncoder();
     private final SnapshotOrderEncoder orderEncoder = new SnapshotOrderEncoder();
     private final SnapshotExtensionEncoder extensionEncoder = new SnapshotExtensionEncoder();
+    private long[] conditionalIds = new long[64];
 
     /**
      * Encodes the engine into {@code buffer} from offset 0.
@@ -78,10 +81,12 @@ public final class SnapshotCodec
                 .status(spec.status())
                 .orderCount(book.orderCount())
                 .markPrice(spec.toPrice(book.markPriceTicks()))
+                .conditionalCount(book.conditionals().count())
                 .symbol(spec.symbol());
             offset += MessageHeaderEncoder.ENCODED_LENGTH + marketEncoder.encodedLength();
             offset = encodeSide(book.bids(), spec, buffer, offset);
             offset = encodeSide(book.asks(), spec, buffer, offset);
+            offset = encodeConditionals(state, book, buffer, offset);
         }
         final EngineExtension extension = engine.extension();
         if (extension != null)
@@ -104,23 +109,46 @@ public final class SnapshotCodec
         {
             for (Order order = level.head(); order != null; order = order.nextInLevel())
             {
-                orderEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
-                    .orderId(order.orderId())
-                    .accountId(order.accountId())
-                    .clientOrderId(order.clientOrderId())
-                    .side(order.side())
-                    .timeInForce(order.timeInForce())
-                    .selfTradePrevention(order.selfTradePrevention())
-                    .price(spec.toPrice(order.priceTicks()))
-                    .size(spec.toSize(order.sizeLots()))
-                    .expiryNs(order.expiryNs())
-                    .orderType(OrderType.LIMIT)
-                    .triggerPrice(0);
-                buffer.putByte(orderEncoder.offset() + SnapshotOrderEncoder.flagsEncodingOffset(), order.flags());
-                offset += MessageHeaderEncoder.ENCODED_LENGTH + orderEncoder.encodedLength();
+                offset = encodeOrder(order, spec, buffer, offset);
             }
         }
         return offset;
+    }
+
+    private int encodeConditionals(
+        final BookState state, final OrderBook book, final ExpandableDirectByteBuffer buffer, final int start)
+    {
+        final ConditionalOrders conditionals = book.conditionals();
+        if (conditionalIds.length < conditionals.count())
+        {
+            conditionalIds = new long[conditionals.count()];
+        }
+        final int count = conditionals.collectOrderIds(conditionalIds);
+        MatchingEngine.heapSort(conditionalIds, count);
+        int offset = start;
+        for (int i = 0; i < count; i++)
+        {
+            offset = encodeOrder(state.order(conditionalIds[i]), book.spec(), buffer, offset);
+        }
+        return offset;
+    }
+
+    private int encodeOrder(final Order order, final MarketSpec spec, final MutableDirectBuffer buffer, final int offset)
+    {
+        orderEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
+            .orderId(order.orderId())
+            .accountId(order.accountId())
+            .clientOrderId(order.clientOrderId())
+            .side(order.side())
+            .timeInForce(order.timeInForce())
+            .selfTradePrevention(order.selfTradePrevention())
+            .price(spec.toPrice(order.priceTicks()))
+            .size(spec.toSize(order.sizeLots()))
+            .expiryNs(order.expiryNs())
+            .orderType(order.orderType())
+            .triggerPrice(spec.toPrice(order.triggerPriceTicks()));
+        buffer.putByte(orderEncoder.offset() + SnapshotOrderEncoder.flagsEncodingOffset(), order.flags());
+        return offset + MessageHeaderEncoder.ENCODED_LENGTH + orderEncoder.encodedLength();
     }
 
     /**
@@ -172,6 +200,7 @@ public final class SnapshotCodec
             final boolean selfTrade = market.selfTradeAllowed() == BooleanType.TRUE;
             final io.perpetua.core.sbe.MarketStatus status = market.status();
             final long markPrice = market.markPrice();
+            final int conditionalCount = market.actingVersion() >= 1 ? market.conditionalCount() : 0;
             final String symbol = market.symbol();
             position += MessageHeaderDecoder.ENCODED_LENGTH + market.encodedLength();
             final MarketSpec spec = MarketSpec.create(
@@ -192,6 +221,23 @@ public final class SnapshotCodec
                     book, order.orderId(), order.accountId(), order.clientOrderId(), order.side(), order.timeInForce(),
                     buffer.getByte(order.offset() + SnapshotOrderDecoder.flagsEncodingOffset()),
                     order.selfTradePrevention(), order.price() / tickSize, order.size() / lotSize, order.expiryNs());
+                position += MessageHeaderDecoder.ENCODED_LENGTH + order.encodedLength();
+            }
+            for (int i = 0; i < conditionalCount; i++)
+            {
+                require(position < end, "snapshot truncated in the conditional orders of market " + marketId);
+                header.wrap(buffer, position);
+                require(header.templateId() == SnapshotOrderDecoder.TEMPLATE_ID, "expected SnapshotOrder");
+                order.wrapAndApplyHeader(buffer, position, header);
+                final OrderType orderType = order.orderType();
+                require(orderType != null && MatchingEngine.isConditional(orderType) && order.triggerPrice() > 0,
+                    "expected a conditional order in market " + marketId);
+                require(state.hasOrderCapacity(), "snapshot holds more orders than the engine's capacity");
+                state.hold(
+                    book, order.orderId(), order.accountId(), order.clientOrderId(), order.side(), orderType,
+                    order.timeInForce(), buffer.getByte(order.offset() + SnapshotOrderDecoder.flagsEncodingOffset()),
+                    order.selfTradePrevention(), order.price() / tickSize, order.size() / lotSize, order.expiryNs(),
+                    order.triggerPrice() / tickSize);
                 position += MessageHeaderDecoder.ENCODED_LENGTH + order.encodedLength();
             }
         }

@@ -9,7 +9,8 @@ import io.perpetua.core.market.MarketSpec;
 
 /**
  * The canonical state hash: counters, then markets by ascending id, each with its spec, last trade
- * price and resting orders (bids then asks, best price first, time priority within a price).
+ * price, resting orders (bids then asks, best price first, time priority within a price), mark
+ * price and conditional orders (ascending order id).
  *
  * <p>The mix is a 64-bit multiply-xorshift (in the style of SplitMix64/xxHash finalisers) over
  * every field, so any change of any field, or of order within the book, changes the hash. It
@@ -40,6 +41,7 @@ public final class StateHasher
             hasher.mixSide(book.bids());
             hasher.mixSide(book.asks());
             hasher.mix(book.markPriceTicks());
+            hasher.mixConditionals(state, book);
         }
         if (engine.extension() != null)
         {
@@ -83,17 +85,37 @@ public final class StateHasher
             mix(level.orderCount());
             for (Order order = level.head(); order != null; order = order.nextInLevel())
             {
-                mix(order.orderId());
-                mix(order.accountId());
-                mix(order.clientOrderId());
-                mix(order.side().value());
-                mix(order.timeInForce().value());
-                mix(order.flags());
-                mix(order.selfTradePrevention().value());
-                mix(order.priceTicks());
-                mix(order.sizeLots());
-                mix(order.expiryNs());
+                mixOrder(order);
             }
+        }
+    }
+
+    private void mixOrder(final Order order)
+    {
+        mix(order.orderId());
+        mix(order.accountId());
+        mix(order.clientOrderId());
+        mix(order.side().value());
+        mix(order.timeInForce().value());
+        mix(order.flags());
+        mix(order.selfTradePrevention().value());
+        mix(order.priceTicks());
+        mix(order.sizeLots());
+        mix(order.expiryNs());
+    }
+
+    private void mixConditionals(final BookState state, final OrderBook book)
+    {
+        final long[] ids = new long[book.conditionals().count()];
+        final int count = book.conditionals().collectOrderIds(ids);
+        MatchingEngine.heapSort(ids, count);
+        mix(count);
+        for (int i = 0; i < count; i++)
+        {
+            final Order order = state.order(ids[i]);
+            mixOrder(order);
+            mix(order.orderType().value());
+            mix(order.triggerPriceTicks());
         }
     }
 

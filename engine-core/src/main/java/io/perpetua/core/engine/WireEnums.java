@@ -14,7 +14,8 @@ import io.perpetua.core.sbe.TimeInForce;
 final class WireEnums
 {
     private static final Side[] SIDES = {Side.BUY, Side.SELL};
-    private static final OrderType[] ORDER_TYPES = {OrderType.LIMIT, OrderType.MARKET};
+    private static final OrderType[] ORDER_TYPES = {OrderType.LIMIT, OrderType.MARKET, OrderType.STOP_LIMIT,
+        OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_LIMIT, OrderType.TAKE_PROFIT_MARKET};
     private static final TimeInForce[] TIME_IN_FORCE = {TimeInForce.GTC, TimeInForce.GTT, TimeInForce.IOC, TimeInForce.FOK};
     private static final SelfTradePrevention[] STP =
         {SelfTradePrevention.CANCEL_MAKER, SelfTradePrevention.CANCEL_TAKER, SelfTradePrevention.CANCEL_BOTH};

@@ -112,6 +112,10 @@ class BadInputTest
         h.encoder.limitOrder(h.buffer, 0, 1, 1, 0, BUY, 100_000, 100);
         h.buffer.putByte(8 + io.perpetua.core.sbe.PlaceOrderEncoder.flagsEncodingOffset(), (byte)0x80);
         assertEquals(List.of("Rejected cmd=1 INVALID_ORDER acct=1 mkt=1 id=0 cid=0"), h.submit(length));
+        // The first value past TAKE_PROFIT_MARKET, the last order type.
+        h.encoder.limitOrder(h.buffer, 0, 1, 1, 0, BUY, 100_000, 100);
+        h.buffer.putByte(8 + io.perpetua.core.sbe.PlaceOrderEncoder.orderTypeEncodingOffset(), (byte)6);
+        assertEquals(List.of("Rejected cmd=1 INVALID_ORDER acct=1 mkt=1 id=0 cid=0"), h.submit(length));
         assertEquals(0, h.engine.state().openOrderCount());
     }
 

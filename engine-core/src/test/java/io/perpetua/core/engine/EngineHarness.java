@@ -37,6 +37,13 @@ final class EngineHarness
         adapter = new CommandAdapter(engine);
     }
 
+    /** An engine with the order limits gate and {@code feed} for mark prices and positions. */
+    EngineHarness(final MarkFeed feed, final EngineConfig config)
+    {
+        engine = new MatchingEngine(config, new OrderLimitsGate(), feed, new EventPublisher());
+        adapter = new CommandAdapter(engine);
+    }
+
     /** A harness with market 1: tick 10, lot 100, scale 10^3, sizes 100..1,000,000, band 10%. */
     static EngineHarness withMarket()
     {
@@ -69,6 +76,29 @@ final class EngineHarness
         final long expiryNs)
     {
         return submit(encoder.placeOrder(buffer, 0, account, BTC, cid, side, type, tif, flags, stp, price, size, expiryNs));
+    }
+
+    /** A conditional (or any) order with a trigger price in market 1. */
+    List<String> conditional(
+        final long account,
+        final long cid,
+        final Side side,
+        final OrderType type,
+        final TimeInForce tif,
+        final byte flags,
+        final long price,
+        final long size,
+        final long expiryNs,
+        final long triggerPrice)
+    {
+        return submit(encoder.placeOrder(buffer, 0, account, BTC, cid, side, type, tif, flags,
+            SelfTradePrevention.CANCEL_MAKER, price, size, expiryNs, triggerPrice));
+    }
+
+    /** An oracle price for market 1; needs an engine built with a {@link MarkFeed}. */
+    List<String> mark(final long price)
+    {
+        return submit(((MarkFeed)engine.extension()).encode(buffer, 0, BTC, price));
     }
 
     List<String> cancel(final long account, final long orderId, final long cid)

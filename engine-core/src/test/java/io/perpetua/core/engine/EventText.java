@@ -1,6 +1,7 @@
 package io.perpetua.core.engine;
 
 import io.perpetua.core.sbe.FillDecoder;
+import io.perpetua.core.sbe.MarkPriceUpdatedDecoder;
 import io.perpetua.core.sbe.MarketConfiguredDecoder;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
 import io.perpetua.core.sbe.OrderAcceptedDecoder;
@@ -8,6 +9,7 @@ import io.perpetua.core.sbe.OrderAmendedDecoder;
 import io.perpetua.core.sbe.OrderCancelledDecoder;
 import io.perpetua.core.sbe.OrderExpiredDecoder;
 import io.perpetua.core.sbe.OrderRestedDecoder;
+import io.perpetua.core.sbe.OrderTriggeredDecoder;
 import io.perpetua.core.sbe.RejectedDecoder;
 import io.perpetua.core.sbe.SnapshotTakenDecoder;
 import org.agrona.DirectBuffer;
@@ -44,8 +46,9 @@ final class EventText
                     final OrderAcceptedDecoder d = new OrderAcceptedDecoder().wrap(buffer, body, block, version);
                     lines.add("Accepted acct=" + d.accountId() + " mkt=" + d.marketId() + " id=" + d.orderId() +
                         " cid=" + d.clientOrderId() + " " + d.side() + " " + d.orderType() + " " + d.timeInForce() +
-                        (d.flags().postOnly() ? " POST_ONLY" : "") + " " + d.size() + "@" + d.price() +
-                        (d.expiryNs() != 0 ? " exp=" + d.expiryNs() : ""));
+                        (d.flags().postOnly() ? " POST_ONLY" : "") + (d.flags().reduceOnly() ? " REDUCE_ONLY" : "") +
+                        " " + d.size() + "@" + d.price() + (d.expiryNs() != 0 ? " exp=" + d.expiryNs() : "") +
+                        (d.triggerPrice() != 0 ? " trigger=" + d.triggerPrice() : ""));
                     size = d.encodedLength();
                     break;
                 }
@@ -107,6 +110,21 @@ final class EventText
                     final String symbol = d.symbol();
                     lines.add("Market " + (d.created() == io.perpetua.core.sbe.BooleanType.TRUE ? "created" : "updated") +
                         " mkt=" + d.marketId() + " " + symbol + " " + d.status());
+                    size = d.encodedLength();
+                    break;
+                }
+                case OrderTriggeredDecoder.TEMPLATE_ID:
+                {
+                    final OrderTriggeredDecoder d = new OrderTriggeredDecoder().wrap(buffer, body, block, version);
+                    lines.add("Triggered acct=" + d.accountId() + " mkt=" + d.marketId() + " id=" + d.orderId() +
+                        " trigger=" + d.triggerPrice() + " mark=" + d.markPrice());
+                    size = d.encodedLength();
+                    break;
+                }
+                case MarkPriceUpdatedDecoder.TEMPLATE_ID:
+                {
+                    final MarkPriceUpdatedDecoder d = new MarkPriceUpdatedDecoder().wrap(buffer, body, block, version);
+                    lines.add("Mark mkt=" + d.marketId() + " " + d.price());
                     size = d.encodedLength();
                     break;
                 }

@@ -14,6 +14,7 @@ import io.perpetua.core.sbe.TimeInForce;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -22,12 +23,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Tens of thousands of random commands across three differently configured markets, applied to
  * the optimised engine and to {@link ReferenceExchange}; after every command the events and the
- * whole book must be identical. The seed is in every failure message.
+ * whole book (resting and conditional orders, last trade and mark prices) must be identical. Mark
+ * prices arrive as oracle commands through {@link MarkFeed}. The seed is in every failure message.
  */
 class RandomBookTest
 {
     private static final int COMMANDS = 40_000;
+    /** Oracle prices start only after this many commands, so conditional orders meet markets without a mark. */
+    private static final int FIRST_MARK = 500;
     private static final SelfTradePrevention[] STP = SelfTradePrevention.values();
+    private static final OrderType[] CONDITIONAL_TYPES =
+        {OrderType.STOP_LIMIT, OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_LIMIT, OrderType.TAKE_PROFIT_MARKET};
+    private static final TimeInForce[] TIME_IN_FORCE = {TimeInForce.GTC, TimeInForce.GTT, TimeInForce.IOC, TimeInForce.FOK};
 
     private record MarketParams(int id, long tick, long lot, int exponent, long min, long max, long maxNotional, int band,
         long reference, boolean selfTrade, long center)
@@ -53,7 +60,7 @@ class RandomBookTest
     private void runSeed(final long seed)
     {
         final SplittableRandom random = new SplittableRandom(seed);
-        final EngineHarness engine = new EngineHarness();
+        final EngineHarness engine = new EngineHarness(new MarkFeed(), EngineConfig.DEFAULT);
         final ReferenceExchange reference = new ReferenceExchange();
         for (final MarketParams p : MARKETS)
         {
@@ -107,18 +114,31 @@ class RandomBookTest
                     type = OrderType.MARKET;
                     tif = random.nextBoolean() ? TimeInForce.IOC : TimeInForce.FOK;
                 }
-                final long price = type == OrderType.MARKET ? 0 : price(random, p);
+                long trigger = 0;
+                if (typeRoll >= 48 && typeRoll < 64)
+                {
+                    type = CONDITIONAL_TYPES[random.nextInt(CONDITIONAL_TYPES.length)];
+                    final boolean market = type == OrderType.STOP_MARKET || type == OrderType.TAKE_PROFIT_MARKET;
+                    tif = market ? (random.nextBoolean() ? TimeInForce.IOC : TimeInForce.FOK) :
+                        TIME_IN_FORCE[random.nextInt(TIME_IN_FORCE.length)];
+                    expiry = tif == TimeInForce.GTT ? commandTime + random.nextLong(-5_000_000L, 200_000_000L) : 0;
+                    flags = !market && tif == TimeInForce.GTC && random.nextInt(5) == 0 ? CommandEncoder.POST_ONLY : 0;
+                    trigger = random.nextInt(100) == 0 ? 0 : price(random, p);
+                }
+                final boolean marketType = type == OrderType.MARKET || type == OrderType.STOP_MARKET ||
+                    type == OrderType.TAKE_PROFIT_MARKET;
+                final long price = marketType ? 0 : price(random, p);
                 final long size = size(random, p);
                 final long cid = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(40);
                 final SelfTradePrevention stp = STP[random.nextInt(3)];
                 description = "place acct=" + account + " mkt=" + marketId + " cid=" + cid + " " + side + " " + type + " " +
-                    tif + " flags=" + flags + " " + stp + " " + size + "@" + price + " exp=" + expiry;
+                    tif + " flags=" + flags + " " + stp + " " + size + "@" + price + " exp=" + expiry + " trigger=" + trigger;
                 actual = engine.submit(engine.encoder.placeOrder(engine.buffer, 0, account, marketId, cid, side, type, tif,
-                    flags, stp, price, size, expiry));
-                reference.place(account, marketId, cid, side, type, tif, flags, stp, price, size, expiry);
+                    flags, stp, price, size, expiry, trigger));
+                reference.place(account, marketId, cid, side, type, tif, flags, stp, price, size, expiry, trigger);
                 knownIds.add(engine.engine.nextOrderId() - 1);
             }
-            else if (kind < 75)
+            else if (kind < 72)
             {
                 final long id = pickId(random, knownIds);
                 final boolean byClientId = random.nextInt(4) == 0;
@@ -128,14 +148,14 @@ class RandomBookTest
                 actual = engine.submit(engine.encoder.cancelOrder(engine.buffer, 0, account, marketId, orderId, cid));
                 reference.cancel(account, marketId, orderId, cid);
             }
-            else if (kind < 78)
+            else if (kind < 75)
             {
                 final int target = random.nextInt(3) == 0 ? 0 : marketId;
                 description = "cancelAll acct=" + account + " mkt=" + target;
                 actual = engine.submit(engine.encoder.cancelAll(engine.buffer, 0, account, target));
                 reference.cancelAll(account, target);
             }
-            else if (kind < 98)
+            else if (kind < 92)
             {
                 final long id = pickId(random, knownIds);
                 final Order resting = engine.engine.state().order(id);
@@ -151,6 +171,13 @@ class RandomBookTest
                 actual = engine.submit(engine.encoder.amendOrder(engine.buffer, 0, owner, market, id, 0, newPrice, newSize,
                     reduceBy));
                 reference.amend(owner, market, id, 0, newPrice, newSize, reduceBy);
+            }
+            else if (kind < 98 && i >= FIRST_MARK)
+            {
+                final long mark = price(random, p);
+                description = "mark mkt=" + marketId + " " + mark;
+                actual = engine.submit(((MarkFeed)engine.engine.extension()).encode(engine.buffer, 0, marketId, mark));
+                reference.markPrice(marketId, mark);
             }
             else
             {
@@ -169,12 +196,17 @@ class RandomBookTest
                 {
                     seen.merge("SELF_TRADE", 1, Integer::sum);
                 }
+                if (line.startsWith("Rejected cmd=1 ") && !line.contains(" id=0 "))
+                {
+                    seen.merge("rejected at trigger", 1, Integer::sum);
+                }
             }
         }
         // The generator must keep reaching every outcome, or the comparison proves little.
         for (final String outcome : List.of("Accepted", "Fill", "Rested", "Cancelled", "Amended", "Expired", "SELF_TRADE",
             "FOK_NOT_FILLABLE", "POST_ONLY_WOULD_CROSS", "PRICE_BAND", "UNKNOWN_ORDER", "BAD_TICK", "BAD_LOT",
-            "DUPLICATE_CLIENT_ID", "EXPIRED_ON_ARRIVAL", "UNKNOWN_MARKET", "NOTIONAL_TOO_LARGE", "INVALID_AMEND"))
+            "DUPLICATE_CLIENT_ID", "EXPIRED_ON_ARRIVAL", "UNKNOWN_MARKET", "NOTIONAL_TOO_LARGE", "INVALID_AMEND",
+            "Mark", "Triggered", "rejected at trigger", "INVALID_TRIGGER", "NO_MARK_PRICE", "ORACLE_BAD_PRICE"))
         {
             assertEquals(true, seen.getOrDefault(outcome, 0) > 0, "seed " + seed + ": no " + outcome + " in " + seen);
         }
@@ -219,7 +251,8 @@ class RandomBookTest
         {
             final OrderBook book = state.book(state.marketIdAt(i));
             final MarketSpec spec = book.spec();
-            sb.append("market ").append(spec.marketId()).append(" last ").append(spec.toPrice(book.lastTradePriceTicks())).append('\n');
+            sb.append("market ").append(spec.marketId()).append(" last ").append(spec.toPrice(book.lastTradePriceTicks()))
+                .append(" mark ").append(spec.toPrice(book.markPriceTicks())).append('\n');
             for (final BookSide side : new BookSide[]{book.bids(), book.asks()})
             {
                 int depth = 0;
@@ -252,6 +285,17 @@ class RandomBookTest
                 {
                     sb.append("level count ").append(side.levelCount()).append(" but ").append(levels).append(" linked\n");
                 }
+            }
+            final long[] ids = new long[book.conditionals().count()];
+            Arrays.sort(ids, 0, book.conditionals().collectOrderIds(ids));
+            for (final long id : ids)
+            {
+                final Order o = state.order(id);
+                sb.append("waiting ").append(o.orderId()).append(' ').append(o.accountId()).append(' ')
+                    .append(o.clientOrderId()).append(' ').append(o.side()).append(' ').append(o.orderType()).append(' ')
+                    .append(o.timeInForce()).append(' ').append(spec.toPrice(o.priceTicks())).append(' ')
+                    .append(spec.toSize(o.sizeLots())).append(' ').append(o.expiryNs()).append(' ')
+                    .append(spec.toPrice(o.triggerPriceTicks())).append('\n');
             }
         }
         return sb.toString();

@@ -15,7 +15,9 @@ import java.util.TreeMap;
 /**
  * A plain, obviously-correct model of the matching rules: lists sorted on every use, BigInteger
  * for every product, no pools and no indexes. The random test runs it beside the optimised engine
- * and demands the same events and the same book after every command.
+ * and demands the same events and the same book after every command. Conditional orders wait in a
+ * plain list and a mark update searches it for the next order to fire, one at a time; mark prices
+ * arrive as {@link MarkFeed}'s oracle commands.
  */
 final class ReferenceExchange
 {
@@ -32,7 +34,10 @@ final class ReferenceExchange
         final long initialReference;
         final boolean selfTradeAllowed;
         long lastTrade;
+        long mark;
         final List<Ord> orders = new ArrayList<>();
+        /** Conditional orders waiting for their trigger. */
+        final List<Ord> waiting = new ArrayList<>();
 
         Market(final int id, final long tick, final long lot, final int exponent, final long minSize, final long maxSize,
             final long maxNotional, final int bandPpm, final long initialReference, final boolean selfTradeAllowed)
@@ -51,6 +56,10 @@ final class ReferenceExchange
 
         long reference()
         {
+            if (mark != 0)
+            {
+                return mark;
+            }
             return lastTrade != 0 ? lastTrade : initialReference;
         }
 
@@ -85,6 +94,8 @@ final class ReferenceExchange
         long cid;
         int market;
         Side side;
+        OrderType type = OrderType.LIMIT;
+        long trigger;
         TimeInForce tif;
         byte flags;
         SelfTradePrevention stp;
@@ -108,22 +119,19 @@ final class ReferenceExchange
         while (true)
         {
             Ord first = null;
-            for (final Market m : markets.values())
+            for (final Ord o : allOrders())
             {
-                for (final Ord o : m.orders)
+                if (o.tif == TimeInForce.GTT && o.expiry <= now &&
+                    (first == null || o.expiry < first.expiry || (o.expiry == first.expiry && o.id < first.id)))
                 {
-                    if (o.tif == TimeInForce.GTT && o.expiry <= now &&
-                        (first == null || o.expiry < first.expiry || (o.expiry == first.expiry && o.id < first.id)))
-                    {
-                        first = o;
-                    }
+                    first = o;
                 }
             }
             if (first == null)
             {
                 return;
             }
-            markets.get(first.market).orders.remove(first);
+            removeOrder(first);
             out.add("Expired acct=" + first.account + " mkt=" + first.market + " id=" + first.id + " " + first.side + " " +
                 first.size + "@" + first.price);
         }
@@ -134,17 +142,39 @@ final class ReferenceExchange
         markets.put(market.id, market);
     }
 
-    private Ord findOwn(final long account, final int market, final long id, final long cid)
+    /** Every open order, resting or waiting, of every market. */
+    private List<Ord> allOrders()
     {
+        final List<Ord> all = new ArrayList<>();
         for (final Market m : markets.values())
         {
-            for (final Ord o : m.orders)
+            all.addAll(m.orders);
+            all.addAll(m.waiting);
+        }
+        return all;
+    }
+
+    private void removeOrder(final Ord o)
+    {
+        final Market m = markets.get(o.market);
+        if (o.trigger != 0)
+        {
+            m.waiting.remove(o);
+        }
+        else
+        {
+            m.orders.remove(o);
+        }
+    }
+
+    private Ord findOwn(final long account, final int market, final long id, final long cid)
+    {
+        for (final Ord o : allOrders())
+        {
+            final boolean match = id != 0 ? o.id == id : cid != 0 && o.cid == cid && o.account == account;
+            if (match)
             {
-                final boolean match = id != 0 ? o.id == id : cid != 0 && o.cid == cid && o.account == account;
-                if (match)
-                {
-                    return o.account == account && o.market == market ? o : null;
-                }
+                return o.account == account && o.market == market ? o : null;
             }
         }
         return null;
@@ -152,14 +182,11 @@ final class ReferenceExchange
 
     private boolean cidInUse(final long account, final long cid)
     {
-        for (final Market m : markets.values())
+        for (final Ord o : allOrders())
         {
-            for (final Ord o : m.orders)
+            if (o.account == account && o.cid == cid)
             {
-                if (o.account == account && o.cid == cid)
-                {
-                    return true;
-                }
+                return true;
             }
         }
         return false;
@@ -172,18 +199,41 @@ final class ReferenceExchange
 
     void place(final long account, final int marketId, final long cid, final Side side, final OrderType type,
         final TimeInForce tif, final byte flags, final SelfTradePrevention stp, final long price, final long size,
-        final long expiry)
+        final long expiry, final long trigger)
     {
-        final String reason = tryPlace(account, marketId, cid, side, type, tif, flags, stp, price, size, expiry);
+        final String reason = tryPlace(account, marketId, cid, side, type, tif, flags, stp, price, size, expiry, trigger);
         if (reason != null)
         {
             reject(1, reason, account, marketId, 0, cid);
         }
     }
 
+    private static boolean conditional(final OrderType type)
+    {
+        return type != OrderType.LIMIT && type != OrderType.MARKET;
+    }
+
+    private static OrderType underlying(final OrderType type)
+    {
+        return type == OrderType.STOP_MARKET || type == OrderType.TAKE_PROFIT_MARKET ? OrderType.MARKET :
+            type == OrderType.STOP_LIMIT || type == OrderType.TAKE_PROFIT_LIMIT ? OrderType.LIMIT : type;
+    }
+
+    /** Stop buys and take-profit sells fire on mark >= trigger; the others on mark <= trigger. */
+    private static boolean firesOnRise(final Ord o)
+    {
+        final boolean stop = o.type == OrderType.STOP_LIMIT || o.type == OrderType.STOP_MARKET;
+        return stop == (o.side == Side.BUY);
+    }
+
+    private static boolean fires(final Ord o, final long mark)
+    {
+        return firesOnRise(o) ? mark >= o.trigger : mark <= o.trigger;
+    }
+
     private String tryPlace(final long account, final int marketId, final long cid, final Side side, final OrderType type,
         final TimeInForce tif, final byte flags, final SelfTradePrevention stp, final long price, final long size,
-        final long expiry)
+        final long expiry, final long trigger)
     {
         final Market m = markets.get(marketId);
         if (m == null)
@@ -194,10 +244,11 @@ final class ReferenceExchange
         {
             return "INVALID_ORDER";
         }
+        final OrderType under = underlying(type);
         final boolean postOnly = flags != 0;
         final boolean immediate = tif == TimeInForce.IOC || tif == TimeInForce.FOK;
-        if ((type == OrderType.MARKET && (!immediate || price != 0)) || (postOnly && (immediate || type == OrderType.MARKET)) ||
-            ((tif == TimeInForce.GTT) != (expiry != 0)))
+        if ((under == OrderType.MARKET && (!immediate || price != 0)) || (postOnly && (immediate || under == OrderType.MARKET)) ||
+            ((tif == TimeInForce.GTT) != (expiry != 0)) || (!conditional(type) && trigger != 0))
         {
             return "INVALID_ORDER";
         }
@@ -209,35 +260,71 @@ final class ReferenceExchange
         {
             return "BAD_LOT";
         }
-        final long limit;
-        if (type == OrderType.MARKET)
+        final Ord o = new Ord();
+        o.account = account;
+        o.cid = cid;
+        o.market = marketId;
+        o.side = side;
+        o.type = type;
+        o.tif = tif;
+        o.flags = flags;
+        o.stp = stp;
+        o.price = price;
+        o.size = size;
+        o.expiry = expiry;
+        o.trigger = trigger;
+        return conditional(type) ? tryHold(m, o) : enter(m, o, 0);
+    }
+
+    /** A new conditional order: the checks that do not depend on the book at trigger time. */
+    private String tryHold(final Market m, final Ord o)
+    {
+        final boolean market = underlying(o.type) == OrderType.MARKET;
+        if (market)
         {
             if (m.bandPpm == 0)
             {
                 return "INVALID_ORDER";
             }
-            if (m.reference() == 0)
-            {
-                return "NO_REFERENCE_PRICE";
-            }
-            limit = protectiveLimit(m, side);
         }
-        else
+        else if (o.price <= 0 || o.price % m.tick != 0)
         {
-            if (price <= 0 || price % m.tick != 0)
-            {
-                return "BAD_TICK";
-            }
-            limit = price;
+            return "BAD_TICK";
         }
-        if (tif == TimeInForce.GTT && expiry <= now)
+        if (o.trigger <= 0 || o.trigger % m.tick != 0)
+        {
+            return "INVALID_TRIGGER";
+        }
+        if (m.mark == 0)
+        {
+            return "NO_MARK_PRICE";
+        }
+        if (fires(o, m.mark))
+        {
+            return "INVALID_TRIGGER";
+        }
+        if (o.tif == TimeInForce.GTT && o.expiry <= now)
         {
             return "EXPIRED_ON_ARRIVAL";
         }
-        if (cid != 0 && cidInUse(account, cid))
+        if (o.cid != 0 && cidInUse(o.account, o.cid))
         {
             return "DUPLICATE_CLIENT_ID";
         }
+        final String limits = orderLimits(m, market ? protectiveLimit(m, o.side, o.trigger) : o.price, o.size, !market);
+        if (limits != null)
+        {
+            return limits;
+        }
+        o.id = nextOrderId++;
+        accepted(o, o.type, o.price, o.size);
+        m.waiting.add(o);
+        return null;
+    }
+
+    /** Size range, notional and (for orders with a limit price) band, as OrderLimitsGate checks them. */
+    private static String orderLimits(final Market m, final long limit, final long size, final boolean banded)
+    {
         if (size > m.maxSize || size < m.minSize)
         {
             return "SIZE_OUT_OF_RANGE";
@@ -251,40 +338,134 @@ final class ReferenceExchange
         {
             return "NOTIONAL_TOO_LARGE";
         }
-        if (type == OrderType.LIMIT && !withinBand(m, limit))
+        if (banded && !withinBand(m, limit))
         {
             return "PRICE_BAND";
         }
-        if (postOnly && crosses(m, side, limit))
+        return null;
+    }
+
+    private void accepted(final Ord o, final OrderType type, final long price, final long size)
+    {
+        out.add("Accepted acct=" + o.account + " mkt=" + o.market + " id=" + o.id + " cid=" + o.cid + " " + o.side + " " +
+            type + " " + o.tif + (o.flags != 0 ? " POST_ONLY" : "") + " " + size + "@" + price +
+            (o.expiry != 0 ? " exp=" + o.expiry : "") + (o.trigger != 0 ? " trigger=" + o.trigger : ""));
+    }
+
+    /**
+     * A new limit or market order ({@code triggeredId} 0), or a conditional one that just triggered
+     * (its id): the remaining checks, then matching.
+     */
+    private String enter(final Market m, final Ord o, final long triggeredId)
+    {
+        final OrderType type = underlying(o.type);
+        final long limit;
+        if (type == OrderType.MARKET)
+        {
+            if (m.bandPpm == 0)
+            {
+                return "INVALID_ORDER";
+            }
+            if (m.reference() == 0)
+            {
+                return "NO_REFERENCE_PRICE";
+            }
+            limit = protectiveLimit(m, o.side, m.reference());
+        }
+        else
+        {
+            if (o.price <= 0 || o.price % m.tick != 0)
+            {
+                return "BAD_TICK";
+            }
+            limit = o.price;
+        }
+        if (triggeredId == 0)
+        {
+            if (o.tif == TimeInForce.GTT && o.expiry <= now)
+            {
+                return "EXPIRED_ON_ARRIVAL";
+            }
+            if (o.cid != 0 && cidInUse(o.account, o.cid))
+            {
+                return "DUPLICATE_CLIENT_ID";
+            }
+        }
+        final String limits = orderLimits(m, limit, o.size, type == OrderType.LIMIT);
+        if (limits != null)
+        {
+            return limits;
+        }
+        if (o.flags != 0 && crosses(m, o.side, limit))
         {
             return "POST_ONLY_WOULD_CROSS";
         }
-        if (tif == TimeInForce.FOK && fillable(m, account, side, limit, stp) < size)
+        if (o.tif == TimeInForce.FOK && fillable(m, o.account, o.side, limit, o.stp) < o.size)
         {
             return "FOK_NOT_FILLABLE";
         }
-        final long id = nextOrderId++;
-        out.add("Accepted acct=" + account + " mkt=" + marketId + " id=" + id + " cid=" + cid + " " + side + " " + type + " " +
-            tif + (postOnly ? " POST_ONLY" : "") + " " + size + "@" + limit + (expiry != 0 ? " exp=" + expiry : ""));
-        final Ord o = new Ord();
-        o.id = id;
-        o.account = account;
-        o.cid = cid;
-        o.market = marketId;
-        o.side = side;
-        o.tif = tif;
-        o.flags = flags;
-        o.stp = stp;
+        o.id = triggeredId != 0 ? triggeredId : nextOrderId++;
+        accepted(o, type, limit, o.size);
+        o.type = OrderType.LIMIT;
+        o.trigger = 0;
         o.price = limit;
-        o.size = size;
-        o.expiry = expiry;
         takeAndRest(m, o);
         return null;
     }
 
-    private static long protectiveLimit(final Market m, final Side side)
+    /** An OraclePrice command as {@link MarkFeed} applies it: the new mark, then every conditional order it reaches. */
+    void markPrice(final int marketId, final long price)
     {
-        final long refTicks = m.reference() / m.tick;
+        final Market m = markets.get(marketId);
+        if (m == null)
+        {
+            reject(24, "UNKNOWN_MARKET", 0, marketId, 0, 0);
+            return;
+        }
+        if (price <= 0 || price % m.tick != 0)
+        {
+            reject(24, "ORACLE_BAD_PRICE", 0, marketId, 0, 0);
+            return;
+        }
+        out.add("Mark mkt=" + marketId + " " + price);
+        m.mark = price;
+        Ord next;
+        while ((next = nextToFire(m)) != null)
+        {
+            out.add("Triggered acct=" + next.account + " mkt=" + marketId + " id=" + next.id + " trigger=" + next.trigger +
+                " mark=" + price);
+            m.waiting.remove(next);
+            final String reason = enter(m, next, next.id);
+            if (reason != null)
+            {
+                reject(1, reason, next.account, marketId, next.id, next.cid);
+            }
+        }
+    }
+
+    /** The order the mark reaches first: rising side lowest trigger, falling side highest, ties by id. */
+    private static Ord nextToFire(final Market m)
+    {
+        Ord best = null;
+        for (final Ord o : m.waiting)
+        {
+            if (!fires(o, m.mark))
+            {
+                continue;
+            }
+            if (best == null || (firesOnRise(o) != firesOnRise(best) ? firesOnRise(o) :
+                o.trigger != best.trigger ? (firesOnRise(o) ? o.trigger < best.trigger : o.trigger > best.trigger) :
+                    o.id < best.id))
+            {
+                best = o;
+            }
+        }
+        return best;
+    }
+
+    private static long protectiveLimit(final Market m, final Side side, final long reference)
+    {
+        final long refTicks = reference / m.tick;
         final BigInteger million = BigInteger.valueOf(1_000_000);
         final BigInteger scaled = BigInteger.valueOf(refTicks)
             .multiply(BigInteger.valueOf(side == Side.BUY ? 1_000_000 + m.bandPpm : 1_000_000 - m.bandPpm));
@@ -396,6 +577,13 @@ final class ReferenceExchange
             o.size + "@" + o.price + " " + reason + (resting ? " resting" : ""));
     }
 
+    /** Cancels an open order: resting (its size leaves the book) or waiting for its trigger. */
+    private void cancelOpen(final Ord o, final String reason)
+    {
+        cancelled(o, reason, o.trigger == 0);
+        removeOrder(o);
+    }
+
     void cancel(final long account, final int marketId, final long id, final long cid)
     {
         if (!markets.containsKey(marketId))
@@ -409,8 +597,7 @@ final class ReferenceExchange
             reject(2, "UNKNOWN_ORDER", account, marketId, id, cid);
             return;
         }
-        cancelled(o, "USER", true);
-        markets.get(marketId).orders.remove(o);
+        cancelOpen(o, "USER");
     }
 
     void cancelAll(final long account, final int marketId)
@@ -421,21 +608,17 @@ final class ReferenceExchange
             return;
         }
         final List<Ord> mine = new ArrayList<>();
-        for (final Market m : markets.values())
+        for (final Ord o : allOrders())
         {
-            for (final Ord o : m.orders)
+            if (o.account == account && (marketId == 0 || o.market == marketId))
             {
-                if (o.account == account && (marketId == 0 || o.market == marketId))
-                {
-                    mine.add(o);
-                }
+                mine.add(o);
             }
         }
         mine.sort(Comparator.comparingLong(o -> o.id));
         for (final Ord o : mine)
         {
-            cancelled(o, "CANCEL_ALL", true);
-            markets.get(o.market).orders.remove(o);
+            cancelOpen(o, "CANCEL_ALL");
         }
     }
 
@@ -462,7 +645,7 @@ final class ReferenceExchange
         {
             return "UNKNOWN_ORDER";
         }
-        if (newPrice < 0 || newSize < 0 || reduceBy < 0 || (newSize != 0 && reduceBy != 0))
+        if (o.trigger != 0 || newPrice < 0 || newSize < 0 || reduceBy < 0 || (newSize != 0 && reduceBy != 0))
         {
             return "INVALID_AMEND";
         }
@@ -536,7 +719,7 @@ final class ReferenceExchange
         final StringBuilder sb = new StringBuilder();
         for (final Market m : markets.values())
         {
-            sb.append("market ").append(m.id).append(" last ").append(m.lastTrade).append('\n');
+            sb.append("market ").append(m.id).append(" last ").append(m.lastTrade).append(" mark ").append(m.mark).append('\n');
             for (final Side side : new Side[]{Side.BUY, Side.SELL})
             {
                 for (final Ord o : m.side(side))
@@ -544,6 +727,14 @@ final class ReferenceExchange
                     sb.append(side).append(' ').append(o.price).append(' ').append(o.id).append(' ').append(o.account)
                         .append(' ').append(o.cid).append(' ').append(o.size).append(' ').append(o.expiry).append('\n');
                 }
+            }
+            final List<Ord> waiting = new ArrayList<>(m.waiting);
+            waiting.sort(Comparator.comparingLong(o -> o.id));
+            for (final Ord o : waiting)
+            {
+                sb.append("waiting ").append(o.id).append(' ').append(o.account).append(' ').append(o.cid).append(' ')
+                    .append(o.side).append(' ').append(o.type).append(' ').append(o.tif).append(' ').append(o.price)
+                    .append(' ').append(o.size).append(' ').append(o.expiry).append(' ').append(o.trigger).append('\n');
             }
         }
         return sb.toString();

@@ -72,6 +72,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         respond(ctx, request, response.status(), response.body());
     }
 
+    /** A broken request or connection: nothing useful can be answered, so the connection closes. */
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        ctx.close();
+    }
+
     private void upgrade(
         final ChannelHandlerContext ctx, final FullHttpRequest request, final String path, final WebSocketEndpoint endpoint)
     {

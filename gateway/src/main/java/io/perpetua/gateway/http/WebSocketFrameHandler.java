@@ -1,12 +1,15 @@
 package io.perpetua.gateway.http;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 
@@ -42,6 +45,20 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             endpoint.onBinary(ctx.channel());
         }
         // Pong frames need no answer.
+    }
+
+    /**
+     * A message over the size limit (the aggregator's check across fragments) closes the connection
+     * with 1009; any other fault closes it with 1011. Other connections are unaffected.
+     */
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        final CloseWebSocketFrame close = cause instanceof TooLongFrameException ?
+            new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message too big: more than " +
+                GatewayServer.MAX_MESSAGE_BYTES + " bytes") :
+            new CloseWebSocketFrame(WebSocketCloseStatus.INTERNAL_SERVER_ERROR, "internal error");
+        ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.perpetua.gateway;
 
 import io.perpetua.core.journal.JournalLayout;
+import io.perpetua.core.pipeline.Pipeline;
 import io.perpetua.gateway.http.GatewayServer;
 import io.perpetua.gateway.http.WebSocketEndpoint;
 import io.perpetua.gateway.indexer.IndexerRest;
@@ -9,6 +10,8 @@ import io.perpetua.gateway.marketdata.EventsTailer;
 import io.perpetua.gateway.marketdata.JournalConsumer;
 import io.perpetua.gateway.marketdata.MarketDataState;
 import io.perpetua.gateway.marketdata.MarketUnits;
+import io.perpetua.gateway.trading.ApiKeyStore;
+import io.perpetua.gateway.trading.TradingEndpoint;
 import org.agrona.ErrorHandler;
 
 import java.net.InetSocketAddress;
@@ -20,8 +23,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The gateway as one unit: the events tailer feeding the market-data state, and the HTTP/WebSocket
- * server with the public indexer API ({@code /v4/...}, {@code /v4/ws}).
+ * The gateway as one unit: the events tailer feeding the market-data state (and the private
+ * account channel), and the HTTP/WebSocket server with the public indexer API ({@code /v4/...},
+ * {@code /v4/ws}) and, when configured with a pipeline, the private trading API ({@code /v1/trade}).
  */
 public final class Gateway implements AutoCloseable
 {
@@ -31,16 +35,17 @@ public final class Gateway implements AutoCloseable
     private final MarketDataState marketData;
     private final EventsTailer tailer;
     private final GatewayServer server;
+    private final TradingEndpoint trading;
 
-    /** Settings; defaults: all interfaces' port 8080 would be the node's choice, tests pass loopback port 0. */
+    /** Settings. Defaults: 127.0.0.1:8080, one I/O thread, prices in cents, no trading API. */
     public static final class Config
     {
         private InetSocketAddress address = new InetSocketAddress("127.0.0.1", GatewayServer.DEFAULT_PORT);
         private int ioThreads = 1;
         private MarketUnits.PriceDecimals priceDecimals = MarketUnits.PriceDecimals.CENTS;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
-        private final Map<String, WebSocketEndpoint> extraEndpoints = new LinkedHashMap<>();
-        private final List<JournalConsumer> extraConsumers = new ArrayList<>();
+        private Pipeline pipeline;
+        private ApiKeyStore keys;
 
         public Config address(final InetSocketAddress address)
         {
@@ -75,26 +80,25 @@ public final class Gateway implements AutoCloseable
             return this;
         }
 
-        /** Another WebSocket service on the same port (the trading API). */
-        public Config endpoint(final String path, final WebSocketEndpoint endpoint)
+        /**
+         * Serves the private trading API ({@link TradingEndpoint#PATH}): commands go to
+         * {@code pipeline}, logins are checked against {@code keys}.
+         */
+        public Config trading(final Pipeline pipeline, final ApiKeyStore keys)
         {
-            extraEndpoints.put(path, endpoint);
-            return this;
-        }
-
-        /** Another consumer of the events journal, fed by the same tailer after the market data. */
-        public Config consumer(final JournalConsumer consumer)
-        {
-            extraConsumers.add(consumer);
+            this.pipeline = Objects.requireNonNull(pipeline);
+            this.keys = Objects.requireNonNull(keys);
             return this;
         }
     }
 
-    private Gateway(final MarketDataState marketData, final EventsTailer tailer, final GatewayServer server)
+    private Gateway(
+        final MarketDataState marketData, final EventsTailer tailer, final GatewayServer server, final TradingEndpoint trading)
     {
         this.marketData = marketData;
         this.tailer = tailer;
         this.server = server;
+        this.trading = trading;
     }
 
     /**
@@ -105,21 +109,30 @@ public final class Gateway implements AutoCloseable
         final MarketDataState marketData = new MarketDataState(config.priceDecimals);
         final Map<String, WebSocketEndpoint> endpoints = new LinkedHashMap<>();
         endpoints.put(FEED_PATH, new PublicFeed(marketData));
-        endpoints.putAll(config.extraEndpoints);
         final List<JournalConsumer> consumers = new ArrayList<>();
         consumers.add(marketData);
-        consumers.addAll(config.extraConsumers);
+        final TradingEndpoint trading = config.pipeline == null ? null : new TradingEndpoint(config.pipeline, marketData,
+            config.keys, System::currentTimeMillis, config.errorHandler);
+        if (trading != null)
+        {
+            endpoints.put(TradingEndpoint.PATH, trading);
+            consumers.add(trading.accountFeed());
+        }
         final EventsTailer tailer = new EventsTailer(new JournalLayout(journalDir).eventsDir(), consumers,
             config.errorHandler).start();
         try
         {
             final GatewayServer server = GatewayServer.start(config.address, config.ioThreads,
                 new IndexerRest(marketData, () -> System.currentTimeMillis() * 1_000_000L), endpoints);
-            return new Gateway(marketData, tailer, server);
+            return new Gateway(marketData, tailer, server, trading);
         }
         catch (final InterruptedException | RuntimeException ex)
         {
             tailer.close();
+            if (trading != null)
+            {
+                trading.close();
+            }
             throw ex;
         }
     }
@@ -144,5 +157,9 @@ public final class Gateway implements AutoCloseable
     {
         server.close();
         tailer.close();
+        if (trading != null)
+        {
+            trading.close();
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.perpetua.core.pipeline.PublishResult;
 import io.perpetua.core.sbe.MarketStatus;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
 import io.perpetua.core.sbe.RejectedDecoder;
+import io.perpetua.gateway.trading.ApiKeyStore;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -15,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * An in-process exchange for tests: a journaling pipeline in a temporary directory with the demo's
@@ -50,12 +50,16 @@ final class TestExchange implements AutoCloseable
         }
     }
 
-    TestExchange(final Path journal, final Function<Gateway.Config, Gateway.Config> configure) throws Exception
+    /** @param keys API keys for the trading endpoint, or null to serve market data only */
+    TestExchange(final Path journal, final ApiKeyStore keys) throws Exception
     {
         this.journal = journal;
         pipeline = Pipeline.start(new Pipeline.Context().journalDir(journal));
-        final Gateway.Config config = configure.apply(new Gateway.Config()
-            .address(new InetSocketAddress("127.0.0.1", 0)));
+        final Gateway.Config config = new Gateway.Config().address(new InetSocketAddress("127.0.0.1", 0));
+        if (keys != null)
+        {
+            config.trading(pipeline, keys);
+        }
         gateway = Gateway.start(journal, config);
         submit(encoder.addMarket(buffer, 0, BTC, "BTC-USD", 50, 100_000, 4, 100_000, 1_000_000_000, 0, 50_000,
             -100, 500, 6_000_000, false, MarketStatus.ACTIVE));
@@ -65,7 +69,7 @@ final class TestExchange implements AutoCloseable
 
     TestExchange(final Path journal) throws Exception
     {
-        this(journal, Function.identity());
+        this(journal, null);
     }
 
     CommandEncoder encoder()

@@ -21,7 +21,7 @@ import java.util.List;
  * messages carry variable-length data, so skipping one needs its layout; reading the layout from
  * the schema keeps tailers working when schema evolution adds messages.
  */
-final class JournalSchema
+public final class JournalSchema
 {
     private static final String SCHEMA_RESOURCE = "/sbe/perpetua-journal.xml";
     private static final TokenListener IGNORE = new AbstractTokenListener()
@@ -31,7 +31,7 @@ final class JournalSchema
     private final Ir ir;
     private final OtfHeaderDecoder header;
 
-    JournalSchema()
+    public JournalSchema()
     {
         ir = load();
         header = new OtfHeaderDecoder(ir.headerStructure());
@@ -64,7 +64,7 @@ final class JournalSchema
      *
      * @throws IllegalArgumentException for a template the schema does not know
      */
-    int skip(final DirectBuffer buffer, final int offset)
+    public int skip(final DirectBuffer buffer, final int offset)
     {
         final int templateId = header.getTemplateId(buffer, offset);
         final List<Token> tokens = header.getSchemaId(buffer, offset) == ir.id() ? ir.getMessage(templateId) : null;

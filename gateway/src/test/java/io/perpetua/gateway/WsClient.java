@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +19,7 @@ final class WsClient implements AutoCloseable
 
     private final WebSocket socket;
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile String closeReason;
 
     WsClient(final String url) throws Exception
@@ -43,6 +45,7 @@ final class WsClient implements AutoCloseable
             public CompletionStage<?> onClose(final WebSocket webSocket, final int statusCode, final String reason)
             {
                 closeReason = statusCode + " " + reason;
+                closed.countDown();
                 return null;
             }
         }).get(10, TimeUnit.SECONDS);
@@ -81,8 +84,10 @@ final class WsClient implements AutoCloseable
         }
     }
 
-    String closeReason()
+    /** Waits for the server's close frame; returns "status reason", or null if none came within 30 s. */
+    String awaitClose() throws InterruptedException
     {
+        closed.await(30, TimeUnit.SECONDS);
         return closeReason;
     }
 

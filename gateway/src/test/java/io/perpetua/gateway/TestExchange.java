@@ -53,8 +53,14 @@ final class TestExchange implements AutoCloseable
     /** @param keys API keys for the trading endpoint, or null to serve market data only */
     TestExchange(final Path journal, final ApiKeyStore keys) throws Exception
     {
+        this(journal, keys, new Pipeline.Context().ringSize());
+    }
+
+    /** @param ringSize slots of the pipeline's ring (small to test a full ring) */
+    TestExchange(final Path journal, final ApiKeyStore keys, final int ringSize) throws Exception
+    {
         this.journal = journal;
-        pipeline = Pipeline.start(new Pipeline.Context().journalDir(journal));
+        pipeline = Pipeline.start(new Pipeline.Context().journalDir(journal).ringSize(ringSize));
         final Gateway.Config config = new Gateway.Config().address(new InetSocketAddress("127.0.0.1", 0));
         if (keys != null)
         {

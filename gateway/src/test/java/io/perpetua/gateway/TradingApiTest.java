@@ -3,18 +3,22 @@ package io.perpetua.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.perpetua.core.pipeline.PublishResult;
 import io.perpetua.gateway.trading.ApiKeyStore;
 import io.perpetua.gateway.trading.LoginVerifier;
 import io.perpetua.gateway.trading.TradingEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,7 +53,10 @@ class TradingApiTest
     @AfterEach
     void stop()
     {
-        exchange.close();
+        if (exchange != null)
+        {
+            exchange.close();
+        }
     }
 
     /** A trading connection: requests and their responses; account-channel messages are kept aside. */
@@ -411,6 +418,67 @@ class TradingApiTest
             assertEquals("pong", alice.nextResponse().get("type").asText(), "the connection stays usable");
             assertEquals(before, exchange.gateway.marketData().sequence(), "nothing reached the engine");
             assertTrue(alice.account.isEmpty());
+        }
+    }
+
+    @Test
+    void aFullRingAnswersBusyWithoutBlockingTheConnection(@TempDir final Path otherJournal) throws Exception
+    {
+        final ApiKeyStore keys = new ApiKeyStore();
+        keys.add("alice-key", ALICE_SECRET, ALICE);
+        exchange.close();
+        exchange = null;
+        try (TestExchange small = new TestExchange(otherJournal, keys, 16))
+        {
+            small.awaitMarketData(2);
+            exchange = small;
+            final CountDownLatch release = new CountDownLatch(1);
+            final CountDownLatch holding = new CountDownLatch(1);
+            final UnsafeBuffer heartbeat = new UnsafeBuffer(new byte[64]);
+            final int length = small.encoder().heartbeat(heartbeat, 0);
+            // A listener that waits holds the core thread, so the ring fills up behind it.
+            assertEquals(PublishResult.PUBLISHED, small.pipeline.tryPublish(heartbeat, 0, length, (id, seq, buffer, offset, len) ->
+            {
+                holding.countDown();
+                try
+                {
+                    release.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }, 0));
+            assertTrue(holding.await(30, TimeUnit.SECONDS));
+            int published = 0;
+            while (small.pipeline.tryPublish(heartbeat, 0, length, (id, seq, buffer, offset, len) -> { }, 0) ==
+                PublishResult.PUBLISHED)
+            {
+                published++;
+            }
+            assertTrue(published <= 16, "the ring holds at most its size: " + published);
+            try (Trader alice = new Trader())
+            {
+                alice.login("alice-key", ALICE_SECRET);
+                assertError(alice.request("place", "market", "BTC-USD", "side", "BUY", "price", "60000", "size", "0.01"),
+                    "BUSY");
+                release.countDown();
+                JsonNode placed;
+                while ((placed = alice.request("place", "market", "BTC-USD", "side", "BUY", "price", "60000",
+                    "size", "0.01")).get("type").asText().equals("error"))
+                {
+                    assertEquals("BUSY", placed.get("code").asText(), placed.toString());
+                }
+                assertEquals(List.of("accepted", "rested"), events(placed));
+            }
+            finally
+            {
+                release.countDown();
+            }
+        }
+        finally
+        {
+            exchange = null;
         }
     }
 

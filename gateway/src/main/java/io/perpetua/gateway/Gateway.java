@@ -42,6 +42,7 @@ public final class Gateway implements AutoCloseable
     {
         private InetSocketAddress address = new InetSocketAddress("127.0.0.1", GatewayServer.DEFAULT_PORT);
         private int ioThreads = 1;
+        private int outboundLimitBytes = GatewayServer.DEFAULT_OUTBOUND_LIMIT_BYTES;
         private MarketUnits.PriceDecimals priceDecimals = MarketUnits.PriceDecimals.CENTS;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
         private Pipeline pipeline;
@@ -60,6 +61,17 @@ public final class Gateway implements AutoCloseable
                 throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
             }
             this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /** Unsent bytes after which a connection that does not read is closed as a slow consumer. */
+        public Config outboundLimitBytes(final int outboundLimitBytes)
+        {
+            if (outboundLimitBytes < 1024)
+            {
+                throw new IllegalArgumentException("outboundLimitBytes must be >= 1024: " + outboundLimitBytes);
+            }
+            this.outboundLimitBytes = outboundLimitBytes;
             return this;
         }
 
@@ -122,7 +134,7 @@ public final class Gateway implements AutoCloseable
             config.errorHandler).start();
         try
         {
-            final GatewayServer server = GatewayServer.start(config.address, config.ioThreads,
+            final GatewayServer server = GatewayServer.start(config.address, config.ioThreads, config.outboundLimitBytes,
                 new IndexerRest(marketData, () -> System.currentTimeMillis() * 1_000_000L), endpoints);
             return new Gateway(marketData, tailer, server, trading);
         }

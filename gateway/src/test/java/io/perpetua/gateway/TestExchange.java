@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * An in-process exchange for tests: a journaling pipeline in a temporary directory with the demo's
@@ -56,12 +57,21 @@ final class TestExchange implements AutoCloseable
         this(journal, keys, new Pipeline.Context().ringSize());
     }
 
-    /** @param ringSize slots of the pipeline's ring (small to test a full ring) */
     TestExchange(final Path journal, final ApiKeyStore keys, final int ringSize) throws Exception
+    {
+        this(journal, keys, ringSize, UnaryOperator.identity());
+    }
+
+    /**
+     * @param ringSize  slots of the pipeline's ring (small to test a full ring)
+     * @param configure further gateway settings
+     */
+    TestExchange(final Path journal, final ApiKeyStore keys, final int ringSize, final UnaryOperator<Gateway.Config> configure)
+        throws Exception
     {
         this.journal = journal;
         pipeline = Pipeline.start(new Pipeline.Context().journalDir(journal).ringSize(ringSize));
-        final Gateway.Config config = new Gateway.Config().address(new InetSocketAddress("127.0.0.1", 0));
+        final Gateway.Config config = configure.apply(new Gateway.Config().address(new InetSocketAddress("127.0.0.1", 0)));
         if (keys != null)
         {
             config.trading(pipeline, keys);

@@ -28,10 +28,10 @@ public final class GatewayServer implements AutoCloseable
     /** Largest HTTP request body and WebSocket message accepted. */
     public static final int MAX_MESSAGE_BYTES = 64 * 1024;
     /**
-     * Outbound bytes queued for one connection beyond which it counts as slow: market-data pushes to
-     * it then close it instead of buffering without bound.
+     * Default bound of the outbound bytes queued for one connection: beyond it the connection counts
+     * as slow, and market-data pushes close it instead of buffering without bound.
      */
-    public static final int HIGH_WATER_MARK_BYTES = 4 * 1024 * 1024;
+    public static final int DEFAULT_OUTBOUND_LIMIT_BYTES = 4 * 1024 * 1024;
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -48,12 +48,14 @@ public final class GatewayServer implements AutoCloseable
      * Binds and starts serving.
      *
      * @param address    where to listen (tests bind loopback port 0)
-     * @param ioThreads  Netty worker threads
-     * @param webSockets WebSocket endpoints by path
+     * @param ioThreads          Netty worker threads
+     * @param outboundLimitBytes queued outbound bytes that make a connection unwritable (slow)
+     * @param webSockets         WebSocket endpoints by path
      */
     public static GatewayServer start(
         final InetSocketAddress address,
         final int ioThreads,
+        final int outboundLimitBytes,
         final IndexerRest rest,
         final Map<String, WebSocketEndpoint> webSockets) throws InterruptedException
     {
@@ -68,7 +70,7 @@ public final class GatewayServer implements AutoCloseable
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                    new WriteBufferWaterMark(HIGH_WATER_MARK_BYTES / 2, HIGH_WATER_MARK_BYTES))
+                    new WriteBufferWaterMark(outboundLimitBytes / 2, outboundLimitBytes))
                 .childHandler(new ChannelInitializer<SocketChannel>()
                 {
                     @Override

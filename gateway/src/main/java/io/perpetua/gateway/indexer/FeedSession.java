@@ -2,7 +2,7 @@ package io.perpetua.gateway.indexer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.perpetua.gateway.http.Connections;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
@@ -70,7 +70,7 @@ final class FeedSession
 
     void close(final WebSocketCloseStatus status, final String reason)
     {
-        channel.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(future -> channel.close());
+        Connections.close(channel, status, reason);
     }
 
     static String quote(final String text)

@@ -37,8 +37,8 @@ import java.util.UUID;
  * loop, behind the snapshot. Every message of a topic also carries {@code "sequence"} (a Perpetua
  * extension): the journal sequence number whose state it reflects.
  *
- * <p>Back-pressure: a connection whose outbound buffer passes the server's high-water mark is
- * closed with status 1008 and a reason instead of buffering without bound.
+ * <p>Back-pressure: a connection whose outbound buffer passes the server's outbound limit loses its
+ * subscriptions and is closed with status 1008 and a reason instead of buffering without bound.
  */
 public final class PublicFeed implements WebSocketEndpoint, MarketDataListener
 {
@@ -493,7 +493,6 @@ public final class PublicFeed implements WebSocketEndpoint, MarketDataListener
             }
         }
         session.execute(() -> session.close(WebSocketCloseStatus.POLICY_VIOLATION,
-            "slow consumer: more than " + io.perpetua.gateway.http.GatewayServer.HIGH_WATER_MARK_BYTES +
-            " bytes of market data queued"));
+            "slow consumer: outbound buffer full"));
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
-import io.perpetua.gateway.http.GatewayServer;
 import io.perpetua.gateway.marketdata.JournalConsumer;
 import io.perpetua.gateway.marketdata.MarketInfo;
 import org.agrona.DirectBuffer;
@@ -89,8 +88,7 @@ final class AccountFeed implements JournalConsumer
                 if (!session.channel().isWritable())
                 {
                     entry.getValue().remove(session);
-                    session.close(WebSocketCloseStatus.POLICY_VIOLATION, "slow consumer: more than " +
-                        GatewayServer.HIGH_WATER_MARK_BYTES + " bytes queued");
+                    session.close(WebSocketCloseStatus.POLICY_VIOLATION, "slow consumer: outbound buffer full");
                     continue;
                 }
                 session.send(message);

@@ -2,7 +2,7 @@ package io.perpetua.gateway.trading;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.perpetua.gateway.http.Connections;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
@@ -48,7 +48,6 @@ final class TradingSession
 
     void close(final WebSocketCloseStatus status, final String reason)
     {
-        channel.eventLoop().execute(() ->
-            channel.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(future -> channel.close()));
+        channel.eventLoop().execute(() -> Connections.close(channel, status, reason));
     }
 }

@@ -119,6 +119,33 @@ class MarketDataStateTest
     }
 
     @Test
+    void snapshotsAndMarketUpdatesPassThroughAndHaltIsCancelOnly() throws Exception
+    {
+        try (TestExchange exchange = new TestExchange(journal))
+        {
+            final var encoder = exchange.encoder();
+            final var buffer = exchange.buffer();
+            exchange.submit(encoder.limitOrder(buffer, 0, 1, TestExchange.BTC, 1, io.perpetua.core.sbe.Side.BUY,
+                5_999_950, 100_000));
+            // SnapshotTaken is an event the market data does not decode: it is stepped over by its schema layout.
+            exchange.submit(encoder.takeSnapshot(buffer, 0));
+            final long sequence = exchange.submit(encoder.updateMarket(buffer, 0, TestExchange.BTC, 100_000, 1_000_000_000,
+                0, 50_000, -100, 500, false, io.perpetua.core.sbe.MarketStatus.HALTED)).sequence();
+            exchange.awaitMarketData(sequence);
+            final MarketDataState state = exchange.gateway.marketData();
+            synchronized (state)
+            {
+                final MarketState btc = state.market("BTC-USD");
+                assertEquals(io.perpetua.core.sbe.MarketStatus.HALTED, btc.info().status());
+                assertEquals(Map.of(5_999_950L, 100_000L), btc.bids());
+                assertEquals("CANCEL_ONLY", io.perpetua.gateway.indexer.IndexerJson.market(btc, state.timestampNs())
+                    .get("status").asText());
+            }
+            assertEquals(null, exchange.gateway.tailer().failure());
+        }
+    }
+
+    @Test
     void unitsFormatAndParseExactly()
     {
         final MarketUnits btc = new MarketUnits(2, 4);

@@ -55,7 +55,10 @@ public final class TradingEndpoint implements WebSocketEndpoint, AutoCloseable
     private final MarketDataState marketData;
     private final LoginVerifier verifier;
     private final ReplyDispatcher replies;
+    /** Decoders of the reply dispatcher thread. */
     private final AccountEvents replyEvents;
+    private final MessageHeaderDecoder replyHeader = new MessageHeaderDecoder();
+    private final RejectedDecoder rejected = new RejectedDecoder();
     private final AccountFeed accountFeed;
     private final AtomicLong correlation = new AtomicLong();
 
@@ -379,9 +382,9 @@ public final class TradingEndpoint implements WebSocketEndpoint, AutoCloseable
         final String op, final String requestId, final long accountId, final long sequence,
         final DirectBuffer events, final int offset, final int length)
     {
-        if (length > 0 && events.getShort(offset + 2, MessageHeaderDecoder.BYTE_ORDER) == RejectedDecoder.TEMPLATE_ID)
+        if (length > 0 && replyHeader.wrap(events, offset).templateId() == RejectedDecoder.TEMPLATE_ID)
         {
-            final RejectedDecoder rejected = new RejectedDecoder().wrapAndApplyHeader(events, offset, new MessageHeaderDecoder());
+            rejected.wrapAndApplyHeader(events, offset, replyHeader);
             final ObjectNode error = error(op, requestId, rejected.reason().name(), RejectMessages.of(rejected.reason()));
             error.put("sequence", Long.toString(sequence));
             return error;

@@ -135,7 +135,8 @@ public final class Gateway implements AutoCloseable
         try
         {
             final GatewayServer server = GatewayServer.start(config.address, config.ioThreads, config.outboundLimitBytes,
-                new IndexerRest(marketData, () -> System.currentTimeMillis() * 1_000_000L), endpoints);
+                new IndexerRest(marketData, () -> System.currentTimeMillis() * 1_000_000L), endpoints,
+                trading == null ? Map.of() : Map.of(TradingEndpoint.PATH, trading));
             return new Gateway(marketData, tailer, server, trading);
         }
         catch (final InterruptedException | RuntimeException ex)

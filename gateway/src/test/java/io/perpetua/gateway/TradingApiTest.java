@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -480,6 +484,62 @@ class TradingApiTest
         {
             exchange = null;
         }
+    }
+
+    private HttpResponse<String> post(final String key, final byte[] secret, final String nonce, final String body,
+        final String signedBody) throws Exception
+    {
+        final long timestamp = System.currentTimeMillis();
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(exchange.baseUrl() + TradingEndpoint.PATH))
+            .header(TradingEndpoint.KEY_HEADER, key)
+            .header(TradingEndpoint.TIMESTAMP_HEADER, Long.toString(timestamp))
+            .header(TradingEndpoint.NONCE_HEADER, nonce)
+            .header(TradingEndpoint.SIGNATURE_HEADER, LoginVerifier.signRequest(secret, key, timestamp, nonce, signedBody))
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void signedHttpRequests() throws Exception
+    {
+        final String place = "{\"op\":\"place\",\"requestId\":\"h1\",\"market\":\"BTC-USD\",\"side\":\"BUY\"," +
+            "\"price\":\"59000\",\"size\":\"0.01\",\"clientOrderId\":3}";
+        final HttpResponse<String> placed = post("alice-key", ALICE_SECRET, "http-nonce-1", place, place);
+        assertEquals(200, placed.statusCode(), placed.body());
+        final JsonNode result = WsClient.JSON.readTree(placed.body());
+        assertEquals("h1", result.get("requestId").asText());
+        assertEquals(List.of("accepted", "rested"), events(result));
+
+        final HttpResponse<String> replayed = post("alice-key", ALICE_SECRET, "http-nonce-1", place, place);
+        assertEquals(401, replayed.statusCode());
+        assertError(WsClient.JSON.readTree(replayed.body()), "REPLAYED_NONCE");
+        final String other = place.replace("59000", "59500");
+        final HttpResponse<String> tampered = post("alice-key", ALICE_SECRET, "http-nonce-2", other, place);
+        assertEquals(401, tampered.statusCode());
+        assertError(WsClient.JSON.readTree(tampered.body()), "BAD_SIGNATURE");
+        final HttpResponse<String> unsigned = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(exchange.baseUrl() + TradingEndpoint.PATH)).POST(HttpRequest.BodyPublishers.ofString(place)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, unsigned.statusCode());
+        assertError(WsClient.JSON.readTree(unsigned.body()), "MISSING_FIELD");
+
+        final HttpResponse<String> duplicate = post("alice-key", ALICE_SECRET, "http-nonce-3", place, place);
+        assertEquals(422, duplicate.statusCode());
+        assertError(WsClient.JSON.readTree(duplicate.body()), "DUPLICATE_CLIENT_ID");
+        final String cancelAsBob = "{\"op\":\"cancel\",\"requestId\":\"h2\",\"market\":\"BTC-USD\",\"clientOrderId\":3}";
+        final HttpResponse<String> bobCancel = post("bob-key-1", BOB_SECRET, "http-nonce-4", cancelAsBob, cancelAsBob);
+        assertEquals(422, bobCancel.statusCode());
+        assertError(WsClient.JSON.readTree(bobCancel.body()), "UNKNOWN_ORDER");
+        final String login = "{\"op\":\"subscribe\",\"requestId\":\"h3\",\"channel\":\"account\"}";
+        final HttpResponse<String> subscribe = post("alice-key", ALICE_SECRET, "http-nonce-5", login, login);
+        assertEquals(400, subscribe.statusCode());
+        assertError(WsClient.JSON.readTree(subscribe.body()), "WEBSOCKET_ONLY");
+        final HttpResponse<String> garbage = post("alice-key", ALICE_SECRET, "http-nonce-6", "{nope", "{nope");
+        assertEquals(400, garbage.statusCode());
+        assertError(WsClient.JSON.readTree(garbage.body()), "MALFORMED_JSON");
+        final String cancel = "{\"op\":\"cancel\",\"requestId\":\"h4\",\"market\":\"BTC-USD\",\"clientOrderId\":3}";
+        final HttpResponse<String> cancelled = post("alice-key", ALICE_SECRET, "http-nonce-7", cancel, cancel);
+        assertEquals(200, cancelled.statusCode(), cancelled.body());
+        assertEquals(List.of("cancelled"), events(WsClient.JSON.readTree(cancelled.body())));
     }
 
     @Test

@@ -51,16 +51,19 @@ public final class GatewayServer implements AutoCloseable
      * @param ioThreads          Netty worker threads
      * @param outboundLimitBytes queued outbound bytes that make a connection unwritable (slow)
      * @param webSockets         WebSocket endpoints by path
+     * @param posts              JSON POST endpoints by path
      */
     public static GatewayServer start(
         final InetSocketAddress address,
         final int ioThreads,
         final int outboundLimitBytes,
         final IndexerRest rest,
-        final Map<String, WebSocketEndpoint> webSockets) throws InterruptedException
+        final Map<String, WebSocketEndpoint> webSockets,
+        final Map<String, PostEndpoint> posts) throws InterruptedException
     {
         Objects.requireNonNull(rest);
         final Map<String, WebSocketEndpoint> endpoints = Map.copyOf(webSockets);
+        final Map<String, PostEndpoint> postEndpoints = Map.copyOf(posts);
         final EventLoopGroup boss = new NioEventLoopGroup(1);
         final EventLoopGroup workers = new NioEventLoopGroup(ioThreads);
         try
@@ -79,7 +82,7 @@ public final class GatewayServer implements AutoCloseable
                         ch.pipeline()
                             .addLast("http", new HttpServerCodec())
                             .addLast("aggregator", new HttpObjectAggregator(MAX_MESSAGE_BYTES))
-                            .addLast("router", new HttpRequestHandler(rest, endpoints, MAX_MESSAGE_BYTES));
+                            .addLast("router", new HttpRequestHandler(rest, endpoints, postEndpoints, MAX_MESSAGE_BYTES));
                     }
                 })
                 .bind(address).sync().channel();

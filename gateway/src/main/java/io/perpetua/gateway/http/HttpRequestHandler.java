@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -22,7 +23,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.perpetua.gateway.indexer.IndexerJson;
 import io.perpetua.gateway.indexer.IndexerRest;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Routes one HTTP request: a WebSocket upgrade on a known path replaces this handler with that
@@ -33,12 +36,18 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 {
     private final IndexerRest rest;
     private final Map<String, WebSocketEndpoint> webSockets;
+    private final Map<String, PostEndpoint> posts;
     private final int maxFrameBytes;
 
-    HttpRequestHandler(final IndexerRest rest, final Map<String, WebSocketEndpoint> webSockets, final int maxFrameBytes)
+    HttpRequestHandler(
+        final IndexerRest rest,
+        final Map<String, WebSocketEndpoint> webSockets,
+        final Map<String, PostEndpoint> posts,
+        final int maxFrameBytes)
     {
         this.rest = rest;
         this.webSockets = webSockets;
+        this.posts = posts;
         this.maxFrameBytes = maxFrameBytes;
     }
 
@@ -55,6 +64,12 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (endpoint != null && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true))
         {
             upgrade(ctx, request, uri.path(), endpoint);
+            return;
+        }
+        final PostEndpoint post = posts.get(uri.path());
+        if (post != null && request.method() == HttpMethod.POST)
+        {
+            post(ctx, request, post);
             return;
         }
         if (request.method() != HttpMethod.GET)
@@ -77,6 +92,28 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
         ctx.close();
+    }
+
+    private static void post(final ChannelHandlerContext ctx, final FullHttpRequest request, final PostEndpoint endpoint)
+    {
+        // No further request is read until this one is answered, so responses stay in request order.
+        ctx.channel().config().setAutoRead(false);
+        final HttpVersion version = request.protocolVersion();
+        final boolean keepAlive = HttpUtil.isKeepAlive(request);
+        final String body = request.content().toString(StandardCharsets.UTF_8);
+        final AtomicBoolean answered = new AtomicBoolean();
+        endpoint.onPost(request.headers(), body, (status, json) ->
+        {
+            if (!answered.compareAndSet(false, true))
+            {
+                throw new IllegalStateException("a request was answered twice");
+            }
+            ctx.executor().execute(() ->
+            {
+                respond(ctx, version, keepAlive, status, json);
+                ctx.channel().config().setAutoRead(true);
+            });
+        });
     }
 
     private void upgrade(
@@ -109,6 +146,16 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private static void respond(
         final ChannelHandlerContext ctx, final FullHttpRequest request, final HttpResponseStatus status, final JsonNode body)
     {
+        respond(ctx, request.protocolVersion(), HttpUtil.isKeepAlive(request), status, body);
+    }
+
+    private static void respond(
+        final ChannelHandlerContext ctx,
+        final HttpVersion version,
+        final boolean keepAlive,
+        final HttpResponseStatus status,
+        final JsonNode body)
+    {
         final byte[] bytes;
         try
         {
@@ -118,12 +165,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         {
             throw new IllegalStateException("cannot serialise a response", ex);
         }
-        final FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), status,
+        final FullHttpResponse response = new DefaultFullHttpResponse(version, status,
             Unpooled.wrappedBuffer(bytes));
         response.headers()
             .set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
             .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        final boolean keepAlive = HttpUtil.isKeepAlive(request);
         HttpUtil.setKeepAlive(response, keepAlive);
         final var written = ctx.writeAndFlush(response);
         if (!keepAlive)

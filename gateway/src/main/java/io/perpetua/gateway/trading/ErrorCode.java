@@ -22,6 +22,8 @@ public enum ErrorCode
     REPLAYED_NONCE,
     /** The ticker names no market the gateway has seen configured. */
     UNKNOWN_MARKET,
+    /** login, subscribe and unsubscribe need a WebSocket connection. */
+    WEBSOCKET_ONLY,
     ALREADY_SUBSCRIBED,
     NOT_SUBSCRIBED,
     /** The sequencer's ring is full: nothing was submitted, retry later. */

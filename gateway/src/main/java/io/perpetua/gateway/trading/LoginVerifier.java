@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
- * Checks a login: {@code signature = hex(HMAC-SHA256(secret, key + "\n" + timestamp + "\n" + nonce))},
+ * Checks a login: {@code signature = hex(HMAC-SHA256(secret, key + "\n" + timestamp + "\n" + nonce))}
+ * (an HTTP request also signs {@code "\n" + hex(SHA-256(body))}),
  * a timestamp within {@link #WINDOW_MS} of the server's clock, and a nonce the key has not used
  * within the window. Nonces are remembered for as long as their timestamp is acceptable, so a
  * captured login can be replayed neither within the window (same nonce) nor after it (stale).
@@ -37,24 +38,43 @@ public final class LoginVerifier
         this.clockMs = clockMs;
     }
 
-    /** The hex signature a client computes. */
+    /** The hex signature of a WebSocket login. */
     public static String sign(final byte[] secret, final String key, final long timestampMs, final String nonce)
+    {
+        return hmac(secret, key + "\n" + timestampMs + "\n" + nonce);
+    }
+
+    /** The hex signature of an HTTP request: the login's payload plus the SHA-256 of the body. */
+    public static String signRequest(
+        final byte[] secret, final String key, final long timestampMs, final String nonce, final String body)
+    {
+        return hmac(secret, key + "\n" + timestampMs + "\n" + nonce + "\n" + sha256(body));
+    }
+
+    static String sha256(final String body)
+    {
+        try
+        {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("SHA-256 is not available", ex);
+        }
+    }
+
+    private static String hmac(final byte[] secret, final String payload)
     {
         try
         {
             final Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(payload(key, timestampMs, nonce)));
+            return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
         }
         catch (final GeneralSecurityException ex)
         {
             throw new IllegalStateException("HmacSHA256 is not available", ex);
         }
-    }
-
-    private static byte[] payload(final String key, final long timestampMs, final String nonce)
-    {
-        return (key + "\n" + timestampMs + "\n" + nonce).getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
@@ -63,7 +83,18 @@ public final class LoginVerifier
      * @return the key's account id
      * @throws TradingException with UNKNOWN_API_KEY, INVALID_FIELD, STALE_TIMESTAMP, BAD_SIGNATURE or REPLAYED_NONCE
      */
-    public synchronized long verify(final String key, final long timestampMs, final String nonce, final String signature)
+    public long verify(final String key, final long timestampMs, final String nonce, final String signature)
+    {
+        return verify(key, timestampMs, nonce, signature, null);
+    }
+
+    /**
+     * Verifies a signed HTTP request the same way, with the body's digest in the signed payload.
+     *
+     * @param body the request body, or null for a WebSocket login
+     */
+    public synchronized long verify(
+        final String key, final long timestampMs, final String nonce, final String signature, final String body)
     {
         final ApiKeyStore.ApiKey apiKey = keys.find(key);
         if (apiKey == null)
@@ -80,11 +111,14 @@ public final class LoginVerifier
             throw new TradingException(ErrorCode.STALE_TIMESTAMP, "timestamp " + timestampMs + " is more than " +
                 WINDOW_MS + " ms from the server's time " + now);
         }
-        final byte[] expected = sign(apiKey.secret(), key, timestampMs, nonce).getBytes(StandardCharsets.US_ASCII);
+        final String expectedHex = body == null ? sign(apiKey.secret(), key, timestampMs, nonce) :
+            signRequest(apiKey.secret(), key, timestampMs, nonce, body);
+        final byte[] expected = expectedHex.getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, signature.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII)))
         {
-            throw new TradingException(ErrorCode.BAD_SIGNATURE,
-                "signature does not match HMAC-SHA256(secret, key \\n timestamp \\n nonce)");
+            throw new TradingException(ErrorCode.BAD_SIGNATURE, body == null ?
+                "signature does not match HMAC-SHA256(secret, key \\n timestamp \\n nonce)" :
+                "signature does not match HMAC-SHA256(secret, key \\n timestamp \\n nonce \\n sha256(body))");
         }
         final LinkedHashMap<String, Long> nonces = seen.computeIfAbsent(key, k -> new LinkedHashMap<>());
         for (final Iterator<Long> it = nonces.values().iterator(); it.hasNext(); )

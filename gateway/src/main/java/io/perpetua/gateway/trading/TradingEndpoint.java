@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AttributeKey;
 import io.perpetua.core.engine.CommandEncoder;
 import io.perpetua.core.pipeline.Pipeline;
@@ -17,6 +19,7 @@ import io.perpetua.core.sbe.RejectedDecoder;
 import io.perpetua.core.sbe.SelfTradePrevention;
 import io.perpetua.core.sbe.Side;
 import io.perpetua.core.sbe.TimeInForce;
+import io.perpetua.gateway.http.PostEndpoint;
 import io.perpetua.gateway.http.WebSocketEndpoint;
 import io.perpetua.gateway.marketdata.JournalConsumer;
 import io.perpetua.gateway.marketdata.MarketDataState;
@@ -33,17 +36,21 @@ import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
- * Perpetua's private trading API, version 1, over WebSocket ({@code /v1/trade}); the protocol is
- * specified in {@code docs/api/trading-v1.md}. I/O threads parse and validate a request, encode the
+ * Perpetua's private trading API, version 1, over WebSocket ({@code /v1/trade}) and as signed HTTP
+ * POSTs to the same path; the protocol is specified in {@code docs/api/trading-v1.md}. I/O threads parse and validate a request, encode the
  * command and {@link Pipeline#tryPublish publish} it without blocking; the reply comes back through
  * {@link ReplyDispatcher} and is written on the connection's event loop. The account of every
  * command is the logged-in key's account, never a field of the request.
  */
-public final class TradingEndpoint implements WebSocketEndpoint, AutoCloseable
+public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, AutoCloseable
 {
     /** Where the endpoint is served. */
     public static final String PATH = "/v1/trade";
     public static final String PROTOCOL_VERSION = "1";
+    public static final String KEY_HEADER = "X-Perpetua-Key";
+    public static final String TIMESTAMP_HEADER = "X-Perpetua-Timestamp";
+    public static final String NONCE_HEADER = "X-Perpetua-Nonce";
+    public static final String SIGNATURE_HEADER = "X-Perpetua-Signature";
     private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,64}");
     private static final AttributeKey<TradingSession> SESSION = AttributeKey.valueOf("perpetua.trading.session");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -121,7 +128,53 @@ public final class TradingEndpoint implements WebSocketEndpoint, AutoCloseable
     @Override
     public void onText(final Channel channel, final String text)
     {
-        final TradingSession session = channel.attr(SESSION).get();
+        process(channel.attr(SESSION).get(), text);
+    }
+
+    /**
+     * A request over HTTP: {@code POST /v1/trade} with the same JSON body as a WebSocket request,
+     * signed in the {@code X-Perpetua-*} headers instead of a login.
+     */
+    @Override
+    public void onPost(final HttpHeaders headers, final String body, final PostEndpoint.Responder responder)
+    {
+        final long accountId;
+        try
+        {
+            final String key = header(headers, KEY_HEADER);
+            final String timestampText = header(headers, TIMESTAMP_HEADER);
+            final long timestamp;
+            try
+            {
+                timestamp = Long.parseLong(timestampText);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new TradingException(ErrorCode.INVALID_FIELD, TIMESTAMP_HEADER + " must be epoch milliseconds: " +
+                    timestampText);
+            }
+            accountId = verifier.verify(key, timestamp, header(headers, NONCE_HEADER), header(headers, SIGNATURE_HEADER), body);
+        }
+        catch (final TradingException ex)
+        {
+            responder.respond(HttpResponseStatus.UNAUTHORIZED, error(null, null, ex.code().name(), ex.getMessage()));
+            return;
+        }
+        process(new HttpPeer(accountId, responder), body);
+    }
+
+    private static String header(final HttpHeaders headers, final String name)
+    {
+        final String value = headers.get(name);
+        if (value == null)
+        {
+            throw new TradingException(ErrorCode.MISSING_FIELD, "header " + name + " is required");
+        }
+        return value;
+    }
+
+    private void process(final TradingPeer session, final String text)
+    {
         final JsonNode request;
         try
         {
@@ -170,7 +223,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, AutoCloseable
         }
     }
 
-    private void handle(final TradingSession session, final String op, final String requestId, final JsonNode request)
+    private void handle(final TradingPeer session, final String op, final String requestId, final JsonNode request)
     {
         switch (op)
         {
@@ -179,8 +232,8 @@ public final class TradingEndpoint implements WebSocketEndpoint, AutoCloseable
                 new RequestFields(request, Set.of("op", "requestId"));
                 session.send(NODES.objectNode().put("type", "pong").put("requestId", requestId));
             }
-            case "login" -> login(session, requestId, request);
-            case "subscribe", "unsubscribe" -> subscription(session, op, requestId, request);
+            case "login" -> login(webSocket(session, op), requestId, request);
+            case "subscribe", "unsubscribe" -> subscription(webSocket(session, op), op, requestId, request);
             case "place" -> place(session, requestId, request);
             case "cancel" -> cancel(session, requestId, request);
             case "cancelAll" -> cancelAll(session, requestId, request);
@@ -188,6 +241,16 @@ public final class TradingEndpoint implements WebSocketEndpoint, AutoCloseable
             default -> throw new TradingException(ErrorCode.UNKNOWN_OP,
                 "unknown op: " + op + " (login, subscribe, unsubscribe, place, cancel, cancelAll, amend, ping)");
         }
+    }
+
+    private static TradingSession webSocket(final TradingPeer peer, final String op)
+    {
+        if (peer instanceof TradingSession session)
+        {
+            return session;
+        }
+        throw new TradingException(ErrorCode.WEBSOCKET_ONLY, op + " is only available on the WebSocket " + PATH +
+            " (HTTP requests are signed one by one)");
     }
 
     private void login(final TradingSession session, final String requestId, final JsonNode request)
@@ -206,7 +269,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, AutoCloseable
         session.send(result("login", requestId).put("accountId", accountId).put("version", PROTOCOL_VERSION));
     }
 
-    private static void requireLogin(final TradingSession session)
+    private static void requireLogin(final TradingPeer session)
     {
         if (session.accountId() == 0)
         {
@@ -238,7 +301,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, AutoCloseable
         }
     }
 
-    private void place(final TradingSession session, final String requestId, final JsonNode request)
+    private void place(final TradingPeer session, final String requestId, final JsonNode request)
     {
         final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market", "side", "type",
             "timeInForce", "price", "size", "postOnly", "selfTradePrevention", "clientOrderId", "expiresAt"));
@@ -292,7 +355,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, AutoCloseable
         submit(session, "place", requestId, buffer, length);
     }
 
-    private void cancel(final TradingSession session, final String requestId, final JsonNode request)
+    private void cancel(final TradingPeer session, final String requestId, final JsonNode request)
     {
         final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market", "orderId", "clientOrderId"));
         requireLogin(session);
@@ -303,7 +366,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, AutoCloseable
         submit(session, "cancel", requestId, buffer, length);
     }
 
-    private void cancelAll(final TradingSession session, final String requestId, final JsonNode request)
+    private void cancelAll(final TradingPeer session, final String requestId, final JsonNode request)
     {
         final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market"));
         requireLogin(session);
@@ -314,7 +377,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, AutoCloseable
         submit(session, "cancelAll", requestId, buffer, length);
     }
 
-    private void amend(final TradingSession session, final String requestId, final JsonNode request)
+    private void amend(final TradingPeer session, final String requestId, final JsonNode request)
     {
         final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market", "orderId",
             "clientOrderId", "price", "size", "reduceBy"));
@@ -360,7 +423,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, AutoCloseable
         }
     }
 
-    private void submit(final TradingSession session, final String op, final String requestId, final UnsafeBuffer buffer,
+    private void submit(final TradingPeer session, final String op, final String requestId, final UnsafeBuffer buffer,
         final int length)
     {
         final long id = correlation.incrementAndGet();

@@ -7,7 +7,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
 /** One trading connection: its logged-in account (0 before login). Writes go through its event loop. */
-final class TradingSession
+final class TradingSession implements TradingPeer
 {
     private final Channel channel;
     private volatile long accountId;
@@ -22,7 +22,8 @@ final class TradingSession
         return channel;
     }
 
-    long accountId()
+    @Override
+    public long accountId()
     {
         return accountId;
     }
@@ -33,7 +34,8 @@ final class TradingSession
     }
 
     /** Sends from any thread; messages sent from one thread arrive in order. */
-    void send(final ObjectNode message)
+    @Override
+    public void send(final ObjectNode message)
     {
         final String text = message.toString();
         if (channel.eventLoop().inEventLoop())

@@ -1,0 +1,178 @@
+package io.perpetua.gateway;
+
+import io.perpetua.core.journal.JournalLayout;
+import io.perpetua.core.pipeline.Pipeline;
+import io.perpetua.gateway.http.GatewayServer;
+import io.perpetua.gateway.http.WebSocketEndpoint;
+import io.perpetua.gateway.indexer.IndexerRest;
+import io.perpetua.gateway.indexer.PublicFeed;
+import io.perpetua.gateway.marketdata.EventsTailer;
+import io.perpetua.gateway.marketdata.JournalConsumer;
+import io.perpetua.gateway.marketdata.MarketDataState;
+import io.perpetua.gateway.marketdata.MarketUnits;
+import io.perpetua.gateway.trading.ApiKeyStore;
+import io.perpetua.gateway.trading.TradingEndpoint;
+import org.agrona.ErrorHandler;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The gateway as one unit: the events tailer feeding the market-data state (and the private
+ * account channel), and the HTTP/WebSocket server with the public indexer API ({@code /v4/...},
+ * {@code /v4/ws}) and, when configured with a pipeline, the private trading API ({@code /v1/trade}).
+ */
+public final class Gateway implements AutoCloseable
+{
+    /** Path of the public market-data WebSocket. */
+    public static final String FEED_PATH = "/v4/ws";
+
+    private final MarketDataState marketData;
+    private final EventsTailer tailer;
+    private final GatewayServer server;
+    private final TradingEndpoint trading;
+
+    /** Settings. Defaults: 127.0.0.1:8080, one I/O thread, prices in cents, no trading API. */
+    public static final class Config
+    {
+        private InetSocketAddress address = new InetSocketAddress("127.0.0.1", GatewayServer.DEFAULT_PORT);
+        private int ioThreads = 1;
+        private int outboundLimitBytes = GatewayServer.DEFAULT_OUTBOUND_LIMIT_BYTES;
+        private MarketUnits.PriceDecimals priceDecimals = MarketUnits.PriceDecimals.CENTS;
+        private ErrorHandler errorHandler = Throwable::printStackTrace;
+        private Pipeline pipeline;
+        private ApiKeyStore keys;
+
+        public Config address(final InetSocketAddress address)
+        {
+            this.address = Objects.requireNonNull(address);
+            return this;
+        }
+
+        public Config ioThreads(final int ioThreads)
+        {
+            if (ioThreads < 1)
+            {
+                throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
+            }
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /** Unsent bytes after which a connection that does not read is closed as a slow consumer. */
+        public Config outboundLimitBytes(final int outboundLimitBytes)
+        {
+            if (outboundLimitBytes < 1024)
+            {
+                throw new IllegalArgumentException("outboundLimitBytes must be >= 1024: " + outboundLimitBytes);
+            }
+            this.outboundLimitBytes = outboundLimitBytes;
+            return this;
+        }
+
+        public Config priceDecimals(final MarketUnits.PriceDecimals priceDecimals)
+        {
+            this.priceDecimals = Objects.requireNonNull(priceDecimals);
+            return this;
+        }
+
+        public MarketUnits.PriceDecimals priceDecimals()
+        {
+            return priceDecimals;
+        }
+
+        public Config errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = Objects.requireNonNull(errorHandler);
+            return this;
+        }
+
+        /**
+         * Serves the private trading API ({@link TradingEndpoint#PATH}): commands go to
+         * {@code pipeline}, logins are checked against {@code keys}.
+         */
+        public Config trading(final Pipeline pipeline, final ApiKeyStore keys)
+        {
+            this.pipeline = Objects.requireNonNull(pipeline);
+            this.keys = Objects.requireNonNull(keys);
+            return this;
+        }
+    }
+
+    private Gateway(
+        final MarketDataState marketData, final EventsTailer tailer, final GatewayServer server, final TradingEndpoint trading)
+    {
+        this.marketData = marketData;
+        this.tailer = tailer;
+        this.server = server;
+        this.trading = trading;
+    }
+
+    /**
+     * Starts tailing the events journal under {@code journalDir} (written by the pipeline) and serving.
+     */
+    public static Gateway start(final Path journalDir, final Config config) throws InterruptedException
+    {
+        final MarketDataState marketData = new MarketDataState(config.priceDecimals);
+        final Map<String, WebSocketEndpoint> endpoints = new LinkedHashMap<>();
+        endpoints.put(FEED_PATH, new PublicFeed(marketData));
+        final List<JournalConsumer> consumers = new ArrayList<>();
+        consumers.add(marketData);
+        final TradingEndpoint trading = config.pipeline == null ? null : new TradingEndpoint(config.pipeline, marketData,
+            config.keys, System::currentTimeMillis, config.errorHandler);
+        if (trading != null)
+        {
+            endpoints.put(TradingEndpoint.PATH, trading);
+            consumers.add(trading.accountFeed());
+        }
+        final EventsTailer tailer = new EventsTailer(new JournalLayout(journalDir).eventsDir(), consumers,
+            config.errorHandler).start();
+        try
+        {
+            final GatewayServer server = GatewayServer.start(config.address, config.ioThreads, config.outboundLimitBytes,
+                new IndexerRest(marketData, () -> System.currentTimeMillis() * 1_000_000L), endpoints,
+                trading == null ? Map.of() : Map.of(TradingEndpoint.PATH, trading));
+            return new Gateway(marketData, tailer, server, trading);
+        }
+        catch (final InterruptedException | RuntimeException ex)
+        {
+            tailer.close();
+            if (trading != null)
+            {
+                trading.close();
+            }
+            throw ex;
+        }
+    }
+
+    public MarketDataState marketData()
+    {
+        return marketData;
+    }
+
+    public EventsTailer tailer()
+    {
+        return tailer;
+    }
+
+    public int port()
+    {
+        return server.port();
+    }
+
+    @Override
+    public void close()
+    {
+        server.close();
+        tailer.close();
+        if (trading != null)
+        {
+            trading.close();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.perpetua.gateway.trading;
+
+/**
+ * Errors the gateway itself answers, before a request reaches the engine. The engine's own reject
+ * codes ({@code RejectReason}) are passed through under their schema names.
+ */
+public enum ErrorCode
+{
+    /** The message is not a JSON object. */
+    MALFORMED_JSON,
+    /** A field this operation does not define (including {@code accountId}: the login decides the account). */
+    UNKNOWN_FIELD,
+    MISSING_FIELD,
+    /** A field of the wrong type, format or range. */
+    INVALID_FIELD,
+    UNKNOWN_OP,
+    NOT_LOGGED_IN,
+    ALREADY_LOGGED_IN,
+    UNKNOWN_API_KEY,
+    BAD_SIGNATURE,
+    STALE_TIMESTAMP,
+    REPLAYED_NONCE,
+    /** The ticker names no market the gateway has seen configured. */
+    UNKNOWN_MARKET,
+    /** login, subscribe and unsubscribe need a WebSocket connection. */
+    WEBSOCKET_ONLY,
+    ALREADY_SUBSCRIBED,
+    NOT_SUBSCRIBED,
+    /** The sequencer's ring is full: nothing was submitted, retry later. */
+    BUSY,
+    /** The exchange core is stopping or has failed: nothing was submitted. */
+    UNAVAILABLE
+}

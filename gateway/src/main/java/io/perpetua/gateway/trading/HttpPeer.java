@@ -1,0 +1,59 @@
+package io.perpetua.gateway.trading;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.perpetua.gateway.http.PostEndpoint;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * One signed HTTP request: its account comes from the request's signature, its one response is the
+ * HTTP response, with a status that says what kind of answer it is.
+ */
+final class HttpPeer implements TradingPeer
+{
+    private static final Set<ErrorCode> UNAUTHORISED = EnumSet.of(ErrorCode.UNKNOWN_API_KEY, ErrorCode.BAD_SIGNATURE,
+        ErrorCode.STALE_TIMESTAMP, ErrorCode.REPLAYED_NONCE, ErrorCode.NOT_LOGGED_IN);
+    private static final Set<ErrorCode> UNAVAILABLE = EnumSet.of(ErrorCode.BUSY, ErrorCode.UNAVAILABLE);
+
+    private final long accountId;
+    private final PostEndpoint.Responder responder;
+
+    HttpPeer(final long accountId, final PostEndpoint.Responder responder)
+    {
+        this.accountId = accountId;
+        this.responder = responder;
+    }
+
+    @Override
+    public long accountId()
+    {
+        return accountId;
+    }
+
+    @Override
+    public void send(final ObjectNode message)
+    {
+        responder.respond(status(message), message);
+    }
+
+    /** 200 result; 401 authentication; 503 busy or unavailable; 422 an engine reject; 400 any other error. */
+    static HttpResponseStatus status(final ObjectNode message)
+    {
+        if (!message.path("type").asText().equals("error"))
+        {
+            return HttpResponseStatus.OK;
+        }
+        if (message.has("sequence"))
+        {
+            return HttpResponseStatus.UNPROCESSABLE_ENTITY;
+        }
+        final ErrorCode code = ErrorCode.valueOf(message.get("code").asText());
+        if (UNAUTHORISED.contains(code))
+        {
+            return HttpResponseStatus.UNAUTHORIZED;
+        }
+        return UNAVAILABLE.contains(code) ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_REQUEST;
+    }
+}

@@ -1,0 +1,483 @@
+package io.perpetua.gateway.trading;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AttributeKey;
+import io.perpetua.core.engine.CommandEncoder;
+import io.perpetua.core.pipeline.Pipeline;
+import io.perpetua.core.pipeline.PublishResult;
+import io.perpetua.core.sbe.MessageHeaderDecoder;
+import io.perpetua.core.sbe.OrderType;
+import io.perpetua.core.sbe.RejectedDecoder;
+import io.perpetua.core.sbe.SelfTradePrevention;
+import io.perpetua.core.sbe.Side;
+import io.perpetua.core.sbe.TimeInForce;
+import io.perpetua.gateway.http.PostEndpoint;
+import io.perpetua.gateway.http.WebSocketEndpoint;
+import io.perpetua.gateway.marketdata.JournalConsumer;
+import io.perpetua.gateway.marketdata.MarketDataState;
+import io.perpetua.gateway.marketdata.MarketInfo;
+import io.perpetua.gateway.marketdata.MarketState;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * Perpetua's private trading API, version 1, over WebSocket ({@code /v1/trade}) and as signed HTTP
+ * POSTs to the same path; the protocol is specified in {@code docs/api/trading-v1.md}. I/O threads parse and validate a request, encode the
+ * command and {@link Pipeline#tryPublish publish} it without blocking; the reply comes back through
+ * {@link ReplyDispatcher} and is written on the connection's event loop. The account of every
+ * command is the logged-in key's account, never a field of the request.
+ */
+public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, AutoCloseable
+{
+    /** Where the endpoint is served. */
+    public static final String PATH = "/v1/trade";
+    public static final String PROTOCOL_VERSION = "1";
+    public static final String KEY_HEADER = "X-Perpetua-Key";
+    public static final String TIMESTAMP_HEADER = "X-Perpetua-Timestamp";
+    public static final String NONCE_HEADER = "X-Perpetua-Nonce";
+    public static final String SIGNATURE_HEADER = "X-Perpetua-Signature";
+    private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,64}");
+    private static final AttributeKey<TradingSession> SESSION = AttributeKey.valueOf("perpetua.trading.session");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ThreadLocal<CommandEncoder> ENCODER = ThreadLocal.withInitial(CommandEncoder::new);
+    private static final ThreadLocal<UnsafeBuffer> BUFFER = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[512]));
+
+    private final Pipeline pipeline;
+    private final MarketDataState marketData;
+    private final LoginVerifier verifier;
+    private final ReplyDispatcher replies;
+    /** Decoders of the reply dispatcher thread. */
+    private final AccountEvents replyEvents;
+    private final MessageHeaderDecoder replyHeader = new MessageHeaderDecoder();
+    private final RejectedDecoder rejected = new RejectedDecoder();
+    private final AccountFeed accountFeed;
+    private final AtomicLong correlation = new AtomicLong();
+
+    /**
+     * @param clockMs the wall clock for login timestamps (epoch milliseconds)
+     */
+    public TradingEndpoint(
+        final Pipeline pipeline,
+        final MarketDataState marketData,
+        final ApiKeyStore keys,
+        final LongSupplier clockMs,
+        final ErrorHandler errorHandler)
+    {
+        this.pipeline = pipeline;
+        this.marketData = marketData;
+        this.verifier = new LoginVerifier(keys, clockMs);
+        this.replies = new ReplyDispatcher(errorHandler);
+        this.replyEvents = new AccountEvents(this::marketInfo);
+        this.accountFeed = new AccountFeed(this::marketInfo);
+    }
+
+    /** The private channel's consumer of the events journal: register it with the events tailer. */
+    public JournalConsumer accountFeed()
+    {
+        return accountFeed;
+    }
+
+    private MarketInfo marketInfo(final int marketId)
+    {
+        synchronized (marketData)
+        {
+            final MarketState market = marketData.market(marketId);
+            return market == null ? null : market.info();
+        }
+    }
+
+    @Override
+    public void onOpen(final Channel channel)
+    {
+        channel.attr(SESSION).set(new TradingSession(channel));
+    }
+
+    @Override
+    public void onClose(final Channel channel)
+    {
+        final TradingSession session = channel.attr(SESSION).get();
+        if (session != null && session.accountId() != 0)
+        {
+            accountFeed.unsubscribe(session);
+        }
+    }
+
+    @Override
+    public void onBinary(final Channel channel)
+    {
+        channel.attr(SESSION).get().send(error(null, null, ErrorCode.MALFORMED_JSON.name(),
+            "binary frames are not accepted: send JSON text"));
+    }
+
+    @Override
+    public void onText(final Channel channel, final String text)
+    {
+        process(channel.attr(SESSION).get(), text);
+    }
+
+    /**
+     * A request over HTTP: {@code POST /v1/trade} with the same JSON body as a WebSocket request,
+     * signed in the {@code X-Perpetua-*} headers instead of a login.
+     */
+    @Override
+    public void onPost(final HttpHeaders headers, final String body, final PostEndpoint.Responder responder)
+    {
+        final long accountId;
+        try
+        {
+            final String key = header(headers, KEY_HEADER);
+            final String timestampText = header(headers, TIMESTAMP_HEADER);
+            final long timestamp;
+            try
+            {
+                timestamp = Long.parseLong(timestampText);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new TradingException(ErrorCode.INVALID_FIELD, TIMESTAMP_HEADER + " must be epoch milliseconds: " +
+                    timestampText);
+            }
+            accountId = verifier.verify(key, timestamp, header(headers, NONCE_HEADER), header(headers, SIGNATURE_HEADER), body);
+        }
+        catch (final TradingException ex)
+        {
+            responder.respond(HttpResponseStatus.UNAUTHORIZED, error(null, null, ex.code().name(), ex.getMessage()));
+            return;
+        }
+        process(new HttpPeer(accountId, responder), body);
+    }
+
+    private static String header(final HttpHeaders headers, final String name)
+    {
+        final String value = headers.get(name);
+        if (value == null)
+        {
+            throw new TradingException(ErrorCode.MISSING_FIELD, "header " + name + " is required");
+        }
+        return value;
+    }
+
+    private void process(final TradingPeer session, final String text)
+    {
+        final JsonNode request;
+        try
+        {
+            request = JSON.readTree(text);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            session.send(error(null, null, ErrorCode.MALFORMED_JSON.name(), "not valid JSON: " +
+                ex.getOriginalMessage()));
+            return;
+        }
+        if (request == null || !request.isObject())
+        {
+            session.send(error(null, null, ErrorCode.MALFORMED_JSON.name(), "a request must be a JSON object"));
+            return;
+        }
+        String op = null;
+        String requestId = null;
+        try
+        {
+            final JsonNode idNode = request.get("requestId");
+            if (idNode == null)
+            {
+                throw new TradingException(ErrorCode.MISSING_FIELD, "requestId is required");
+            }
+            if (!idNode.isTextual() || !REQUEST_ID.matcher(idNode.asText()).matches())
+            {
+                throw new TradingException(ErrorCode.INVALID_FIELD, "requestId must be a string of 1-64 printable ASCII characters");
+            }
+            requestId = idNode.asText();
+            final JsonNode opNode = request.get("op");
+            if (opNode == null)
+            {
+                throw new TradingException(ErrorCode.MISSING_FIELD, "op is required");
+            }
+            if (!opNode.isTextual())
+            {
+                throw new TradingException(ErrorCode.INVALID_FIELD, "op must be a string");
+            }
+            op = opNode.asText();
+            handle(session, op, requestId, request);
+        }
+        catch (final TradingException ex)
+        {
+            session.send(error(op, requestId, ex.code().name(), ex.getMessage()));
+        }
+    }
+
+    private void handle(final TradingPeer session, final String op, final String requestId, final JsonNode request)
+    {
+        switch (op)
+        {
+            case "ping" ->
+            {
+                new RequestFields(request, Set.of("op", "requestId"));
+                session.send(NODES.objectNode().put("type", "pong").put("requestId", requestId));
+            }
+            case "login" -> login(webSocket(session, op), requestId, request);
+            case "subscribe", "unsubscribe" -> subscription(webSocket(session, op), op, requestId, request);
+            case "place" -> place(session, requestId, request);
+            case "cancel" -> cancel(session, requestId, request);
+            case "cancelAll" -> cancelAll(session, requestId, request);
+            case "amend" -> amend(session, requestId, request);
+            default -> throw new TradingException(ErrorCode.UNKNOWN_OP,
+                "unknown op: " + op + " (login, subscribe, unsubscribe, place, cancel, cancelAll, amend, ping)");
+        }
+    }
+
+    private static TradingSession webSocket(final TradingPeer peer, final String op)
+    {
+        if (peer instanceof TradingSession session)
+        {
+            return session;
+        }
+        throw new TradingException(ErrorCode.WEBSOCKET_ONLY, op + " is only available on the WebSocket " + PATH +
+            " (HTTP requests are signed one by one)");
+    }
+
+    private void login(final TradingSession session, final String requestId, final JsonNode request)
+    {
+        final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "apiKey", "timestamp", "nonce", "signature"));
+        if (session.accountId() != 0)
+        {
+            throw new TradingException(ErrorCode.ALREADY_LOGGED_IN, "this connection is logged in already");
+        }
+        final String key = fields.string("apiKey");
+        final long timestamp = fields.requiredInteger("timestamp", 0);
+        final String nonce = fields.string("nonce");
+        final String signature = fields.string("signature");
+        final long accountId = verifier.verify(key, timestamp, nonce, signature);
+        session.accountId(accountId);
+        session.send(result("login", requestId).put("accountId", accountId).put("version", PROTOCOL_VERSION));
+    }
+
+    private static void requireLogin(final TradingPeer session)
+    {
+        if (session.accountId() == 0)
+        {
+            throw new TradingException(ErrorCode.NOT_LOGGED_IN, "log in first");
+        }
+    }
+
+    private void subscription(final TradingSession session, final String op, final String requestId, final JsonNode request)
+    {
+        final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "channel"));
+        requireLogin(session);
+        final String channel = fields.string("channel");
+        if (!channel.equals("account"))
+        {
+            throw new TradingException(ErrorCode.INVALID_FIELD, "channel must be \"account\": " + channel);
+        }
+        if (op.equals("subscribe"))
+        {
+            final long sequence = accountFeed.subscribe(session);
+            session.send(result(op, requestId).put("channel", channel).put("sequence", Long.toString(sequence)));
+        }
+        else
+        {
+            if (!accountFeed.unsubscribe(session))
+            {
+                throw new TradingException(ErrorCode.NOT_SUBSCRIBED, "not subscribed to the account channel");
+            }
+            session.send(result(op, requestId).put("channel", channel));
+        }
+    }
+
+    private void place(final TradingPeer session, final String requestId, final JsonNode request)
+    {
+        final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market", "side", "type",
+            "timeInForce", "price", "size", "postOnly", "selfTradePrevention", "clientOrderId", "expiresAt"));
+        requireLogin(session);
+        final MarketInfo market = market(fields.string("market"));
+        final Side side = fields.choice("side", Side.class, null, EnumSet.of(Side.BUY, Side.SELL));
+        final OrderType type = fields.choice("type", OrderType.class, OrderType.LIMIT, EnumSet.of(OrderType.LIMIT, OrderType.MARKET));
+        final TimeInForce timeInForce = fields.choice("timeInForce", TimeInForce.class,
+            type == OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC,
+            EnumSet.of(TimeInForce.GTC, TimeInForce.GTT, TimeInForce.IOC, TimeInForce.FOK));
+        final long price;
+        if (type == OrderType.LIMIT)
+        {
+            price = fields.decimal("price", market.units()::parsePrice);
+        }
+        else if (fields.has("price"))
+        {
+            throw new TradingException(ErrorCode.INVALID_FIELD, "price must be absent for a market order (its limit is the band)");
+        }
+        else
+        {
+            price = 0;
+        }
+        final long size = fields.decimal("size", market.units()::parseSize);
+        final boolean postOnly = fields.bool("postOnly", false);
+        final SelfTradePrevention stp = fields.choice("selfTradePrevention", SelfTradePrevention.class,
+            SelfTradePrevention.CANCEL_MAKER,
+            EnumSet.of(SelfTradePrevention.CANCEL_MAKER, SelfTradePrevention.CANCEL_TAKER, SelfTradePrevention.CANCEL_BOTH));
+        final long clientOrderId = fields.integer("clientOrderId", 1, 0);
+        final long expiryNs;
+        if (timeInForce == TimeInForce.GTT)
+        {
+            final long expiresAtMs = fields.requiredInteger("expiresAt", 1);
+            if (expiresAtMs > Long.MAX_VALUE / 1_000_000)
+            {
+                throw new TradingException(ErrorCode.INVALID_FIELD, "expiresAt is too far in the future: " + expiresAtMs);
+            }
+            expiryNs = expiresAtMs * 1_000_000;
+        }
+        else if (fields.has("expiresAt"))
+        {
+            throw new TradingException(ErrorCode.INVALID_FIELD, "expiresAt is only for GTT orders");
+        }
+        else
+        {
+            expiryNs = 0;
+        }
+        final UnsafeBuffer buffer = BUFFER.get();
+        final int length = ENCODER.get().placeOrder(buffer, 0, session.accountId(), market.marketId(), clientOrderId,
+            side, type, timeInForce, postOnly ? CommandEncoder.POST_ONLY : 0, stp, price, size, expiryNs);
+        submit(session, "place", requestId, buffer, length);
+    }
+
+    private void cancel(final TradingPeer session, final String requestId, final JsonNode request)
+    {
+        final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market", "orderId", "clientOrderId"));
+        requireLogin(session);
+        final MarketInfo market = market(fields.string("market"));
+        final long[] ids = orderReference(fields);
+        final UnsafeBuffer buffer = BUFFER.get();
+        final int length = ENCODER.get().cancelOrder(buffer, 0, session.accountId(), market.marketId(), ids[0], ids[1]);
+        submit(session, "cancel", requestId, buffer, length);
+    }
+
+    private void cancelAll(final TradingPeer session, final String requestId, final JsonNode request)
+    {
+        final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market"));
+        requireLogin(session);
+        final String ticker = fields.optionalString("market");
+        final int marketId = ticker == null ? 0 : market(ticker).marketId();
+        final UnsafeBuffer buffer = BUFFER.get();
+        final int length = ENCODER.get().cancelAll(buffer, 0, session.accountId(), marketId);
+        submit(session, "cancelAll", requestId, buffer, length);
+    }
+
+    private void amend(final TradingPeer session, final String requestId, final JsonNode request)
+    {
+        final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market", "orderId",
+            "clientOrderId", "price", "size", "reduceBy"));
+        requireLogin(session);
+        final MarketInfo market = market(fields.string("market"));
+        final long[] ids = orderReference(fields);
+        final long newPrice = fields.has("price") ? fields.decimal("price", market.units()::parsePrice) : 0;
+        final long newSize = fields.has("size") ? fields.decimal("size", market.units()::parseSize) : 0;
+        final long reduceBy = fields.has("reduceBy") ? fields.decimal("reduceBy", market.units()::parseSize) : 0;
+        if (!fields.has("price") && !fields.has("size") && !fields.has("reduceBy"))
+        {
+            throw new TradingException(ErrorCode.MISSING_FIELD, "an amend needs price, size or reduceBy");
+        }
+        final UnsafeBuffer buffer = BUFFER.get();
+        final int length = ENCODER.get().amendOrder(buffer, 0, session.accountId(), market.marketId(), ids[0], ids[1],
+            newPrice, newSize, reduceBy);
+        submit(session, "amend", requestId, buffer, length);
+    }
+
+    /** {orderId, clientOrderId}: exactly one of them given. */
+    private static long[] orderReference(final RequestFields fields)
+    {
+        final boolean byId = fields.has("orderId");
+        final boolean byClientId = fields.has("clientOrderId");
+        if (byId == byClientId)
+        {
+            throw new TradingException(byId ? ErrorCode.INVALID_FIELD : ErrorCode.MISSING_FIELD,
+                "give exactly one of orderId and clientOrderId");
+        }
+        return byId ? new long[] {fields.orderId("orderId"), 0} : new long[] {0, fields.integer("clientOrderId", 1, 0)};
+    }
+
+    private MarketInfo market(final String ticker)
+    {
+        synchronized (marketData)
+        {
+            final MarketState market = marketData.market(ticker);
+            if (market == null)
+            {
+                throw new TradingException(ErrorCode.UNKNOWN_MARKET, "no such market: " + ticker);
+            }
+            return market.info();
+        }
+    }
+
+    private void submit(final TradingPeer session, final String op, final String requestId, final UnsafeBuffer buffer,
+        final int length)
+    {
+        final long id = correlation.incrementAndGet();
+        final long accountId = session.accountId();
+        replies.expect(id, (sequence, events, offset, eventsLength) ->
+            session.send(reply(op, requestId, accountId, sequence, events, offset, eventsLength)));
+        final PublishResult published = pipeline.tryPublish(buffer, 0, length, replies, id);
+        if (published == PublishResult.BUSY || published == PublishResult.CLOSED)
+        {
+            replies.cancel(id);
+            throw published == PublishResult.BUSY ?
+                new TradingException(ErrorCode.BUSY, "the exchange is busy: nothing was submitted, retry") :
+                new TradingException(ErrorCode.UNAVAILABLE, "the exchange is not accepting commands");
+        }
+    }
+
+    /** Runs on the reply dispatcher thread. */
+    private ObjectNode reply(
+        final String op, final String requestId, final long accountId, final long sequence,
+        final DirectBuffer events, final int offset, final int length)
+    {
+        if (length > 0 && replyHeader.wrap(events, offset).templateId() == RejectedDecoder.TEMPLATE_ID)
+        {
+            rejected.wrapAndApplyHeader(events, offset, replyHeader);
+            final ObjectNode error = error(op, requestId, rejected.reason().name(), RejectMessages.of(rejected.reason()));
+            error.put("sequence", Long.toString(sequence));
+            return error;
+        }
+        final ObjectNode result = result(op, requestId).put("sequence", Long.toString(sequence));
+        final ArrayNode list = result.putArray("events");
+        replyEvents.collect(events, offset, length, accountId, list);
+        if (op.equals("place") && !list.isEmpty())
+        {
+            result.put("orderId", list.get(0).get("orderId").asText());
+        }
+        return result;
+    }
+
+    private static ObjectNode result(final String op, final String requestId)
+    {
+        return NODES.objectNode().put("type", "result").put("op", op).put("requestId", requestId);
+    }
+
+    private static ObjectNode error(final String op, final String requestId, final String code, final String message)
+    {
+        final ObjectNode node = NODES.objectNode().put("type", "error");
+        node.put("op", op);
+        node.put("requestId", requestId);
+        return node.put("code", code).put("message", message);
+    }
+
+    @Override
+    public void close()
+    {
+        replies.close();
+    }
+}

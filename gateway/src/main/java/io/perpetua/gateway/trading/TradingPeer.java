@@ -1,0 +1,13 @@
+package io.perpetua.gateway.trading;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Who a trading request came from and where its answer goes: a WebSocket session or one HTTP request. */
+interface TradingPeer
+{
+    /** The authenticated account, 0 if none yet. */
+    long accountId();
+
+    /** Sends a response; callable from any thread. */
+    void send(ObjectNode message);
+}

@@ -1,0 +1,55 @@
+package io.perpetua.gateway.trading;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.Channel;
+import io.perpetua.gateway.http.Connections;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+
+/** One trading connection: its logged-in account (0 before login). Writes go through its event loop. */
+final class TradingSession implements TradingPeer
+{
+    private final Channel channel;
+    private volatile long accountId;
+
+    TradingSession(final Channel channel)
+    {
+        this.channel = channel;
+    }
+
+    Channel channel()
+    {
+        return channel;
+    }
+
+    @Override
+    public long accountId()
+    {
+        return accountId;
+    }
+
+    void accountId(final long accountId)
+    {
+        this.accountId = accountId;
+    }
+
+    /** Sends from any thread; messages sent from one thread arrive in order. */
+    @Override
+    public void send(final ObjectNode message)
+    {
+        final String text = message.toString();
+        if (channel.eventLoop().inEventLoop())
+        {
+            channel.writeAndFlush(new TextWebSocketFrame(text));
+        }
+        else
+        {
+            channel.eventLoop().execute(() -> channel.writeAndFlush(new TextWebSocketFrame(text)));
+        }
+    }
+
+    void close(final WebSocketCloseStatus status, final String reason)
+    {
+        channel.eventLoop().execute(() -> Connections.close(channel, status, reason));
+    }
+}

@@ -14,6 +14,7 @@ import io.perpetua.core.sbe.DepositDecoder;
 import io.perpetua.core.sbe.LiquidateDecoder;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
 import io.perpetua.core.sbe.OraclePriceDecoder;
+import io.perpetua.core.sbe.OrderType;
 import io.perpetua.core.sbe.PositionCause;
 import io.perpetua.core.sbe.RejectReason;
 import io.perpetua.core.sbe.SetLeverageDecoder;
@@ -577,6 +578,12 @@ public final class RiskEngine implements EngineExtension
         if (risk.markTicks() == 0)
         {
             return RejectReason.NO_MARK_PRICE;
+        }
+        final OrderType type = request.orderType();
+        if (type != OrderType.LIMIT && type != OrderType.MARKET)
+        {
+            // A waiting stop or take-profit reserves nothing; it is checked like any order when it fires.
+            return null;
         }
         final MarketSpec spec = book.spec();
         final long quote = spec.quote(request.priceTicks(), request.sizeLots());

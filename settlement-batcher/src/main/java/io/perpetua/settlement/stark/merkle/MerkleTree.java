@@ -16,6 +16,9 @@ import java.util.stream.IntStream;
  */
 public final class MerkleTree
 {
+    /** Rows or nodes per parallel task: large enough that scheduling costs nothing measurable. */
+    private static final int PARALLEL_CHUNK = 1 << 10;
+
     private final int leafCount;
     private final byte[] nodes;
 
@@ -29,21 +32,12 @@ public final class MerkleTree
     public static MerkleTree fromLeafHashes(final byte[][] leafHashes)
     {
         final int n = leafHashes.length;
-        if (n == 0 || Integer.bitCount(n) != 1)
-        {
-            throw new IllegalArgumentException("leaf count must be a power of two: " + n);
-        }
-        final byte[] nodes = new byte[2 * n * Sha256.DIGEST_BYTES];
+        final byte[] nodes = allocate(n);
         for (int i = 0; i < n; i++)
         {
             System.arraycopy(leafHashes[i], 0, nodes, (n + i) * Sha256.DIGEST_BYTES, Sha256.DIGEST_BYTES);
         }
-        final MessageDigest md = Sha256.newDigest();
-        for (int i = n - 1; i >= 1; i--)
-        {
-            Sha256.hashNode(md, nodes, 2 * i * Sha256.DIGEST_BYTES, (2 * i + 1) * Sha256.DIGEST_BYTES, nodes,
-                i * Sha256.DIGEST_BYTES);
-        }
+        hashInternalNodes(nodes, n);
         return new MerkleTree(n, nodes);
     }
 
@@ -51,22 +45,60 @@ public final class MerkleTree
     public static MerkleTree commitColumns(final long[][] columns, final int rows)
     {
         final int width = columns.length;
-        final byte[][] leaves = new byte[rows][];
-        final int chunk = Math.min(rows, 1 << 12);
+        final byte[] nodes = allocate(rows);
+        // leaf hashes go straight into the node array; chunks are disjoint, so the result does not
+        // depend on how the chunks are scheduled
+        final int chunk = Math.min(rows, PARALLEL_CHUNK);
         IntStream.range(0, rows / chunk).parallel().forEach(ch ->
         {
             final MessageDigest md = Sha256.newDigest();
-            final long[] row = new long[width];
-            for (int i = ch * chunk; i < (ch + 1) * chunk; i++)
+            final byte[] buf = new byte[1 + 8 * width];
+            // rows copied column by column first: equal power-of-two columns put one row's elements
+            // in one cache set, so reading across a row directly misses on nearly every element
+            final long[] tile = new long[chunk * width];
+            for (int c = 0; c < width; c++)
             {
-                for (int c = 0; c < width; c++)
+                final long[] column = columns[c];
+                for (int r = 0, at = c; r < chunk; r++, at += width)
                 {
-                    row[c] = columns[c][i];
+                    tile[at] = column[ch * chunk + r];
                 }
-                leaves[i] = Sha256.hashLeaf(md, row, 0, width);
+            }
+            for (int r = 0; r < chunk; r++)
+            {
+                Sha256.hashLeaf(md, tile, r * width, width, buf, nodes, (rows + ch * chunk + r) * Sha256.DIGEST_BYTES);
             }
         });
-        return fromLeafHashes(leaves);
+        hashInternalNodes(nodes, rows);
+        return new MerkleTree(rows, nodes);
+    }
+
+    private static byte[] allocate(final int leaves)
+    {
+        if (leaves == 0 || Integer.bitCount(leaves) != 1)
+        {
+            throw new IllegalArgumentException("leaf count must be a power of two: " + leaves);
+        }
+        return new byte[2 * leaves * Sha256.DIGEST_BYTES];
+    }
+
+    /** Fills nodes 1..n-1 from the leaves at n..2n-1, level by level, wide levels in parallel. */
+    private static void hashInternalNodes(final byte[] nodes, final int n)
+    {
+        for (int levelStart = n / 2; levelStart >= 1; levelStart /= 2)
+        {
+            final int first = levelStart;
+            final int chunk = Math.min(levelStart, PARALLEL_CHUNK);
+            IntStream.range(0, levelStart / chunk).parallel().forEach(ch ->
+            {
+                final MessageDigest md = Sha256.newDigest();
+                for (int i = first + ch * chunk; i < first + (ch + 1) * chunk; i++)
+                {
+                    Sha256.hashNode(md, nodes, 2 * i * Sha256.DIGEST_BYTES, (2 * i + 1) * Sha256.DIGEST_BYTES, nodes,
+                        i * Sha256.DIGEST_BYTES);
+                }
+            });
+        }
     }
 
     public int leafCount()

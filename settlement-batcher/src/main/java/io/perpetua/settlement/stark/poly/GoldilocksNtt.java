@@ -1,5 +1,7 @@
 package io.perpetua.settlement.stark.poly;
 
+import java.util.stream.IntStream;
+
 import io.perpetua.settlement.stark.field.Goldilocks;
 
 /**
@@ -62,7 +64,8 @@ final class GoldilocksNtt
         final int logBlock = Ntt.log2(block);
         for (int start = 0; start < n; start += block)
         {
-            for (int s = 1; s <= logBlock; s++)
+            firstTwoStages(a, start, start + block, logBlock);
+            for (int s = 3; s <= logBlock; s++)
             {
                 stage(a, start, start + block, s);
             }
@@ -70,6 +73,34 @@ final class GoldilocksNtt
         for (int s = logBlock + 1; s <= logN; s++)
         {
             stage(a, 0, n, s);
+        }
+    }
+
+    /** Butterfly stages 1 and 2 (twiddles 1 and w_4) of a block, without the general loop's overhead. */
+    private static void firstTwoStages(final long[] a, final int from, final int to, final int logBlock)
+    {
+        for (int k = from; k < to; k += 2)
+        {
+            final long u = a[k];
+            final long v = a[k + 1];
+            a[k] = Goldilocks.add(u, v);
+            a[k + 1] = Goldilocks.sub(u, v);
+        }
+        if (logBlock < 2)
+        {
+            return;
+        }
+        final long w4 = stageTwiddles(2)[1];
+        for (int k = from; k < to; k += 4)
+        {
+            final long u0 = a[k];
+            final long t0 = a[k + 2];
+            final long u1 = a[k + 1];
+            final long t1 = Goldilocks.mul(w4, a[k + 3]);
+            a[k] = Goldilocks.add(u0, t0);
+            a[k + 2] = Goldilocks.sub(u0, t0);
+            a[k + 1] = Goldilocks.add(u1, t1);
+            a[k + 3] = Goldilocks.sub(u1, t1);
         }
     }
 
@@ -95,32 +126,52 @@ final class GoldilocksNtt
     }
 
     /**
+     * (shift * w_size^t)^i at index t * m + i: the factor of coefficient i when evaluating on coset
+     * t (see {@link #evaluateOnCoset}). One table serves every column of a low-degree extension, so
+     * each coefficient costs one multiplication instead of two dependent ones.
+     */
+    static long[] cosetScalings(final long shift, final int m, final int size)
+    {
+        final int cosets = size / m;
+        final long[] table = new long[size];
+        final long omega = Goldilocks.twoAdicRoot(Ntt.log2(size));
+        IntStream.range(0, cosets).parallel().forEach(t ->
+        {
+            final long g = Goldilocks.mul(shift, Goldilocks.pow(omega, t));
+            long p = 1;
+            for (int i = 0; i < m; i++)
+            {
+                table[t * m + i] = p;
+                p = Goldilocks.mul(p, g);
+            }
+        });
+        return table;
+    }
+
+    /**
      * Evaluates a polynomial with {@code m} coefficients (m a power of two) on the coset
      * shift * &lt;w_size&gt; as {@code size / m} transforms of size m: point j * (size/m) + t lies
      * on the small coset shift * w_size^t * &lt;w_m&gt;. Cheaper than one zero-padded transform.
+     * {@code scalings} is {@link #cosetScalings}(shift, m, size).
      */
-    static long[] evaluateOnCoset(final long[] coefficients, final long shift, final int size)
+    static long[] evaluateOnCoset(final long[] coefficients, final long[] scalings, final int size)
     {
         final int m = coefficients.length;
         final int cosets = size / m;
         final long[] out = new long[size];
-        final long omega = Goldilocks.twoAdicRoot(Ntt.log2(size));
         final long[] a = new long[m];
-        long g = shift;
         for (int t = 0; t < cosets; t++)
         {
-            long p = 1;
+            final int base = t * m;
             for (int i = 0; i < m; i++)
             {
-                a[i] = Goldilocks.mul(coefficients[i], p);
-                p = Goldilocks.mul(p, g);
+                a[i] = Goldilocks.mul(coefficients[i], scalings[base + i]);
             }
             forward(a);
             for (int j = 0; j < m; j++)
             {
                 out[j * cosets + t] = a[j];
             }
-            g = Goldilocks.mul(g, omega);
         }
         return out;
     }

@@ -242,12 +242,8 @@ public final class RescuePrime
             }
             // value = lo + hi * 2^32, as a 128-bit number (hi * 2^32 < 2^73)
             final long hiShifted = hi << 32;
-            long low = lo + hiShifted;
-            long high = hi >>> 32;
-            if (Long.compareUnsigned(low, lo) < 0)
-            {
-                high++;
-            }
+            final long low = lo + hiShifted;
+            final long high = (hi >>> 32) + ((low ^ Long.MIN_VALUE) < (lo ^ Long.MIN_VALUE) ? 1 : 0);
             out[i] = Goldilocks.reduce(high, low);
         }
     }

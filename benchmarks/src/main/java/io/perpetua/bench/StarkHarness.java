@@ -22,8 +22,10 @@ import java.util.SplittableRandom;
 /**
  * Prove and verify cost of the settlement proofs: BatchAir over N random records and StateUpdateAir
  * over N account updates on a Rescue tree of a given depth, at a preset. Prints one line per case
- * with prove wall and CPU time, verify time, proof size and the peak heap of the case (heap pools' peak usage,
- * reset before each case). Verification is timed as the best of 5 after one untimed verify, since
+ * with prove wall and CPU time, verify time, proof size and two heap figures for proving: the heap
+ * pools' peak usage (garbage included, so it grows with -Xmx) and the largest heap left after any
+ * garbage collection during the proof (the live data; a lower bound on the heap the case needs, exact
+ * only if a collection ran near the peak, hence the count of collections). Verification is timed as the best of 5 after one untimed verify, since
  * a settlement contract verifies in a warm process.
  *
  * <p>Usage: {@code StarkHarness batch|state <records> <P100|P128> [depth]}; one case per JVM so that
@@ -43,7 +45,9 @@ public final class StarkHarness
         final int depth = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         final SplittableRandom random = new SplittableRandom(1);
         final List<BatchRecord> batch = randomBatch(records, random, 1 << Math.min(depth, 30));
+        final LiveHeapWatcher liveHeap = new LiveHeapWatcher();
         resetPeaks();
+        liveHeap.reset();
 
         final long proveCpuStart = processCpuNanos();
         final long proveStart = System.nanoTime();
@@ -70,6 +74,7 @@ public final class StarkHarness
         final long proveMs = (System.nanoTime() - proveStart) / 1_000_000;
         final long proveCpuMs = (processCpuNanos() - proveCpuStart) / 1_000_000;
         final long peakMb = peakHeapBytes() / (1024 * 1024);
+        final long liveMb = liveHeap.maxAfterGcBytes() / (1024 * 1024);
 
         verify.run();
         long bestVerifyUs = Long.MAX_VALUE;
@@ -80,9 +85,9 @@ public final class StarkHarness
             bestVerifyUs = Math.min(bestVerifyUs, (System.nanoTime() - start) / 1_000);
         }
         System.out.printf("RESULT stark-harness air=%s records=%d depth=%s preset=%s prove-ms=%d prove-cpu-ms=%d " +
-            "verify-ms=%.1f proof-bytes=%d peak-heap-mb=%d%n", "batch".equals(kind) ? "BatchAir" : "StateUpdateAir",
-            records, "batch".equals(kind) ? "-" : String.valueOf(depth), args[2], proveMs, proveCpuMs,
-            bestVerifyUs / 1000.0, proof.length, peakMb);
+            "verify-ms=%.1f proof-bytes=%d peak-heap-mb=%d live-heap-mb=%d gcs=%d%n",
+            "batch".equals(kind) ? "BatchAir" : "StateUpdateAir", records, "batch".equals(kind) ? "-" : String.valueOf(depth),
+            args[2], proveMs, proveCpuMs, bestVerifyUs / 1000.0, proof.length, peakMb, liveMb, liveHeap.collections());
     }
 
     private static void verifyOrThrow(final io.perpetua.settlement.stark.air.Air air, final byte[] proof,
@@ -126,6 +131,68 @@ public final class StarkHarness
             {
                 pool.resetPeakUsage();
             }
+        }
+    }
+
+    /** Largest heap occupancy right after a collection, from the collectors' notifications. */
+    private static final class LiveHeapWatcher implements javax.management.NotificationListener
+    {
+        private final java.util.concurrent.atomic.AtomicLong maxAfterGc = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicInteger collections = new java.util.concurrent.atomic.AtomicInteger();
+
+        private final java.util.Set<String> heapPools = new java.util.HashSet<>();
+
+        LiveHeapWatcher()
+        {
+            for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
+            {
+                if (pool.getType() == MemoryType.HEAP)
+                {
+                    heapPools.add(pool.getName());
+                }
+            }
+            for (final java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+            {
+                ((javax.management.NotificationEmitter)gc).addNotificationListener(this, null, null);
+            }
+        }
+
+        void reset()
+        {
+            maxAfterGc.set(0);
+            collections.set(0);
+        }
+
+        @Override
+        public void handleNotification(final javax.management.Notification notification, final Object handback)
+        {
+            if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
+                .equals(notification.getType()))
+            {
+                return;
+            }
+            final com.sun.management.GarbageCollectionNotificationInfo info = com.sun.management.GarbageCollectionNotificationInfo
+                .from((javax.management.openmbean.CompositeData)notification.getUserData());
+            long used = 0;
+            for (final var pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet())
+            {
+                if (heapPools.contains(pool.getKey()))
+                {
+                    used += pool.getValue().getUsed();
+                }
+            }
+            maxAfterGc.accumulateAndGet(used, Math::max);
+            collections.incrementAndGet();
+        }
+
+        long maxAfterGcBytes()
+        {
+            return maxAfterGc.get();
+        }
+
+        int collections()
+        {
+            return collections.get();
         }
     }
 

@@ -142,6 +142,7 @@ public final class Prover
             compositionCoefficients[j][c] = Arrays.copyOfRange(composition[c], j * n, (j + 1) * n);
             compositionColumns[jc] = compositionCoefficients[j][c];
         }
+        Arrays.fill(composition, null); // the evaluation buffer is as large as the LDE of a column pair
         final long[][] compositionLde = Ntt.extendColumns(compositionColumns, shift, bigN);
         final MerkleTree compositionTree = MerkleTree.commitColumns(compositionLde, bigN);
         t.absorb("composition-root", compositionTree.root());
@@ -168,6 +169,13 @@ public final class Prover
             e.copy(value, 0, ood, i);
         });
         t.absorbLongs("ood-frame", ood);
+        // coefficients are only needed for the frame; drop them before the DEEP and FRI buffers exist
+        Arrays.fill(traceCoefficients, null);
+        Arrays.fill(compositionColumns, null);
+        for (final long[][] slice : compositionCoefficients)
+        {
+            Arrays.fill(slice, null);
+        }
 
         // 5. DEEP composition
         final long[] gammas = drawMany(t, e, 2 * w + k);
@@ -183,17 +191,16 @@ public final class Prover
         {
             final int size = layout.layerSize(l);
             final int leaves = size / fold;
-            final long[][] leafColumns = new long[fold * d][leaves];
-            for (int j = 0; j < leaves; j++)
+            // leaf j holds the points j + i * leaves, i < fold: column i * d + c is a slice of coordinate c
+            final long[][] leafColumns = new long[fold * d][];
+            for (int i = 0; i < fold; i++)
             {
-                for (int i = 0; i < fold; i++)
+                for (int c = 0; c < d; c++)
                 {
-                    for (int c = 0; c < d; c++)
-                    {
-                        leafColumns[i * d + c][j] = current[c][j + i * leaves];
-                    }
+                    leafColumns[i * d + c] = Arrays.copyOfRange(current[c], i * leaves, (i + 1) * leaves);
                 }
             }
+            Arrays.fill(current, null); // folding reads the leaf columns from here on
             final long[][] committed = cheats.tamperFriLeaves(l, leafColumns);
             final MerkleTree tree = MerkleTree.commitColumns(committed, leaves);
             layerTrees.add(tree);
@@ -209,13 +216,12 @@ public final class Prover
                 final long[] scratch = new long[5 * d];
                 final long[] leaf = new long[fold * d];
                 final long[] folded = new long[d];
+                final long[] tile = new long[chunk * fold * d];
+                gatherRows(leafColumns, ch * chunk, 1, chunk, leaves - 1, tile);
                 long xInv = Goldilocks.mul(layerShiftInv, Goldilocks.pow(rootInv, ch * (long)chunk));
                 for (int j = ch * chunk; j < (ch + 1) * chunk; j++)
                 {
-                    for (int r = 0; r < fold * d; r++)
-                    {
-                        leaf[r] = leafColumns[r][j];
-                    }
+                    System.arraycopy(tile, (j - ch * chunk) * fold * d, leaf, 0, fold * d);
                     Fri.foldLeaf(e, fold, invRoots, leaf, xInv, alpha, folded, 0, scratch);
                     for (int c = 0; c < d; c++)
                     {

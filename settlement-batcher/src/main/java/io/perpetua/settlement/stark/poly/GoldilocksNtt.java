@@ -71,14 +71,25 @@ final class GoldilocksNtt
                 a[j] = t;
             }
         }
+        butterflies(a, 0, n);
+    }
+
+    /** The transform of a[from, from + n) given in bit-reversed order; leaves natural order. */
+    private static void butterflies(final long[] a, final int from, final int n)
+    {
+        final int logN = Ntt.log2(n);
+        if (n == 1)
+        {
+            return;
+        }
         final int block = Math.min(n, BLOCK);
         final int logBlock = Ntt.log2(block);
-        for (int start = 0; start < n; start += block)
+        for (int start = from; start < from + n; start += block)
         {
             firstTwoStages(a, start, start + block, logBlock);
             stages(a, start, start + block, 3, logBlock);
         }
-        stages(a, 0, n, logBlock + 1, logN);
+        stages(a, from, from + n, logBlock + 1, logN);
     }
 
     /** Stages first..last over [from, to): two at a time (radix 4), the odd one out as radix 2. */
@@ -238,19 +249,26 @@ final class GoldilocksNtt
     {
         final int m = coefficients.length;
         final int cosets = size / m;
-        final long[] out = new long[size];
-        final long[] a = new long[m];
+        final int shift = 32 - Ntt.log2(m);
+        // coset t is transformed in slice t of a scratch table (scaled coefficients written straight
+        // to their bit-reversed slots), then the slices are interleaved into the output in one
+        // sequential pass, instead of scattering every transform across the whole output
+        final long[] slices = new long[size];
         for (int t = 0; t < cosets; t++)
         {
             final int base = t * m;
             for (int i = 0; i < m; i++)
             {
-                a[i] = Goldilocks.mul(coefficients[i], scalings[base + i]);
+                slices[base + (m == 1 ? 0 : Integer.reverse(i) >>> shift)] = Goldilocks.mul(coefficients[i], scalings[base + i]);
             }
-            forward(a);
-            for (int j = 0; j < m; j++)
+            butterflies(slices, base, m);
+        }
+        final long[] out = new long[size];
+        for (int j = 0, o = 0; j < m; j++)
+        {
+            for (int t = 0; t < cosets; t++, o++)
             {
-                out[j * cosets + t] = a[j];
+                out[o] = slices[t * m + j];
             }
         }
         return out;

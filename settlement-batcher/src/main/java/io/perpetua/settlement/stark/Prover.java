@@ -104,6 +104,8 @@ public final class Prover
             traceCoefficients[c] = coefficients;
         });
         final long[][] traceLde = Ntt.extendColumns(traceCoefficients, shift, bigN);
+        // the out-of-domain frame is computed from the trace itself, so the coefficients can go now
+        Arrays.fill(traceCoefficients, null);
         cheats.tamperTraceLde(traceLde);
         final MerkleTree traceTree = MerkleTree.commitColumns(traceLde, bigN);
         t.absorb("trace-root", traceTree.root());
@@ -155,22 +157,11 @@ public final class Prover
         }
         final long[] zNext = e.mulBase(z, Goldilocks.twoAdicRoot(Ntt.log2(n)));
         final long[] ood = new long[(2 * w + k) * d];
-        IntStream.range(0, 2 * w + k).parallel().forEach(i ->
-        {
-            final long[] value;
-            if (i < 2 * w)
-            {
-                value = Polynomials.evaluateAt(e, traceCoefficients[i % w], i < w ? z : zNext);
-            }
-            else
-            {
-                value = Polynomials.evaluateAt(e, compositionCoefficients[i - 2 * w], 0, n, z);
-            }
-            e.copy(value, 0, ood, i);
-        });
+        traceFrame(e, trace, z, ood);
+        IntStream.range(0, k).parallel().forEach(j ->
+            e.copy(Polynomials.evaluateAt(e, compositionCoefficients[j], 0, n, z), 0, ood, 2 * w + j));
         t.absorbLongs("ood-frame", ood);
         // coefficients are only needed for the frame; drop them before the DEEP and FRI buffers exist
-        Arrays.fill(traceCoefficients, null);
         Arrays.fill(compositionColumns, null);
         for (final long[][] slice : compositionCoefficients)
         {
@@ -281,6 +272,63 @@ public final class Prover
             proof.friOpenings[l] = layerTrees.get(l).open(lp);
         }
         return proof;
+    }
+
+    /**
+     * T_c(z) and T_c(z w) for every trace column c into elements c and w + c of {@code ood}, by the
+     * barycentric formula on the trace domain &lt;w&gt; of size n:
+     * T(z) = (z^n - 1) / n * sum_i T(w^i) W_i with W_i = w^i / (z - w^i). Since
+     * w^i / (z w - w^i) = W_(i-1), T(z w) uses the same weights against the trace shifted by one row.
+     * Why not Horner on the coefficients: this needs only the trace, which the caller holds anyway,
+     * so the prover need not keep the trace's coefficients; and it is a dot product instead of a
+     * chain of dependent extension multiplications.
+     */
+    private static void traceFrame(final Extension e, final TraceTable trace, final long[] z, final long[] ood)
+    {
+        final int d = e.degree();
+        final int n = trace.length();
+        final int w = trace.width();
+        final long omega = Goldilocks.twoAdicRoot(Ntt.log2(n));
+        final long[] weights = new long[n * d];
+        long x = 1;
+        for (int i = 0; i < n; i++)
+        {
+            for (int c = 0; c < d; c++)
+            {
+                weights[i * d + c] = z[c];
+            }
+            weights[i * d] = Goldilocks.sub(z[0], x);
+            x = Goldilocks.mul(x, omega);
+        }
+        e.batchInverse(weights, n);
+        x = 1;
+        for (int i = 0; i < n; i++)
+        {
+            e.mulBase(weights, i, x, weights, i);
+            x = Goldilocks.mul(x, omega);
+        }
+        final long[] factor = e.mulBase(e.sub(e.pow(z, n), e.one()), Goldilocks.inv(n));
+        IntStream.range(0, w).parallel().forEach(col ->
+        {
+            final long[] values = trace.column(col);
+            final Accumulator atZ = new Accumulator();
+            final Accumulator atZNext = new Accumulator();
+            final long[] sumZ = new long[d];
+            final long[] sumZNext = new long[d];
+            for (int c = 0; c < d; c++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    final long weight = weights[i * d + c];
+                    atZ.addProduct(values[i], weight);
+                    atZNext.addProduct(values[(i + 1) & (n - 1)], weight);
+                }
+                sumZ[c] = atZ.reduceAndReset();
+                sumZNext[c] = atZNext.reduceAndReset();
+            }
+            e.mul(factor, 0, sumZ, 0, ood, col);
+            e.mul(factor, 0, sumZNext, 0, ood, w + col);
+        });
     }
 
     private static long[] drawMany(final Transcript t, final Extension e, final int count)

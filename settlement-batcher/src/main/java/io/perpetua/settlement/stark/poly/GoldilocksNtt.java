@@ -119,7 +119,19 @@ final class GoldilocksNtt
         final long[] tw = radix4Twiddles(s);
         for (int k = from; k < to; k += len)
         {
-            for (int j = 0, i0 = k, t = 0; j < h; j++, i0++, t += 3)
+            // j = 0: all twiddles are 1
+            final long y1 = a[k + h];
+            final long y2 = a[k + 2 * h];
+            final long y3 = a[k + 3 * h];
+            final long e0 = Goldilocks.add(a[k], y1);
+            final long f0 = Goldilocks.sub(a[k], y1);
+            final long e1 = Goldilocks.add(y2, y3);
+            final long f1 = mulByOmega4(Goldilocks.sub(y2, y3));
+            a[k] = Goldilocks.add(e0, e1);
+            a[k + 2 * h] = Goldilocks.sub(e0, e1);
+            a[k + h] = Goldilocks.add(f0, f1);
+            a[k + 3 * h] = Goldilocks.sub(f0, f1);
+            for (int j = 1, i0 = k + 1, t = 3; j < h; j++, i0++, t += 3)
             {
                 final int i1 = i0 + h;
                 final int i2 = i1 + h;

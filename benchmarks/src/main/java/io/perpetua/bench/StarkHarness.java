@@ -3,6 +3,8 @@ package io.perpetua.bench;
 import io.perpetua.settlement.stark.ProofOptions;
 import io.perpetua.settlement.stark.Prover;
 import io.perpetua.settlement.stark.VerificationException;
+import io.perpetua.settlement.stark.air.Air;
+import io.perpetua.settlement.stark.air.TraceTable;
 import io.perpetua.settlement.stark.Verifier;
 import io.perpetua.settlement.stark.batch.BatchAir;
 import io.perpetua.settlement.stark.batch.BatchExecutor;
@@ -21,10 +23,13 @@ import java.util.SplittableRandom;
 
 /**
  * Prove and verify cost of the settlement proofs: BatchAir over N random records and StateUpdateAir
- * over N account updates on a Rescue tree of a given depth, at a preset. Prints one line per case
- * with prove and verify time, proof size and the peak heap of the case (heap pools' peak usage,
- * reset before each case). Verification is timed as the best of 5 after one untimed verify, since
- * a settlement contract verifies in a warm process.
+ * over N account updates on a Rescue tree of a given depth, at a preset. Prints one line per case:
+ * the witness time (trace and public inputs from the reference executors), the prover's wall and
+ * process CPU time, the verify time, the proof size and two heap figures covering witness and proof:
+ * the heap pools' peak usage (garbage included, so it grows with -Xmx) and the largest heap left
+ * after a garbage collection (the live data; a lower bound on the heap the case needs, close to it
+ * when collections ran often, hence their count). Verification is timed as the best of 5 after one
+ * untimed verify, since a settlement contract verifies in a warm process.
  *
  * <p>Usage: {@code StarkHarness batch|state <records> <P100|P128> [depth]}; one case per JVM so that
  * peak heap belongs to that case alone.
@@ -43,16 +48,19 @@ public final class StarkHarness
         final int depth = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         final SplittableRandom random = new SplittableRandom(1);
         final List<BatchRecord> batch = randomBatch(records, random, 1 << Math.min(depth, 30));
+        final LiveHeapWatcher liveHeap = new LiveHeapWatcher();
         resetPeaks();
+        liveHeap.reset();
 
-        final long proveStart = System.nanoTime();
-        final byte[] proof;
-        final Runnable verify;
+        // witness: the trace and the statement from the reference executors (sequential sponge work)
+        final long witnessStart = System.nanoTime();
+        final Air air;
+        final TraceTable trace;
         if ("batch".equals(kind))
         {
             final BatchPublicInputs inputs = BatchExecutor.publicInputs(7, new long[4], new long[4], batch, 0, 0);
-            proof = Prover.prove(new BatchAir(inputs), BatchExecutor.trace(batch), options);
-            verify = () -> verifyOrThrow(new BatchAir(inputs), proof, options);
+            air = new BatchAir(inputs);
+            trace = BatchExecutor.trace(batch);
         }
         else
         {
@@ -63,11 +71,19 @@ public final class StarkHarness
             }
             final StateUpdateExecutor.Result result =
                 StateUpdateExecutor.execute(tree, batch, StateUpdateExecutor.initialSpongeState(batch.size()));
-            proof = Prover.prove(new StateUpdateAir(result.inputs()), result.trace(), options);
-            verify = () -> verifyOrThrow(new StateUpdateAir(result.inputs()), proof, options);
+            air = new StateUpdateAir(result.inputs());
+            trace = result.trace();
         }
+        final long witnessMs = (System.nanoTime() - witnessStart) / 1_000_000;
+
+        final long proveCpuStart = processCpuNanos();
+        final long proveStart = System.nanoTime();
+        final byte[] proof = Prover.prove(air, trace, options);
         final long proveMs = (System.nanoTime() - proveStart) / 1_000_000;
+        final long proveCpuMs = (processCpuNanos() - proveCpuStart) / 1_000_000;
+        final Runnable verify = () -> verifyOrThrow(air, proof, options);
         final long peakMb = peakHeapBytes() / (1024 * 1024);
+        final long liveMb = liveHeap.maxAfterGcBytes() / (1024 * 1024);
 
         verify.run();
         long bestVerifyUs = Long.MAX_VALUE;
@@ -77,12 +93,14 @@ public final class StarkHarness
             verify.run();
             bestVerifyUs = Math.min(bestVerifyUs, (System.nanoTime() - start) / 1_000);
         }
-        System.out.printf("RESULT stark-harness air=%s records=%d depth=%s preset=%s prove-ms=%d verify-ms=%.1f " +
-            "proof-bytes=%d peak-heap-mb=%d%n", "batch".equals(kind) ? "BatchAir" : "StateUpdateAir", records,
-            "batch".equals(kind) ? "-" : String.valueOf(depth), args[2], proveMs, bestVerifyUs / 1000.0, proof.length, peakMb);
+        System.out.printf("RESULT stark-harness air=%s records=%d depth=%s preset=%s witness-ms=%d prove-ms=%d " +
+            "prove-cpu-ms=%d verify-ms=%.1f proof-bytes=%d peak-heap-mb=%d live-heap-mb=%d gcs=%d%n",
+            "batch".equals(kind) ? "BatchAir" : "StateUpdateAir", records, "batch".equals(kind) ? "-" : String.valueOf(depth),
+            args[2], witnessMs, proveMs, proveCpuMs, bestVerifyUs / 1000.0, proof.length, peakMb, liveMb,
+            liveHeap.collections());
     }
 
-    private static void verifyOrThrow(final io.perpetua.settlement.stark.air.Air air, final byte[] proof,
+    private static void verifyOrThrow(final Air air, final byte[] proof,
         final ProofOptions options)
     {
         try
@@ -124,6 +142,74 @@ public final class StarkHarness
                 pool.resetPeakUsage();
             }
         }
+    }
+
+    /** Largest heap occupancy right after a collection, from the collectors' notifications. */
+    private static final class LiveHeapWatcher implements javax.management.NotificationListener
+    {
+        private final java.util.concurrent.atomic.AtomicLong maxAfterGc = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicInteger collections = new java.util.concurrent.atomic.AtomicInteger();
+
+        private final java.util.Set<String> heapPools = new java.util.HashSet<>();
+
+        LiveHeapWatcher()
+        {
+            for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
+            {
+                if (pool.getType() == MemoryType.HEAP)
+                {
+                    heapPools.add(pool.getName());
+                }
+            }
+            for (final java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+            {
+                ((javax.management.NotificationEmitter)gc).addNotificationListener(this, null, null);
+            }
+        }
+
+        void reset()
+        {
+            maxAfterGc.set(0);
+            collections.set(0);
+        }
+
+        @Override
+        public void handleNotification(final javax.management.Notification notification, final Object handback)
+        {
+            if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
+                .equals(notification.getType()))
+            {
+                return;
+            }
+            final com.sun.management.GarbageCollectionNotificationInfo info = com.sun.management.GarbageCollectionNotificationInfo
+                .from((javax.management.openmbean.CompositeData)notification.getUserData());
+            long used = 0;
+            for (final var pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet())
+            {
+                if (heapPools.contains(pool.getKey()))
+                {
+                    used += pool.getValue().getUsed();
+                }
+            }
+            maxAfterGc.accumulateAndGet(used, Math::max);
+            collections.incrementAndGet();
+        }
+
+        long maxAfterGcBytes()
+        {
+            return maxAfterGc.get();
+        }
+
+        int collections()
+        {
+            return collections.get();
+        }
+    }
+
+    /** CPU time of the whole process (all threads, JIT and GC included): steadier than wall time on a shared machine. */
+    private static long processCpuNanos()
+    {
+        return ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Sum of the heap pools' peaks: an upper bound on the live heap the case needed. */

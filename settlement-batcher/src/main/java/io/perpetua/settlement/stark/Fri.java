@@ -14,6 +14,10 @@ import io.perpetua.settlement.stark.field.Goldilocks;
  */
 final class Fri
 {
+    private static final long INV_2 = Goldilocks.inv(2);
+    private static final long INV_4 = Goldilocks.inv(4);
+    private static final long INV_8 = Goldilocks.inv(8);
+
     private Fri()
     {
     }
@@ -32,6 +36,18 @@ final class Fri
         return r;
     }
 
+    /** 1/k for the folding factors in use (an inversion per leaf would cost more than the fold). */
+    private static long inverseOf(final int k)
+    {
+        return switch (k)
+        {
+            case 2 -> INV_2;
+            case 4 -> INV_4;
+            case 8 -> INV_8;
+            default -> Goldilocks.inv(k);
+        };
+    }
+
     /**
      * Folds one leaf of k extension elements (AoS in {@code leaf} from element index 0) at the point
      * with inverse {@code xInv}, writing the result at element index {@code outIndex} of {@code out}.
@@ -40,7 +56,7 @@ final class Fri
         final long[] alpha, final long[] out, final int outIndex, final long[] scratch)
     {
         final int d = e.degree();
-        final long kInv = Goldilocks.inv(k);
+        final long kInv = inverseOf(k);
         // scratch layout: [0] accumulator, [1] g_m, [2] power (alpha / x)^m, [3] alpha / x, [4] tmp
         e.mulBase(alpha, 0, xInv, scratch, 3);
         e.setBase(scratch, 2, 1);

@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 import io.perpetua.settlement.stark.air.Air;
 import io.perpetua.settlement.stark.air.Assertion;
 import io.perpetua.settlement.stark.air.TraceTable;
+import io.perpetua.settlement.stark.field.Accumulator;
 import io.perpetua.settlement.stark.field.Extension;
 import io.perpetua.settlement.stark.field.Goldilocks;
 import io.perpetua.settlement.stark.field.PrimeField;
@@ -29,6 +30,10 @@ import io.perpetua.settlement.stark.poly.Polynomials;
 public final class Prover
 {
     private static final PrimeField F = PrimeField.GOLDILOCKS;
+    /** Points per parallel task: each task writes only its own slice, so scheduling cannot change a byte. */
+    private static final int PARALLEL_CHUNK = 1 << 12;
+    /** Rows per task where a task reads whole rows of the LDE (a tile of 45 columns is ~370 KB). */
+    private static final int TILE_ROWS = 1 << 10;
 
     private Prover()
     {
@@ -92,14 +97,15 @@ public final class Prover
 
         // 1. trace: interpolate, extend, commit
         final long[][] traceCoefficients = new long[w][];
-        final long[][] traceLde = new long[w][];
         IntStream.range(0, w).parallel().forEach(c ->
         {
             final long[] coefficients = trace.column(c).clone();
             Ntt.inverse(F, coefficients);
             traceCoefficients[c] = coefficients;
-            traceLde[c] = Ntt.evaluateOnCoset(F, coefficients, shift, bigN);
         });
+        final long[][] traceLde = Ntt.extendColumns(traceCoefficients, shift, bigN);
+        // the out-of-domain frame is computed from the trace itself, so the coefficients can go now
+        Arrays.fill(traceCoefficients, null);
         cheats.tamperTraceLde(traceLde);
         final MerkleTree traceTree = MerkleTree.commitColumns(traceLde, bigN);
         t.absorb("trace-root", traceTree.root());
@@ -128,15 +134,18 @@ public final class Prover
                 }
             }
         }
-        final long[][] compositionLde = new long[k * d][];
+        // column j * d + c holds coordinate c of H_j, the j-th slice of n coefficients
+        final long[][] compositionColumns = new long[k * d][];
         final long[][][] compositionCoefficients = new long[k][d][];
-        IntStream.range(0, k * d).parallel().forEach(jc ->
+        for (int jc = 0; jc < k * d; jc++)
         {
             final int j = jc / d;
             final int c = jc % d;
             compositionCoefficients[j][c] = Arrays.copyOfRange(composition[c], j * n, (j + 1) * n);
-            compositionLde[jc] = Ntt.evaluateOnCoset(F, compositionCoefficients[j][c], shift, bigN);
-        });
+            compositionColumns[jc] = compositionCoefficients[j][c];
+        }
+        Arrays.fill(composition, null); // the evaluation buffer is as large as the LDE of a column pair
+        final long[][] compositionLde = Ntt.extendColumns(compositionColumns, shift, bigN);
         final MerkleTree compositionTree = MerkleTree.commitColumns(compositionLde, bigN);
         t.absorb("composition-root", compositionTree.root());
 
@@ -148,16 +157,16 @@ public final class Prover
         }
         final long[] zNext = e.mulBase(z, Goldilocks.twoAdicRoot(Ntt.log2(n)));
         final long[] ood = new long[(2 * w + k) * d];
-        for (int c = 0; c < w; c++)
-        {
-            e.copy(Polynomials.evaluateAt(e, traceCoefficients[c], z), 0, ood, c);
-            e.copy(Polynomials.evaluateAt(e, traceCoefficients[c], zNext), 0, ood, w + c);
-        }
-        for (int j = 0; j < k; j++)
-        {
-            e.copy(Polynomials.evaluateAt(e, compositionCoefficients[j], 0, n, z), 0, ood, 2 * w + j);
-        }
+        traceFrame(e, trace, z, ood);
+        IntStream.range(0, k).parallel().forEach(j ->
+            e.copy(Polynomials.evaluateAt(e, compositionCoefficients[j], 0, n, z), 0, ood, 2 * w + j));
         t.absorbLongs("ood-frame", ood);
+        // coefficients are only needed for the frame; drop them before the DEEP and FRI buffers exist
+        Arrays.fill(compositionColumns, null);
+        for (final long[][] slice : compositionCoefficients)
+        {
+            Arrays.fill(slice, null);
+        }
 
         // 5. DEEP composition
         final long[] gammas = drawMany(t, e, 2 * w + k);
@@ -169,24 +178,20 @@ public final class Prover
         final List<MerkleTree> layerTrees = new ArrayList<>();
         final List<long[][]> layerValues = new ArrayList<>();
         long[][] current = deep;
-        final long[] scratch = new long[5 * d];
-        final long[] leaf = new long[fold * d];
-        final long[] folded1 = new long[d];
         for (int l = 0; l < layout.friLayers; l++)
         {
             final int size = layout.layerSize(l);
             final int leaves = size / fold;
-            final long[][] leafColumns = new long[fold * d][leaves];
-            for (int j = 0; j < leaves; j++)
+            // leaf j holds the points j + i * leaves, i < fold: column i * d + c is a slice of coordinate c
+            final long[][] leafColumns = new long[fold * d][];
+            for (int i = 0; i < fold; i++)
             {
-                for (int i = 0; i < fold; i++)
+                for (int c = 0; c < d; c++)
                 {
-                    for (int c = 0; c < d; c++)
-                    {
-                        leafColumns[i * d + c][j] = current[c][j + i * leaves];
-                    }
+                    leafColumns[i * d + c] = Arrays.copyOfRange(current[c], i * leaves, (i + 1) * leaves);
                 }
             }
+            Arrays.fill(current, null); // folding reads the leaf columns from here on
             final long[][] committed = cheats.tamperFriLeaves(l, leafColumns);
             final MerkleTree tree = MerkleTree.commitColumns(committed, leaves);
             layerTrees.add(tree);
@@ -196,20 +201,26 @@ public final class Prover
             final long[][] next = new long[d][leaves];
             final long layerShiftInv = Goldilocks.inv(layout.layerShift(l));
             final long rootInv = Goldilocks.inv(Goldilocks.twoAdicRoot(Ntt.log2(size)));
-            long xInv = layerShiftInv;
-            for (int j = 0; j < leaves; j++)
+            final int chunk = Math.min(leaves, PARALLEL_CHUNK);
+            IntStream.range(0, leaves / chunk).parallel().forEach(ch ->
             {
-                for (int r = 0; r < fold * d; r++)
+                final long[] scratch = new long[5 * d];
+                final long[] leaf = new long[fold * d];
+                final long[] folded = new long[d];
+                final long[] tile = new long[chunk * fold * d];
+                gatherRows(leafColumns, ch * chunk, 1, chunk, leaves - 1, tile);
+                long xInv = Goldilocks.mul(layerShiftInv, Goldilocks.pow(rootInv, ch * (long)chunk));
+                for (int j = ch * chunk; j < (ch + 1) * chunk; j++)
                 {
-                    leaf[r] = leafColumns[r][j];
+                    System.arraycopy(tile, (j - ch * chunk) * fold * d, leaf, 0, fold * d);
+                    Fri.foldLeaf(e, fold, invRoots, leaf, xInv, alpha, folded, 0, scratch);
+                    for (int c = 0; c < d; c++)
+                    {
+                        next[c][j] = folded[c];
+                    }
+                    xInv = Goldilocks.mul(xInv, rootInv);
                 }
-                Fri.foldLeaf(e, fold, invRoots, leaf, xInv, alpha, folded1, 0, scratch);
-                for (int c = 0; c < d; c++)
-                {
-                    next[c][j] = folded1[c];
-                }
-                xInv = Goldilocks.mul(xInv, rootInv);
-            }
+            });
             current = next;
         }
         final int lastSize = layout.layerSize(layout.friLayers);
@@ -261,6 +272,63 @@ public final class Prover
             proof.friOpenings[l] = layerTrees.get(l).open(lp);
         }
         return proof;
+    }
+
+    /**
+     * T_c(z) and T_c(z w) for every trace column c into elements c and w + c of {@code ood}, by the
+     * barycentric formula on the trace domain &lt;w&gt; of size n:
+     * T(z) = (z^n - 1) / n * sum_i T(w^i) W_i with W_i = w^i / (z - w^i). Since
+     * w^i / (z w - w^i) = W_(i-1), T(z w) uses the same weights against the trace shifted by one row.
+     * Why not Horner on the coefficients: this needs only the trace, which the caller holds anyway,
+     * so the prover need not keep the trace's coefficients; and it is a dot product instead of a
+     * chain of dependent extension multiplications.
+     */
+    private static void traceFrame(final Extension e, final TraceTable trace, final long[] z, final long[] ood)
+    {
+        final int d = e.degree();
+        final int n = trace.length();
+        final int w = trace.width();
+        final long omega = Goldilocks.twoAdicRoot(Ntt.log2(n));
+        final long[] weights = new long[n * d];
+        long x = 1;
+        for (int i = 0; i < n; i++)
+        {
+            for (int c = 0; c < d; c++)
+            {
+                weights[i * d + c] = z[c];
+            }
+            weights[i * d] = Goldilocks.sub(z[0], x);
+            x = Goldilocks.mul(x, omega);
+        }
+        e.batchInverse(weights, n);
+        x = 1;
+        for (int i = 0; i < n; i++)
+        {
+            e.mulBase(weights, i, x, weights, i);
+            x = Goldilocks.mul(x, omega);
+        }
+        final long[] factor = e.mulBase(e.sub(e.pow(z, n), e.one()), Goldilocks.inv(n));
+        IntStream.range(0, w).parallel().forEach(col ->
+        {
+            final long[] values = trace.column(col);
+            final Accumulator atZ = new Accumulator();
+            final Accumulator atZNext = new Accumulator();
+            final long[] sumZ = new long[d];
+            final long[] sumZNext = new long[d];
+            for (int c = 0; c < d; c++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    final long weight = weights[i * d + c];
+                    atZ.addProduct(values[i], weight);
+                    atZNext.addProduct(values[(i + 1) & (n - 1)], weight);
+                }
+                sumZ[c] = atZ.reduceAndReset();
+                sumZNext[c] = atZNext.reduceAndReset();
+            }
+            e.mul(factor, 0, sumZ, 0, ood, col);
+            e.mul(factor, 0, sumZNext, 0, ood, w + col);
+        });
     }
 
     private static long[] drawMany(final Transcript t, final Extension e, final int count)
@@ -318,81 +386,81 @@ public final class Prover
         }
         Goldilocks.batchInverse(invVanishing);
 
-        // 1 / (x - w^row) for every distinct assertion row
-        final TreeMap<Integer, long[]> rowInverses = new TreeMap<>();
-        for (final Assertion a : assertions)
-        {
-            rowInverses.computeIfAbsent(a.row(), row ->
-            {
-                final long point = Goldilocks.pow(omegaTrace, row);
-                final long[] inv = new long[bigN];
-                long x = shift;
-                for (int i = 0; i < bigN; i++)
-                {
-                    inv[i] = Goldilocks.sub(x, point);
-                    x = Goldilocks.mul(x, omegaN);
-                }
-                Goldilocks.batchInverse(inv);
-                return inv;
-            });
-        }
-        final long[][] assertionInverses = new long[assertions.size()][];
+        // assertions grouped by row: sum_a beta_a (T_a(x) - v_a) / (x - w^row) needs one
+        // division per distinct row, not per assertion
+        final TreeMap<Integer, List<Integer>> byRow = new TreeMap<>();
         for (int a = 0; a < assertions.size(); a++)
         {
-            assertionInverses[a] = rowInverses.get(assertions.get(a).row());
+            byRow.computeIfAbsent(assertions.get(a).row(), row -> new ArrayList<>()).add(a);
         }
+        final int groups = byRow.size();
+        final long[][] rowInverses = new long[groups][];
+        final int[][] groupAssertions = new int[groups][];
+        int g = 0;
+        for (final var entry : byRow.entrySet())
+        {
+            final long point = Goldilocks.pow(omegaTrace, entry.getKey());
+            final long[] inv = new long[bigN];
+            long x = shift;
+            for (int i = 0; i < bigN; i++)
+            {
+                inv[i] = Goldilocks.sub(x, point);
+                x = Goldilocks.mul(x, omegaN);
+            }
+            Goldilocks.batchInverse(inv);
+            rowInverses[g] = inv;
+            groupAssertions[g] = entry.getValue().stream().mapToInt(Integer::intValue).toArray();
+            g++;
+        }
+        final int[] assertionColumns = assertions.stream().mapToInt(Assertion::column).toArray();
+        final long[] assertionValues = assertions.stream().mapToLong(Assertion::value).toArray();
 
         final long[][] out = new long[d][bigN];
-        final int chunk = Math.max(1, Math.min(bigN, 1 << 12));
+        final int chunk = Math.min(bigN, TILE_ROWS);
         IntStream.range(0, bigN / chunk).parallel().forEach(ch ->
         {
+            final long[] curTile = new long[chunk * w];
+            final long[] nextTile = new long[chunk * w];
+            gatherRows(traceLde, ch * chunk * stride, stride, chunk, ldeSize - 1, curTile);
+            gatherRows(traceLde, ch * chunk * stride + layout.options.blowup(), stride, chunk, ldeSize - 1, nextTile);
             final long[] cur = new long[w];
             final long[] next = new long[w];
             final long[] per = new long[periodic.size()];
             final long[] res = new long[m];
             final long[] acc = new long[d];
+            final Accumulator sum = new Accumulator();
             final int start = ch * chunk;
             long x = Goldilocks.mul(shift, Goldilocks.pow(omegaN, start));
             for (int i = start; i < start + chunk; i++)
             {
-                final int li = i * stride;
-                final int ni = (li + layout.options.blowup()) & (ldeSize - 1);
-                for (int c = 0; c < w; c++)
-                {
-                    cur[c] = traceLde[c][li];
-                    next[c] = traceLde[c][ni];
-                }
+                System.arraycopy(curTile, (i - start) * w, cur, 0, w);
+                System.arraycopy(nextTile, (i - start) * w, next, 0, w);
                 for (int j = 0; j < per.length; j++)
                 {
                     final long[] col = periodicLde[j];
-                    per[j] = col[i % col.length];
+                    per[j] = col[i & (col.length - 1)];
                 }
                 air.evaluateTransition(Extension.BASE, cur, next, per, res);
-                Arrays.fill(acc, 0);
-                for (int j = 0; j < m; j++)
-                {
-                    final long r = res[j];
-                    if (r != 0)
-                    {
-                        for (int c = 0; c < d; c++)
-                        {
-                            acc[c] = Goldilocks.add(acc[c], Goldilocks.mul(alphas[j * d + c], r));
-                        }
-                    }
-                }
-                final long zInv = Goldilocks.mul(Goldilocks.sub(x, lastRow), invVanishing[i % blowup]);
+                final long zInv = Goldilocks.mul(Goldilocks.sub(x, lastRow), invVanishing[i & (blowup - 1)]);
                 for (int c = 0; c < d; c++)
                 {
-                    acc[c] = Goldilocks.mul(acc[c], zInv);
+                    for (int j = 0; j < m; j++)
+                    {
+                        sum.addProduct(alphas[j * d + c], res[j]);
+                    }
+                    acc[c] = Goldilocks.mul(sum.reduceAndReset(), zInv);
                 }
-                for (int a = 0; a < assertionInverses.length; a++)
+                for (int gr = 0; gr < groups; gr++)
                 {
-                    final Assertion as = assertions.get(a);
-                    final long q = Goldilocks.mul(Goldilocks.sub(traceLde[as.column()][i * stride], as.value()),
-                        assertionInverses[a][i]);
+                    final int[] members = groupAssertions[gr];
+                    final long inv = rowInverses[gr][i];
                     for (int c = 0; c < d; c++)
                     {
-                        acc[c] = Goldilocks.add(acc[c], Goldilocks.mul(betas[a * d + c], q));
+                        for (final int a : members)
+                        {
+                            sum.addProduct(betas[a * d + c], Goldilocks.sub(cur[assertionColumns[a]], assertionValues[a]));
+                        }
+                        acc[c] = Goldilocks.add(acc[c], Goldilocks.mul(sum.reduceAndReset(), inv));
                     }
                 }
                 for (int c = 0; c < d; c++)
@@ -433,58 +501,60 @@ public final class Prover
             e.mul(gammas, 2 * w + j, ood, 2 * w + j, tmp, 0);
             e.add(c1, 0, tmp, 0, c1, 0);
         }
-        // denominators (x - z) and (x - z w), batch inverted
-        final long[] den1 = new long[bigN * d];
-        final long[] den2 = new long[bigN * d];
-        long x = ProofLayout.SHIFT;
-        for (int i = 0; i < bigN; i++)
-        {
-            for (int c = 0; c < d; c++)
-            {
-                den1[i * d + c] = Goldilocks.neg(z[c]);
-                den2[i * d + c] = Goldilocks.neg(zNext[c]);
-            }
-            den1[i * d] = Goldilocks.add(den1[i * d], x);
-            den2[i * d] = Goldilocks.add(den2[i * d], x);
-            x = Goldilocks.mul(x, omegaN);
-        }
-        e.batchInverse(den1, bigN);
-        e.batchInverse(den2, bigN);
-
         final long[][] out = new long[d][bigN];
-        final int chunk = Math.max(1, Math.min(bigN, 1 << 12));
+        final int chunk = Math.min(bigN, TILE_ROWS);
         IntStream.range(0, bigN / chunk).parallel().forEach(ch ->
         {
+            final int start = ch * chunk;
+            final long[] traceTile = new long[chunk * w];
+            final long[] compositionTile = new long[chunk * k * d];
+            gatherRows(traceLde, start, 1, chunk, bigN - 1, traceTile);
+            gatherRows(compositionLde, start, 1, chunk, bigN - 1, compositionTile);
+            // denominators (x - z) and (x - z w) for this chunk, inverted with one inversion each
+            final long[] den1 = new long[chunk * d];
+            final long[] den2 = new long[chunk * d];
+            long x = Goldilocks.mul(ProofLayout.SHIFT, Goldilocks.pow(omegaN, start));
+            for (int i = 0; i < chunk; i++)
+            {
+                for (int c = 0; c < d; c++)
+                {
+                    den1[i * d + c] = Goldilocks.neg(z[c]);
+                    den2[i * d + c] = Goldilocks.neg(zNext[c]);
+                }
+                den1[i * d] = Goldilocks.add(den1[i * d], x);
+                den2[i * d] = Goldilocks.add(den2[i * d], x);
+                x = Goldilocks.mul(x, omegaN);
+            }
+            e.batchInverse(den1, chunk);
+            e.batchInverse(den2, chunk);
+            final Accumulator sum1 = new Accumulator();
+            final Accumulator sum2 = new Accumulator();
             final long[] a1 = e.zero();
             final long[] a2 = e.zero();
             final long[] h = e.zero();
             final long[] t2 = e.zero();
-            for (int i = ch * chunk; i < (ch + 1) * chunk; i++)
+            for (int i = start; i < start + chunk; i++)
             {
+                final int row = (i - start) * w;
                 for (int c = 0; c < d; c++)
                 {
-                    long s1 = Goldilocks.neg(c1[c]);
-                    long s2 = Goldilocks.neg(c2[c]);
                     for (int col = 0; col < w; col++)
                     {
-                        final long tv = traceLde[col][i];
-                        s1 = Goldilocks.add(s1, Goldilocks.mul(gammas[col * d + c], tv));
-                        s2 = Goldilocks.add(s2, Goldilocks.mul(gammas[(w + col) * d + c], tv));
+                        final long tv = traceTile[row + col];
+                        sum1.addProduct(gammas[col * d + c], tv);
+                        sum2.addProduct(gammas[(w + col) * d + c], tv);
                     }
-                    a1[c] = s1;
-                    a2[c] = s2;
+                    a1[c] = Goldilocks.sub(sum1.reduceAndReset(), c1[c]);
+                    a2[c] = Goldilocks.sub(sum2.reduceAndReset(), c2[c]);
                 }
                 for (int j = 0; j < k; j++)
                 {
-                    for (int c = 0; c < d; c++)
-                    {
-                        h[c] = compositionLde[j * d + c][i];
-                    }
+                    System.arraycopy(compositionTile, ((i - start) * k + j) * d, h, 0, d);
                     e.mul(gammas, 2 * w + j, h, 0, t2, 0);
                     e.add(a1, 0, t2, 0, a1, 0);
                 }
-                e.mul(a1, 0, den1, i, a1, 0);
-                e.mul(a2, 0, den2, i, a2, 0);
+                e.mul(a1, 0, den1, i - start, a1, 0);
+                e.mul(a2, 0, den2, i - start, a2, 0);
                 e.add(a1, 0, a2, 0, a1, 0);
                 for (int c = 0; c < d; c++)
                 {
@@ -493,6 +563,27 @@ public final class Prover
             }
         });
         return out;
+    }
+
+    /**
+     * Copies rows first, first + stride, ... ({@code count} of them, indices taken modulo mask + 1)
+     * of a column table into {@code tile}, row-major. Why: the columns are equal power-of-two-sized
+     * arrays, so the elements of one row all fall into the same cache set; reading a row straight
+     * across the columns misses the cache on nearly every element, while this reads each column
+     * sequentially.
+     */
+    static void gatherRows(final long[][] columns, final int first, final int stride, final int count, final int mask,
+        final long[] tile)
+    {
+        final int w = columns.length;
+        for (int c = 0; c < w; c++)
+        {
+            final long[] column = columns[c];
+            for (int r = 0, at = c; r < count; r++, at += w)
+            {
+                tile[at] = column[(first + r * stride) & mask];
+            }
+        }
     }
 
     private static long[][] rows(final long[][] columns, final int[] positions)

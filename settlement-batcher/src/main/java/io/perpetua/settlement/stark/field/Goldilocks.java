@@ -44,26 +44,17 @@ public final class Goldilocks
 
     public static long add(final long a, final long b)
     {
-        // branch-free: random field elements make every comparison a coin toss for the branch predictor
-        long s = a + b;
-        final long carry = ((a & b) | ((a | b) & ~s)) >>> 63;
-        s += -carry & EPSILON;
-        return canonical(s);
+        // a + b = a - (p - b); a borrow means the sum was below p. Unsigned comparisons written as
+        // signed ones on flipped sign bits compile to conditional moves, not mispredicted branches.
+        final long negB = P - b;
+        final long d = a - negB;
+        return (a ^ Long.MIN_VALUE) < (negB ^ Long.MIN_VALUE) ? d + P : d;
     }
 
     public static long sub(final long a, final long b)
     {
         final long d = a - b;
-        final long borrow = ((~a & b) | ((~a | b) & d)) >>> 63;
-        return d + (-borrow & P);
-    }
-
-    /** s mod p for any 64-bit s (one conditional subtraction, branch-free). */
-    private static long canonical(final long s)
-    {
-        final long t = s - P;
-        final long borrow = ((~s & P) | ((~s | P) & t)) >>> 63;
-        return t + (-borrow & P);
+        return (a ^ Long.MIN_VALUE) < (b ^ Long.MIN_VALUE) ? d + P : d;
     }
 
     public static long neg(final long a)
@@ -73,9 +64,13 @@ public final class Goldilocks
 
     public static long mul(final long a, final long b)
     {
-        final long lo = a * b;
-        final long hi = Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
-        return reduce128(hi, lo);
+        return reduce128(mulHighUnsigned(a, b), a * b);
+    }
+
+    /** The high 64 bits of the unsigned 128-bit product (Java 17 has only the signed high multiply). */
+    public static long mulHighUnsigned(final long a, final long b)
+    {
+        return Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
     }
 
     /** Reduces the unsigned 128-bit value hi * 2^64 + lo modulo p. */
@@ -87,16 +82,30 @@ public final class Goldilocks
     /** Reduces the unsigned 128-bit value hi * 2^64 + lo modulo p. */
     static long reduce128(final long hi, final long lo)
     {
+        // hi = hiHi * 2^32 + hiLo; hiHi * 2^96 = -hiHi and hiLo * 2^64 = hiLo * (2^32 - 1)
         final long hiHi = hi >>> 32;
         final long hiLo = hi & EPSILON;
         long t0 = lo - hiHi;
-        final long borrow = ((~lo & hiHi) | ((~lo | hiHi) & t0)) >>> 63;
-        t0 -= -borrow & EPSILON;
-        final long t1 = hiLo * EPSILON;
+        t0 -= (lo ^ Long.MIN_VALUE) < (hiHi ^ Long.MIN_VALUE) ? EPSILON : 0;
+        final long t1 = (hiLo << 32) - hiLo;
         long t2 = t0 + t1;
-        final long carry = ((t0 & t1) | ((t0 | t1) & ~t2)) >>> 63;
-        t2 += -carry & EPSILON;
-        return canonical(t2);
+        t2 += (t2 ^ Long.MIN_VALUE) < (t1 ^ Long.MIN_VALUE) ? EPSILON : 0;
+        return (t2 ^ Long.MIN_VALUE) >= (P ^ Long.MIN_VALUE) ? t2 - P : t2;
+    }
+
+    /**
+     * Reduces the unsigned 192-bit value top * 2^128 + hi * 2^64 + lo modulo p, for sums of many
+     * unreduced products ({@link Accumulator}, dot products); top must be below 2^32.
+     */
+    public static long reduce(final long top, final long hi, final long lo)
+    {
+        return reduce192(top, hi, lo);
+    }
+
+    static long reduce192(final long top, final long hi, final long lo)
+    {
+        // 2^128 = 2^32 * 2^96 = -2^32 (mod p)
+        return sub(reduce128(hi, lo), top << 32);
     }
 
     public static long square(final long a)

@@ -16,57 +16,145 @@ import java.util.stream.IntStream;
  */
 public final class MerkleTree
 {
-    private final int leafCount;
-    private final byte[] nodes;
+    /** Rows or nodes per parallel task: large enough that scheduling costs nothing measurable. */
+    private static final int PARALLEL_CHUNK = 1 << 10;
+    /**
+     * Levels of a committed table that are not stored but re-hashed from its rows when opened: a
+     * stored node then covers 8 rows, which cuts the tree's memory by 8 (a tree of 32-byte nodes
+     * over a 2^23-row LDE is half a gigabyte) for 8 extra leaf hashes per query.
+     */
+    private static final int RECOMPUTED_LEVELS = 3;
 
-    private MerkleTree(final int leafCount, final byte[] nodes)
+    private final int leafCount;
+    /** Nodes 1 .. storedLimit - 1 (heap order: children of i are 2i and 2i + 1, leaves from leafCount). */
+    private final byte[] nodes;
+    private final int storedLimit;
+    /** The committed rows, for re-hashing the levels not stored; null when every level is stored. */
+    private final long[][] columns;
+
+    private MerkleTree(final int leafCount, final byte[] nodes, final int storedLimit, final long[][] columns)
     {
         this.leafCount = leafCount;
         this.nodes = nodes;
+        this.storedLimit = storedLimit;
+        this.columns = columns;
     }
 
-    /** Builds the tree from pre-computed leaf hashes (count must be a power of two). */
+    /** Builds the tree from pre-computed leaf hashes (count must be a power of two); stores every level. */
     public static MerkleTree fromLeafHashes(final byte[][] leafHashes)
     {
         final int n = leafHashes.length;
-        if (n == 0 || Integer.bitCount(n) != 1)
-        {
-            throw new IllegalArgumentException("leaf count must be a power of two: " + n);
-        }
+        checkLeafCount(n);
         final byte[] nodes = new byte[2 * n * Sha256.DIGEST_BYTES];
         for (int i = 0; i < n; i++)
         {
             System.arraycopy(leafHashes[i], 0, nodes, (n + i) * Sha256.DIGEST_BYTES, Sha256.DIGEST_BYTES);
         }
-        final MessageDigest md = Sha256.newDigest();
-        for (int i = n - 1; i >= 1; i--)
-        {
-            Sha256.hashNode(md, nodes, 2 * i * Sha256.DIGEST_BYTES, (2 * i + 1) * Sha256.DIGEST_BYTES, nodes,
-                i * Sha256.DIGEST_BYTES);
-        }
-        return new MerkleTree(n, nodes);
+        hashInternalNodes(nodes, n);
+        return new MerkleTree(n, nodes, 2 * n, null);
     }
 
-    /** Builds the tree whose leaf i hashes row i: {@code width} elements of each column array. */
+    /**
+     * Builds the tree whose leaf i hashes row i: {@code width} elements of each column array. The
+     * tree keeps a reference to {@code columns} (they must not change afterwards) and stores only the
+     * levels from 2^RECOMPUTED_LEVELS rows per node up.
+     */
     public static MerkleTree commitColumns(final long[][] columns, final int rows)
     {
+        checkLeafCount(rows);
         final int width = columns.length;
-        final byte[][] leaves = new byte[rows][];
-        final int chunk = Math.min(rows, 1 << 12);
+        final int group = Math.min(rows, 1 << RECOMPUTED_LEVELS);
+        final int bottom = rows / group;
+        final byte[] nodes = new byte[2 * bottom * Sha256.DIGEST_BYTES];
+        // each task hashes its rows and their groups' subtrees into its own slots of the node array,
+        // so the result does not depend on how the tasks are scheduled
+        final int chunk = Math.max(group, Math.min(rows, PARALLEL_CHUNK));
         IntStream.range(0, rows / chunk).parallel().forEach(ch ->
         {
             final MessageDigest md = Sha256.newDigest();
-            final long[] row = new long[width];
-            for (int i = ch * chunk; i < (ch + 1) * chunk; i++)
+            final byte[] buf = new byte[1 + 8 * width];
+            final byte[] subtree = new byte[2 * group * Sha256.DIGEST_BYTES];
+            // rows copied column by column first: equal power-of-two columns put one row's elements
+            // in one cache set, so reading across a row directly misses on nearly every element
+            final long[] tile = new long[chunk * width];
+            for (int c = 0; c < width; c++)
             {
-                for (int c = 0; c < width; c++)
+                final long[] column = columns[c];
+                for (int r = 0, at = c; r < chunk; r++, at += width)
                 {
-                    row[c] = columns[c][i];
+                    tile[at] = column[ch * chunk + r];
                 }
-                leaves[i] = Sha256.hashLeaf(md, row, 0, width);
+            }
+            for (int g = 0; g < chunk / group; g++)
+            {
+                for (int r = 0; r < group; r++)
+                {
+                    Sha256.hashLeaf(md, tile, (g * group + r) * width, width, buf, subtree, (group + r) * Sha256.DIGEST_BYTES);
+                }
+                for (int i = group - 1; i >= 1; i--)
+                {
+                    Sha256.hashNode(md, subtree, 2 * i * Sha256.DIGEST_BYTES, (2 * i + 1) * Sha256.DIGEST_BYTES, subtree,
+                        i * Sha256.DIGEST_BYTES);
+                }
+                final int node = bottom + (ch * chunk) / group + g;
+                System.arraycopy(subtree, Sha256.DIGEST_BYTES, nodes, node * Sha256.DIGEST_BYTES,
+                    Sha256.DIGEST_BYTES);
             }
         });
-        return fromLeafHashes(leaves);
+        hashInternalNodes(nodes, bottom);
+        return new MerkleTree(rows, nodes, 2 * bottom, columns);
+    }
+
+    private static void checkLeafCount(final int leaves)
+    {
+        if (leaves == 0 || Integer.bitCount(leaves) != 1)
+        {
+            throw new IllegalArgumentException("leaf count must be a power of two: " + leaves);
+        }
+    }
+
+    /** Fills nodes 1..n-1 from the nodes at n..2n-1, level by level, wide levels in parallel. */
+    private static void hashInternalNodes(final byte[] nodes, final int n)
+    {
+        for (int levelStart = n / 2; levelStart >= 1; levelStart /= 2)
+        {
+            final int first = levelStart;
+            final int chunk = Math.min(levelStart, PARALLEL_CHUNK);
+            IntStream.range(0, levelStart / chunk).parallel().forEach(ch ->
+            {
+                final MessageDigest md = Sha256.newDigest();
+                for (int i = first + ch * chunk; i < first + (ch + 1) * chunk; i++)
+                {
+                    Sha256.hashNode(md, nodes, 2 * i * Sha256.DIGEST_BYTES, (2 * i + 1) * Sha256.DIGEST_BYTES, nodes,
+                        i * Sha256.DIGEST_BYTES);
+                }
+            });
+        }
+    }
+
+    /** Node i: stored, or re-hashed from the committed rows below the stored levels. */
+    private byte[] node(final int i, final MessageDigest md)
+    {
+        if (i < storedLimit)
+        {
+            return Arrays.copyOfRange(nodes, i * Sha256.DIGEST_BYTES, (i + 1) * Sha256.DIGEST_BYTES);
+        }
+        if (i >= leafCount)
+        {
+            final int width = columns.length;
+            final long[] row = new long[width];
+            for (int c = 0; c < width; c++)
+            {
+                row[c] = columns[c][i - leafCount];
+            }
+            return Sha256.hashLeaf(md, row, 0, width);
+        }
+        final byte[] children = new byte[2 * Sha256.DIGEST_BYTES];
+        System.arraycopy(node(2 * i, md), 0, children, 0, Sha256.DIGEST_BYTES);
+        System.arraycopy(node(2 * i + 1, md), 0, children, Sha256.DIGEST_BYTES, Sha256.DIGEST_BYTES);
+        final byte[] out = new byte[Sha256.DIGEST_BYTES];
+        Sha256.hashNode(md, children, 0, Sha256.DIGEST_BYTES, out, 0);
+        return out;
     }
 
     public int leafCount()
@@ -87,6 +175,7 @@ public final class MerkleTree
     public BatchOpening open(final int[] sortedIndices)
     {
         final List<byte[]> siblings = new ArrayList<>();
+        final MessageDigest md = Sha256.newDigest();
         int[] level = toNodeIndices(sortedIndices, leafCount);
         while (level.length > 0 && level[0] > 1)
         {
@@ -102,7 +191,7 @@ public final class MerkleTree
                 }
                 else
                 {
-                    siblings.add(Arrays.copyOfRange(nodes, sibling * Sha256.DIGEST_BYTES, (sibling + 1) * Sha256.DIGEST_BYTES));
+                    siblings.add(node(sibling, md));
                 }
                 final int parent = node >>> 1;
                 if (pc == 0 || parents[pc - 1] != parent)

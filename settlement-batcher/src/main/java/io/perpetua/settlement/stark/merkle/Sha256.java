@@ -1,5 +1,8 @@
 package io.perpetua.settlement.stark.merkle;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -16,6 +19,9 @@ public final class Sha256
     public static final int DIGEST_BYTES = 32;
     private static final byte LEAF_PREFIX = 0x00;
     private static final byte NODE_PREFIX = 0x01;
+
+    private static final VarHandle LITTLE_ENDIAN_LONG =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Sha256()
     {
@@ -47,6 +53,23 @@ public final class Sha256
         return md.digest(buf);
     }
 
+    /**
+     * Hash of a leaf holding field elements, written to {@code dst} at {@code dstOff}; {@code buf}
+     * is scratch of at least {@code 1 + 8 * count} bytes, so that hashing a table allocates nothing.
+     */
+    public static void hashLeaf(final MessageDigest md, final long[] values, final int from, final int count,
+        final byte[] buf, final byte[] dst, final int dstOff)
+    {
+        buf[0] = LEAF_PREFIX;
+        for (int i = 0; i < count; i++)
+        {
+            putLong(buf, 1 + 8 * i, values[from + i]);
+        }
+        md.reset();
+        md.update(buf, 0, 1 + 8 * count);
+        finish(md, dst, dstOff);
+    }
+
     /** Hash of an internal node from its two children. */
     public static void hashNode(final MessageDigest md, final byte[] src, final int leftOff, final int rightOff,
         final byte[] dst, final int dstOff)
@@ -55,23 +78,25 @@ public final class Sha256
         md.update(NODE_PREFIX);
         md.update(src, leftOff, DIGEST_BYTES);
         md.update(src, rightOff, DIGEST_BYTES);
+        finish(md, dst, dstOff);
+    }
+
+    private static void finish(final MessageDigest md, final byte[] dst, final int dstOff)
+    {
         try
         {
             md.digest(dst, dstOff, DIGEST_BYTES);
         }
         catch (final java.security.DigestException ex)
         {
-            throw new IllegalStateException(ex);
+            throw new IllegalStateException("a 32-byte buffer always fits a SHA-256 digest", ex);
         }
     }
 
     /** Little-endian store of a long. */
     public static void putLong(final byte[] buf, final int off, final long v)
     {
-        for (int k = 0; k < 8; k++)
-        {
-            buf[off + k] = (byte)(v >>> (8 * k));
-        }
+        LITTLE_ENDIAN_LONG.set(buf, off, v);
     }
 
     /** Little-endian load of a long. */

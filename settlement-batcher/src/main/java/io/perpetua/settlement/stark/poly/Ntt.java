@@ -1,5 +1,7 @@
 package io.perpetua.settlement.stark.poly;
 
+import java.util.stream.IntStream;
+
 import io.perpetua.settlement.stark.field.PrimeField;
 
 /**
@@ -81,7 +83,8 @@ public final class Ntt
         if (f == PrimeField.GOLDILOCKS && coefficients.length > 0 && Integer.bitCount(coefficients.length) == 1
             && Integer.bitCount(size) == 1)
         {
-            return GoldilocksNtt.evaluateOnCoset(coefficients, shift, size);
+            return GoldilocksNtt.evaluateOnCoset(coefficients,
+                GoldilocksNtt.cosetScalings(shift, coefficients.length, size), size);
         }
         final long[] a = new long[size];
         long s = 1;
@@ -92,6 +95,39 @@ public final class Ntt
         }
         forward(f, a);
         return a;
+    }
+
+    /**
+     * Goldilocks low-degree extension of many columns at once: column c's polynomial (all with the
+     * same power-of-two number of coefficients) evaluated at shift * w^i for a domain of
+     * {@code size} points. Columns run in parallel; each task writes only its own column, so the
+     * result does not depend on scheduling.
+     */
+    public static long[][] extendColumns(final long[][] coefficients, final long shift, final int size)
+    {
+        if (coefficients.length == 0)
+        {
+            return new long[0][];
+        }
+        final int m = coefficients[0].length;
+        log2(m);
+        log2(size);
+        if (m > size)
+        {
+            throw new IllegalArgumentException("degree bound " + m + " exceeds domain " + size);
+        }
+        for (final long[] column : coefficients)
+        {
+            if (column.length != m)
+            {
+                throw new IllegalArgumentException("columns differ in length");
+            }
+        }
+        final long[] scalings = GoldilocksNtt.cosetScalings(shift, m, size);
+        final long[][] out = new long[coefficients.length][];
+        IntStream.range(0, coefficients.length).parallel()
+            .forEach(c -> out[c] = GoldilocksNtt.evaluateOnCoset(coefficients[c], scalings, size));
+        return out;
     }
 
     /** Interpolates evaluations at shift * w^i (in place) into coefficients. */

@@ -94,12 +94,22 @@ public final class RescueConstraints
         final long[] step1 = RescuePrime.applyMds(s);
         for (int i = 0; i < w; i++)
         {
-            long acc = 0;
+            // row i of MDS^-1 times u as an unreduced 192-bit sum, reduced once
             final long[] row = RescuePrime.INV_MDS[i];
+            long lo = 0;
+            long hi = 0;
+            long top = 0;
             for (int j = 0; j < w; j++)
             {
-                acc = Goldilocks.add(acc, Goldilocks.mul(row[j], u[j]));
+                final long pl = row[j] * u[j];
+                final long newLo = lo + pl;
+                final long ph = Goldilocks.mulHighUnsigned(row[j], u[j])
+                    + ((newLo ^ Long.MIN_VALUE) < (pl ^ Long.MIN_VALUE) ? 1 : 0);
+                lo = newLo;
+                hi += ph;
+                top += (hi ^ Long.MIN_VALUE) < (ph ^ Long.MIN_VALUE) ? 1 : 0;
             }
+            final long acc = Goldilocks.reduce(top, hi, lo);
             out[outAt + i] = Goldilocks.sub(Goldilocks.exp7(acc), Goldilocks.add(step1[i], periodic[arkAt + i]));
         }
     }

@@ -177,8 +177,9 @@ public final class RescuePrime
         mds(state, tmp);
         for (int i = 0; i < WIDTH; i++)
         {
-            state[i] = invSbox(Goldilocks.add(tmp[i], ARK1[round][i]));
+            state[i] = Goldilocks.add(tmp[i], ARK1[round][i]);
         }
+        invSbox(state);
         mds(state, tmp);
         for (int i = 0; i < WIDTH; i++)
         {
@@ -187,32 +188,50 @@ public final class RescuePrime
     }
 
     /**
-     * x^(1/7) = x^10540996611094048183 by a 72-multiplication addition chain (the exponent is
-     * 1001001001001001001001001001000110110110110110110110110110110111 in binary).
+     * x^(1/7) = x^10540996611094048183 for every state element, by a 72-multiplication addition
+     * chain (the exponent is 1001001001001001001001001001000110110110110110110110110110110111 in
+     * binary). The same chain runs on all lanes step by step:
+     * one lane's chain is 72 dependent multiplications, twelve lanes side by side keep the
+     * multiplier busy instead of waiting on each result.
      */
-    static long invSbox(final long x)
+    static void invSbox(final long[] x)
     {
-        final long t1 = Goldilocks.square(x);
-        final long t2 = Goldilocks.square(t1);
-        final long t3 = squareThenMul(t2, 3, t2);
-        final long t4 = squareThenMul(t3, 6, t3);
-        final long t5 = squareThenMul(t4, 12, t4);
-        final long t6 = squareThenMul(t5, 6, t3);
-        final long t7 = squareThenMul(t6, 31, t6);
-        final long a = Goldilocks.square(Goldilocks.square(Goldilocks.mul(Goldilocks.square(t7), t6)));
-        final long b = Goldilocks.mul(Goldilocks.mul(t1, t2), x);
-        return Goldilocks.mul(a, b);
+        final long[] t1 = new long[WIDTH];
+        final long[] t2 = new long[WIDTH];
+        for (int i = 0; i < WIDTH; i++)
+        {
+            t1[i] = Goldilocks.square(x[i]);
+            t2[i] = Goldilocks.square(t1[i]);
+        }
+        final long[] t3 = squareThenMul(t2, 3, t2);
+        final long[] t4 = squareThenMul(t3, 6, t3);
+        final long[] t5 = squareThenMul(t4, 12, t4);
+        final long[] t6 = squareThenMul(t5, 6, t3);
+        final long[] t7 = squareThenMul(t6, 31, t6);
+        for (int i = 0; i < WIDTH; i++)
+        {
+            final long a = Goldilocks.square(Goldilocks.square(Goldilocks.mul(Goldilocks.square(t7[i]), t6[i])));
+            final long b = Goldilocks.mul(Goldilocks.mul(t1[i], t2[i]), x[i]);
+            x[i] = Goldilocks.mul(a, b);
+        }
     }
 
-    /** base^(2^squarings) * tail. */
-    private static long squareThenMul(final long base, final int squarings, final long tail)
+    /** base^(2^squarings) * tail, lane by lane. */
+    private static long[] squareThenMul(final long[] base, final int squarings, final long[] tail)
     {
-        long r = base;
-        for (int i = 0; i < squarings; i++)
+        final long[] r = base.clone();
+        for (int k = 0; k < squarings; k++)
         {
-            r = Goldilocks.square(r);
+            for (int i = 0; i < WIDTH; i++)
+            {
+                r[i] = Goldilocks.square(r[i]);
+            }
         }
-        return Goldilocks.mul(r, tail);
+        for (int i = 0; i < WIDTH; i++)
+        {
+            r[i] = Goldilocks.mul(r[i], tail[i]);
+        }
+        return r;
     }
 
     /** The MDS linear layer applied to a copy of {@code state}. */
@@ -242,12 +261,8 @@ public final class RescuePrime
             }
             // value = lo + hi * 2^32, as a 128-bit number (hi * 2^32 < 2^73)
             final long hiShifted = hi << 32;
-            long low = lo + hiShifted;
-            long high = hi >>> 32;
-            if (Long.compareUnsigned(low, lo) < 0)
-            {
-                high++;
-            }
+            final long low = lo + hiShifted;
+            final long high = (hi >>> 32) + ((low ^ Long.MIN_VALUE) < (lo ^ Long.MIN_VALUE) ? 1 : 0);
             out[i] = Goldilocks.reduce(high, low);
         }
     }

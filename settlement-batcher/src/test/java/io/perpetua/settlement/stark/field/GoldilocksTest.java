@@ -81,6 +81,45 @@ class GoldilocksTest
     }
 
     @Test
+    void unreducedSumsOfProductsMatchBigInteger()
+    {
+        final long seed = 0x5eed_0005L;
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final Accumulator acc = new Accumulator();
+        for (int trial = 0; trial < 300; trial++)
+        {
+            // long sums of near-maximal products carry into the top word many times
+            final int terms = trial < 3 ? 1 << 16 : 1 + rnd.nextInt(200);
+            BigInteger expected = BigInteger.ZERO;
+            for (int i = 0; i < terms; i++)
+            {
+                final long a = trial < 3 ? Goldilocks.P - 1 - trial : element(rnd);
+                final long b = trial < 3 ? Goldilocks.P - 1 : element(rnd);
+                if (i % 7 == 3)
+                {
+                    acc.add(a);
+                    expected = expected.add(big(a));
+                }
+                else
+                {
+                    acc.addProduct(a, b);
+                    expected = expected.add(big(a).multiply(big(b)));
+                }
+            }
+            assertEquals(expected.mod(P), big(acc.reduceAndReset()), "seed=" + seed + " trial=" + trial);
+        }
+        assertEquals(0, acc.reduceAndReset(), "reset leaves zero");
+        for (int i = 0; i < 10_000; i++)
+        {
+            final long top = rnd.nextLong() >>> 32;
+            final long hi = rnd.nextLong();
+            final long lo = rnd.nextLong();
+            final BigInteger v = BigInteger.valueOf(top).shiftLeft(128).add(big(hi).shiftLeft(64)).add(big(lo));
+            assertEquals(v.mod(P), big(Goldilocks.reduce(top, hi, lo)), "seed=" + seed + " i=" + i);
+        }
+    }
+
+    @Test
     void batchInverseMatchesSingleInverses()
     {
         final SplittableRandom rnd = new SplittableRandom(4);

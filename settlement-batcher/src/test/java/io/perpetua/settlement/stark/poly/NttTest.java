@@ -76,6 +76,49 @@ class NttTest
         }
     }
 
+    /**
+     * Sizes past the cache block (2^11), where the wide stages run as radix-4 passes over the whole
+     * array plus one radix-2 stage when their count is odd: sampled points against Horner, a round
+     * trip through the inverse, and the multi-column extension against the single-column one.
+     */
+    @Test
+    void largeTransformsMatchHornerAtSampledPoints()
+    {
+        final long seed = 13;
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final PrimeField f = PrimeField.GOLDILOCKS;
+        for (int log = 11; log <= 15; log++)
+        {
+            final int n = 1 << log;
+            final long[] c = random(f, n, rnd);
+            final long[] values = c.clone();
+            Ntt.forward(f, values);
+            final long w = f.twoAdicRoot(log);
+            for (int k = 0; k < 40; k++)
+            {
+                final int i = rnd.nextInt(n);
+                assertEquals(Polynomials.evaluate(f, c, f.pow(w, i)), values[i], "n=" + n + " i=" + i + " seed=" + seed);
+            }
+            Ntt.inverse(f, values);
+            assertArrayEquals(c, values, "round trip n=" + n + " seed=" + seed);
+
+            final int size = 4 * n;
+            final long[][] columns = {c, random(f, n, rnd), random(f, n, rnd)};
+            final long[][] lde = Ntt.extendColumns(columns, Goldilocks.GENERATOR, size);
+            final long ws = f.twoAdicRoot(Ntt.log2(size));
+            for (int col = 0; col < columns.length; col++)
+            {
+                assertArrayEquals(Ntt.evaluateOnCoset(f, columns[col], Goldilocks.GENERATOR, size), lde[col]);
+                for (int k = 0; k < 10; k++)
+                {
+                    final int i = rnd.nextInt(size);
+                    final long x = f.mul(Goldilocks.GENERATOR, f.pow(ws, i));
+                    assertEquals(Polynomials.evaluate(f, columns[col], x), lde[col][i], "lde n=" + n + " seed=" + seed);
+                }
+            }
+        }
+    }
+
     @Test
     void lagrangeInterpolationAgreesWithInverseNtt()
     {

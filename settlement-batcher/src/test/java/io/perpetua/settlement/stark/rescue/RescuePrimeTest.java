@@ -55,7 +55,17 @@ class RescuePrimeTest
         for (int i = 0; i < 1000; i++)
         {
             final long v = Goldilocks.fromUnsigned(rnd.nextLong());
-            assertEquals(Goldilocks.pow(v, RescuePrime.INV_ALPHA), RescuePrime.invSbox(v), "addition chain");
+            final long[] lanes = new long[12];
+            for (int k = 0; k < 12; k++)
+            {
+                lanes[k] = k == 0 ? v : Goldilocks.fromUnsigned(rnd.nextLong());
+            }
+            final long[] roots = lanes.clone();
+            RescuePrime.invSbox(roots);
+            for (int k = 0; k < 12; k++)
+            {
+                assertEquals(Goldilocks.pow(lanes[k], RescuePrime.INV_ALPHA), roots[k], "addition chain, lane " + k);
+            }
             final long[] state = new long[12];
             for (int k = 0; k < 12; k++)
             {

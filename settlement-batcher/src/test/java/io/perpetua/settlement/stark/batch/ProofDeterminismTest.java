@@ -1,0 +1,107 @@
+package io.perpetua.settlement.stark.batch;
+
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
+
+import io.perpetua.settlement.stark.ProofOptions;
+import io.perpetua.settlement.stark.Prover;
+import io.perpetua.settlement.stark.merkle.Sha256;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The prover is a function of (statement, witness, options): the same batch gives the same proof
+ * bytes whatever the number of worker threads, and the bytes match the ones pinned here (produced
+ * before the prover was parallelised and its arithmetic rewritten), so an optimisation that changes
+ * a single transcript or proof byte is caught.
+ */
+class ProofDeterminismTest
+{
+    /** SHA-256 of the proofs of {@link #batch} for 100 records, at P100 and P128. */
+    private static final String P100_100_RECORDS = "17bb326b0ab2ef8906f72ee6f7a7bfc2c2b5b6676d904fd3b48152fa53083cc4";
+    private static final String P128_100_RECORDS = "8e57a2ddeec6c22a045d8e8fd1757d95d4dba7c395737d47b6e3d874af5417e8";
+    /** SHA-256 of the proof of {@link #stateUpdate} (40 updates, depth 8) at P100. */
+    private static final String P100_STATE_40 = "ceeade978a1a282b625a4ffdc85af263eacf430269da461c97d51759675d5724";
+
+    /** Records seeded by their count, accounts 1, 4, 7, ... */
+    static List<BatchRecord> batch(final int n)
+    {
+        final SplittableRandom r = new SplittableRandom(n);
+        final List<BatchRecord> records = new ArrayList<>();
+        for (int i = 0; i < n; i++)
+        {
+            final long pre = r.nextLong(-(1L << 44), 1L << 44);
+            final long delta = r.nextLong(-(1L << 36), 1L << 36);
+            records.add(new BatchRecord(i * 3 + 1, pre, delta, pre + delta));
+        }
+        return records;
+    }
+
+    private static byte[] proveBatch(final int n, final ProofOptions options)
+    {
+        final List<BatchRecord> records = batch(n);
+        final BatchPublicInputs inputs = BatchExecutor.publicInputs(7, new long[4], new long[4], records, 0, 0);
+        return Prover.prove(new BatchAir(inputs), BatchExecutor.trace(records), options);
+    }
+
+    private static byte[] proveStateUpdate()
+    {
+        final SplittableRandom r = new SplittableRandom(5);
+        final RescueMerkleTree tree = new RescueMerkleTree(8);
+        final List<BatchRecord> records = new ArrayList<>();
+        for (int i = 0; i < 40; i++)
+        {
+            final long pre = r.nextLong(-(1L << 44), 1L << 44);
+            final long delta = r.nextLong(-(1L << 36), 1L << 36);
+            tree.set(i * 5 + 2, pre);
+            records.add(new BatchRecord(i * 5 + 2, pre, delta, pre + delta));
+        }
+        final StateUpdateExecutor.Result result =
+            StateUpdateExecutor.execute(tree, records, StateUpdateExecutor.initialSpongeState(records.size()));
+        return Prover.prove(new StateUpdateAir(result.inputs()), result.trace(), ProofOptions.P100);
+    }
+
+    private static String sha256(final byte[] bytes)
+    {
+        final MessageDigest md = Sha256.newDigest();
+        return HexFormat.of().formatHex(md.digest(bytes));
+    }
+
+    /** Runs the prover inside a pool of {@code threads} workers (parallel streams use the pool they run in). */
+    private static byte[] inPool(final int threads, final java.util.function.Supplier<byte[]> prove)
+    {
+        final ForkJoinPool pool = new ForkJoinPool(threads);
+        try
+        {
+            return pool.submit(prove::get).join();
+        }
+        finally
+        {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void sameBytesOnEveryRunAndThreadCount()
+    {
+        final byte[] first = proveBatch(100, ProofOptions.P100);
+        assertArrayEquals(first, proveBatch(100, ProofOptions.P100), "second run");
+        assertArrayEquals(first, inPool(1, () -> proveBatch(100, ProofOptions.P100)), "one worker");
+        assertArrayEquals(first, inPool(3, () -> proveBatch(100, ProofOptions.P100)), "three workers");
+        assertArrayEquals(first, inPool(8, () -> proveBatch(100, ProofOptions.P100)), "eight workers");
+    }
+
+    @Test
+    void proofBytesArePinned()
+    {
+        assertEquals(P100_100_RECORDS, sha256(proveBatch(100, ProofOptions.P100)));
+        assertEquals(P128_100_RECORDS, sha256(inPool(1, () -> proveBatch(100, ProofOptions.P128))));
+        assertEquals(P100_STATE_40, sha256(proveStateUpdate()));
+    }
+}

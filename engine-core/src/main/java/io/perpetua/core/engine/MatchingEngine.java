@@ -568,25 +568,11 @@ public final class MatchingEngine
     /**
      * Resting reduce-only orders shrink when the position does: each is cut to the size its
      * position can still absorb, or cancelled when there is nothing left to reduce.
-     *
      */
     private void trimReduceOnly(final OrderBook book, final long accountId)
     {
         final MarketSpec spec = book.spec();
-        int count = 0;
-        for (Order order = state.firstOfAccount(accountId); order != null; order = state.nextOfAccount(order))
-        {
-            // Conditional orders are cut when they trigger, not while they wait.
-            if (order.isReduceOnly() && !order.isConditional() && order.marketId() == spec.marketId())
-            {
-                if (count == scratchOrderIds.length)
-                {
-                    scratchOrderIds = Arrays.copyOf(scratchOrderIds, count * 2);
-                }
-                scratchOrderIds[count++] = order.orderId();
-            }
-        }
-        heapSort(scratchOrderIds, count);
+        final int count = collectOrderIds(accountId, spec.marketId(), true);
         for (int i = 0; i < count; i++)
         {
             final Order order = state.order(scratchOrderIds[i]);
@@ -885,10 +871,24 @@ public final class MatchingEngine
             events.rejected(commandTemplateId, RejectReason.UNKNOWN_MARKET, accountId, marketId, 0, 0);
             return;
         }
+        cancelCollected(collectOrderIds(accountId, marketId, false), CancelReason.CANCEL_ALL);
+    }
+
+    /**
+     * Puts the ids of the account's open orders (in one market, or all if {@code marketId} is 0;
+     * only resting reduce-only ones if asked) into {@link #scratchOrderIds} in ascending order: the
+     * account list's order depends on history a snapshot does not keep, id order does not.
+     *
+     * @return how many
+     */
+    private int collectOrderIds(final long accountId, final int marketId, final boolean restingReduceOnly)
+    {
         int count = 0;
         for (Order order = state.firstOfAccount(accountId); order != null; order = state.nextOfAccount(order))
         {
-            if (marketId == 0 || order.marketId() == marketId)
+            // Conditional orders are cut when they trigger, not while they wait.
+            final boolean wanted = !restingReduceOnly || (order.isReduceOnly() && !order.isConditional());
+            if ((marketId == 0 || order.marketId() == marketId) && wanted)
             {
                 if (count == scratchOrderIds.length)
                 {
@@ -897,12 +897,17 @@ public final class MatchingEngine
                 scratchOrderIds[count++] = order.orderId();
             }
         }
-        // The account list's order depends on history a snapshot does not keep; id order does not.
         heapSort(scratchOrderIds, count);
+        return count;
+    }
+
+    /** Cancels the first {@code count} orders of {@link #scratchOrderIds}. */
+    private void cancelCollected(final int count, final CancelReason reason)
+    {
         for (int i = 0; i < count; i++)
         {
             final Order order = state.order(scratchOrderIds[i]);
-            cancelResting(state.book(order.marketId()), order, CancelReason.CANCEL_ALL);
+            cancelResting(state.book(order.marketId()), order, reason);
         }
     }
 
@@ -1061,21 +1066,7 @@ public final class MatchingEngine
      */
     public void cancelAccountOrders(final long accountId, final CancelReason reason)
     {
-        int count = 0;
-        for (Order order = state.firstOfAccount(accountId); order != null; order = state.nextOfAccount(order))
-        {
-            if (count == scratchOrderIds.length)
-            {
-                scratchOrderIds = Arrays.copyOf(scratchOrderIds, count * 2);
-            }
-            scratchOrderIds[count++] = order.orderId();
-        }
-        heapSort(scratchOrderIds, count);
-        for (int i = 0; i < count; i++)
-        {
-            final Order order = state.order(scratchOrderIds[i]);
-            cancelResting(state.book(order.marketId()), order, reason);
-        }
+        cancelCollected(collectOrderIds(accountId, 0, false), reason);
     }
 
     /**

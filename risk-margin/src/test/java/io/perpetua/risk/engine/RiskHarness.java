@@ -12,10 +12,14 @@ import io.perpetua.core.sbe.DeleveragedDecoder;
 import io.perpetua.core.sbe.FillDecoder;
 import io.perpetua.core.sbe.InsuranceFundChangedDecoder;
 import io.perpetua.core.sbe.LiquidationStepDecoder;
+import io.perpetua.core.sbe.LeverageSetDecoder;
 import io.perpetua.core.sbe.MarkPriceUpdatedDecoder;
 import io.perpetua.core.sbe.MarketStatus;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
+import io.perpetua.core.sbe.OrderAcceptedDecoder;
+import io.perpetua.core.sbe.OrderAmendedDecoder;
 import io.perpetua.core.sbe.OrderCancelledDecoder;
+import io.perpetua.core.sbe.OrderRestedDecoder;
 import io.perpetua.core.sbe.OrderType;
 import io.perpetua.core.sbe.PositionChangedDecoder;
 import io.perpetua.core.sbe.RejectedDecoder;
@@ -30,6 +34,7 @@ import io.perpetua.risk.ledger.Position;
 import io.perpetua.risk.oracle.OracleMessage;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.security.KeyPair;
 import java.util.ArrayList;
@@ -60,6 +65,10 @@ final class RiskHarness
     long nowNs = 1_000_000_000_000L;
     long depositId;
     final List<String> lastEvents = new ArrayList<>();
+    /** Every stamped command applied, in order, for replay. */
+    final List<byte[]> journal = new ArrayList<>();
+    /** The event bytes of each command, in order. */
+    final List<byte[]> eventLog = new ArrayList<>();
 
     RiskHarness()
     {
@@ -155,11 +164,61 @@ final class RiskHarness
     {
         nowNs += 1_000_000;
         CommandAdapter.stamp(buffer, 0, ++sequence, nowNs);
-        adapter.apply(buffer, 0, length);
+        final byte[] command = new byte[length];
+        buffer.getBytes(0, command);
+        return apply(command);
+    }
+
+    /** Applies a stamped command as the pipeline would, records it and its events, checks the invariants. */
+    List<String> apply(final byte[] command)
+    {
+        journal.add(command);
+        adapter.apply(new UnsafeBuffer(command), 0, command.length);
+        final byte[] events = new byte[engine.events().length()];
+        engine.events().buffer().getBytes(0, events);
+        eventLog.add(events);
         lastEvents.clear();
         lastEvents.addAll(render(engine.events().buffer(), engine.events().length()));
         checkInvariants();
         return new ArrayList<>(lastEvents);
+    }
+
+    /** Same-length signed prices of chosen sources, at chosen times, with chosen signatures (for rejects). */
+    List<String> oracleObservations(
+        final int marketId, final int[] indexes, final long[] prices, final long[] times, final byte[][] signatures)
+    {
+        return submit(accounts.oraclePrice(buffer, 0, marketId, indexes.length, indexes, prices, times, signatures));
+    }
+
+    byte[] oracleSignature(final int source, final int marketId, final long price, final long atNs)
+    {
+        return OracleMessage.sign(oracleKeys[source].getPrivate(), marketId, price, atNs);
+    }
+
+    List<String> cancelAll(final long accountId, final int marketId)
+    {
+        return submit(orders.cancelAll(buffer, 0, accountId, marketId));
+    }
+
+    /** Advances command time by {@code ns} with a heartbeat. */
+    List<String> advance(final long ns)
+    {
+        nowNs += ns - 1_000_000;
+        return submit(orders.heartbeat(buffer, 0));
+    }
+
+    long hash()
+    {
+        return engine.stateHash();
+    }
+
+    /** A command refused with {@code reason}: a single Rejected event and an unchanged state. */
+    void expectReject(final String reason, final java.util.function.Supplier<List<String>> command)
+    {
+        final long before = hash();
+        final List<String> events = command.get();
+        assertEquals(List.of("Rejected " + reason), events);
+        assertEquals(before, hash(), "a rejected command changes nothing");
     }
 
     static void expectNoReject(final List<String> events)
@@ -273,6 +332,33 @@ final class RiskHarness
                     final DeleveragedDecoder d = new DeleveragedDecoder().wrap(buffer, body, block, version);
                     line = "Deleveraged " + d.liquidatedAccountId() + " against " + d.counterpartyAccountId() + " size=" +
                         d.size() + " quote=" + d.quote();
+                    break;
+                }
+                case OrderAmendedDecoder.TEMPLATE_ID:
+                {
+                    final OrderAmendedDecoder d = new OrderAmendedDecoder().wrap(buffer, body, block, version);
+                    line = "Amended account=" + d.accountId() + " order=" + d.orderId() + " size=" + d.oldSize() + "->" +
+                        d.newSize();
+                    break;
+                }
+                case OrderRestedDecoder.TEMPLATE_ID:
+                {
+                    final OrderRestedDecoder d = new OrderRestedDecoder().wrap(buffer, body, block, version);
+                    line = "Rested account=" + d.accountId() + " order=" + d.orderId() + " " + d.side() + " size=" + d.size() +
+                        " price=" + d.price();
+                    break;
+                }
+                case OrderAcceptedDecoder.TEMPLATE_ID:
+                {
+                    final OrderAcceptedDecoder d = new OrderAcceptedDecoder().wrap(buffer, body, block, version);
+                    line = "Accepted account=" + d.accountId() + " order=" + d.orderId() + " " + d.side() + " size=" +
+                        d.size() + " price=" + d.price();
+                    break;
+                }
+                case LeverageSetDecoder.TEMPLATE_ID:
+                {
+                    final LeverageSetDecoder d = new LeverageSetDecoder().wrap(buffer, body, block, version);
+                    line = "Leverage account=" + d.accountId() + " market=" + d.marketId() + " " + d.leverage();
                     break;
                 }
                 case MarkPriceUpdatedDecoder.TEMPLATE_ID:

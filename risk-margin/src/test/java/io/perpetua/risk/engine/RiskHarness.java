@@ -137,6 +137,30 @@ final class RiskHarness
         return submit(accounts.transfer(buffer, 0, from, to, amount, nonce, expiry, signature));
     }
 
+    List<String> depositWithKey(final long accountId, final long amount, final long id, final byte[] publicKey)
+    {
+        return submit(accounts.deposit(buffer, 0, accountId, amount, id, publicKey));
+    }
+
+    List<String> withdrawSigned(
+        final long accountId, final long amount, final long nonce, final long expiryNs, final byte[] signature)
+    {
+        return submit(accounts.withdraw(buffer, 0, accountId, amount, nonce, expiryNs, signature));
+    }
+
+    List<String> transferSigned(
+        final long from, final long to, final long amount, final long nonce, final long expiryNs, final byte[] signature)
+    {
+        return submit(accounts.transfer(buffer, 0, from, to, amount, nonce, expiryNs, signature));
+    }
+
+    /** A market with no oracle or risk configuration. */
+    List<String> bareMarket(final int marketId)
+    {
+        return submit(orders.addMarket(buffer, 0, marketId, "M" + marketId + "-USD", USD, 1, 3, 1, 1_000_000 * COIN, 0, 0,
+            0, 0, 0, false, MarketStatus.ACTIVE));
+    }
+
     List<String> limit(final long accountId, final int marketId, final Side side, final long price, final long size)
     {
         return order(accountId, marketId, side, TimeInForce.GTC, (byte)0, price, size);

@@ -53,6 +53,7 @@ final class RiskHarness
     static final long USD = 1_000_000L;
     static final long COIN = 1_000L;
     static final int ORACLE_SOURCES = 3;
+    private static final java.util.Map<Long, KeyPair> OWNER_KEYS = new java.util.concurrent.ConcurrentHashMap<>();
 
     final RiskEngine risk = new RiskEngine();
     final MatchingEngine engine = new MatchingEngine(EngineConfig.DEFAULT, new OrderLimitsGate(), risk, new EventPublisher());
@@ -78,9 +79,18 @@ final class RiskHarness
         }
     }
 
+    /** The key pair of the owner of main account {@code accountId} (derived once, then cached). */
     static KeyPair ownerKeys(final long accountId)
     {
-        return Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed("risk-harness-account", accountId));
+        return OWNER_KEYS.computeIfAbsent(accountId,
+            id -> Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed("risk-harness-account", id)));
+    }
+
+    /** The key that signs for an account: its own, or its owner's for an isolated subaccount. */
+    private KeyPair signer(final long accountId)
+    {
+        final Account account = account(accountId);
+        return ownerKeys(account != null && account.parentAccountId() != 0 ? account.parentAccountId() : accountId);
     }
 
     /** A market with tick $1 and lot 0.001 coin, its oracle (3 sources, quorum 2) and margin parameters. */
@@ -102,19 +112,23 @@ final class RiskHarness
     /** Signed prices from all sources at the next command time; {@code price} in micro-USDC. */
     List<String> oracle(final int marketId, final long price)
     {
+        return oracleFrom(marketId, price, 0, 1, 2);
+    }
+
+    /** The same price signed by the given sources at the next command time. */
+    List<String> oracleFrom(final int marketId, final long price, final int... sources)
+    {
         final long at = nowNs + 1_000_000;
-        final int[] indexes = new int[ORACLE_SOURCES];
-        final long[] prices = new long[ORACLE_SOURCES];
-        final long[] times = new long[ORACLE_SOURCES];
-        final byte[][] signatures = new byte[ORACLE_SOURCES][];
-        for (int i = 0; i < ORACLE_SOURCES; i++)
+        final long[] prices = new long[sources.length];
+        final long[] times = new long[sources.length];
+        final byte[][] signatures = new byte[sources.length][];
+        for (int i = 0; i < sources.length; i++)
         {
-            indexes[i] = i;
             prices[i] = price;
             times[i] = at;
-            signatures[i] = OracleMessage.sign(oracleKeys[i].getPrivate(), marketId, price, at);
+            signatures[i] = OracleMessage.sign(oracleKeys[sources[i]].getPrivate(), marketId, price, at);
         }
-        return submit(accounts.oraclePrice(buffer, 0, marketId, ORACLE_SOURCES, indexes, prices, times, signatures));
+        return submit(accounts.oraclePrice(buffer, 0, marketId, sources.length, sources, prices, times, signatures));
     }
 
     List<String> deposit(final long accountId, final long amount)
@@ -126,14 +140,14 @@ final class RiskHarness
     List<String> withdraw(final long accountId, final long amount, final long nonce)
     {
         final long expiry = nowNs + 60_000_000_000L;
-        final byte[] signature = SignedRequests.signWithdrawal(ownerKeys(accountId).getPrivate(), accountId, amount, nonce, expiry);
+        final byte[] signature = SignedRequests.signWithdrawal(signer(accountId).getPrivate(), accountId, amount, nonce, expiry);
         return submit(accounts.withdraw(buffer, 0, accountId, amount, nonce, expiry, signature));
     }
 
     List<String> transfer(final long from, final long to, final long amount, final long nonce)
     {
         final long expiry = nowNs + 60_000_000_000L;
-        final byte[] signature = SignedRequests.signTransfer(ownerKeys(from).getPrivate(), from, to, amount, nonce, expiry);
+        final byte[] signature = SignedRequests.signTransfer(signer(from).getPrivate(), from, to, amount, nonce, expiry);
         return submit(accounts.transfer(buffer, 0, from, to, amount, nonce, expiry, signature));
     }
 

@@ -220,6 +220,46 @@ class MarginScenarioTest
     }
 
     /**
+     * A short squeezed by a rising mark is bought back in slices, above the mark. Account 5: $100, sells
+     * 15 coins at $100 to account 2; balance $1,600. The mark rises to $104; account 2 offers 20 at $105.
+     */
+    @Test
+    void aShortIsBoughtBackAboveTheMarkInTwoSlices()
+    {
+        final RiskHarness h = new RiskHarness();
+        h.market(1, 0, 0, 50_000, 30_000);
+        h.oracle(1, 100 * USD);
+        h.deposit(2, 10_000 * USD);
+        h.deposit(5, 100 * USD);
+        expectNoReject(h.limit(2, 1, Side.BUY, 100 * USD, 15 * COIN));
+        expectNoReject(h.limit(5, 1, Side.SELL, 100 * USD, 15 * COIN));
+        h.oracle(1, 104 * USD);
+        expectNoReject(h.limit(2, 1, Side.SELL, 105 * USD, 20 * COIN));
+
+        // NC = 1,600 - 1,560 = $40 < MMR 3% x 1,560 = $46.80.
+        // Slice 1: $1,000 at $104 -> ceil(10^9 / 104,000) = 9,616 lots. Bankruptcy quote (signed as received):
+        // -9,616 x 104,000 - ceil(40,000,000 x 9,616 / 15,000) = -1,000,064,000 - 25,642,667 = -1,025,706,667.
+        // Fillable: 1.5 x 6,800,000 / 15,000 = 680 quantums a lot -> 1 tick above the mark: $105.
+        // Paid 9,616 x 105,000 = 1,009,680,000: surplus 16,026,667, fee cap 1.5% = 15,145,200.
+        // Slice 2: balance 1,600,000,000 - 1,009,680,000 - 15,145,200 = 575,174,800, 5,384 lots short:
+        // NC = 575,174,800 - 559,936,000 = 15,238,800 < MMR 16,798,080: the rest ($559.94 < $1,000) whole;
+        // bankruptcy -559,936,000 - 15,238,800 = -575,174,800; fillable 1.5 x 1,559,280 / 5,384 = 434.4 -> 435
+        // -> $105; paid 565,320,000: surplus 9,854,800, fee cap 8,479,800.
+        final List<String> events = h.liquidate(5);
+        // Each slice's fund change is booked (and published) before the step that sums the slice up.
+        assertEquals(List.of(
+            "Insurance account=5 LIQUIDATION_FEE 15145200 fund=15145200",
+            "LiquidationStep account=5 nc=40000000 mmr=46800000 BUY size=9616 limit=105000000 bankruptcy=-1025706667 " +
+                "filled=9616 received=-1009680000 adl=0",
+            "Insurance account=5 LIQUIDATION_FEE 8479800 fund=23625000",
+            "LiquidationStep account=5 nc=15238800 mmr=16798080 BUY size=5384 limit=105000000 bankruptcy=-575174800 " +
+                "filled=5384 received=-565320000 adl=0"),
+            events.stream().filter(e -> e.startsWith("LiquidationStep") || e.startsWith("Insurance")).toList());
+        assertEquals(0, h.size(5, 1));
+        assertEquals(575_174_800L - 565_320_000L - 8_479_800L, h.balance(5));
+    }
+
+    /**
      * A bankrupt long offset against three shorts ranked by profit x leverage (MECHANICS §5). Account 20
      * buys 4 coins at $120 from 11 ($50), 3 at $110 from 12 ($100), 3 at $100 from 13 ($20), and sells the
      * 10 to account 10 at $100 ($60; IMR $50). Then the mark falls to $92 and the book is empty.

@@ -260,6 +260,55 @@ class MarginScenarioTest
     }
 
     /**
+     * Two positions: the larger closes first, its bankruptcy quote taking its pro-rata share of NC by
+     * maintenance margin. Account 6: $100, long 10 coins of M1 at $100 (MMF 3%) and 20 of M2 at $20
+     * (IMF 10%, MMF 5%): IMR 50 + 40 = $90; balance -$1,300. Marks fall to $96 and $18: NC = -1,300 + 960
+     * + 360 = $20 < MMR 28.80 + 18 = $46.80. Account 2 bids 10 coins of M1 at $95; M2 has no bids.
+     */
+    @Test
+    void theLargestPositionClosesFirstWithItsProRataShareOfCollateral()
+    {
+        final RiskHarness h = new RiskHarness();
+        h.market(1, 0, 0, 50_000, 30_000);
+        h.market(2, 0, 0, 100_000, 50_000);
+        h.oracle(1, 100 * USD);
+        h.oracle(2, 20 * USD);
+        h.deposit(2, 10_000 * USD);
+        h.deposit(6, 100 * USD);
+        h.deposit(9, 10_000 * USD);
+        expectNoReject(h.limit(9, 1, Side.SELL, 100 * USD, 10 * COIN));
+        expectNoReject(h.limit(6, 1, Side.BUY, 100 * USD, 10 * COIN));
+        expectNoReject(h.limit(9, 2, Side.SELL, 20 * USD, 20 * COIN));
+        expectNoReject(h.limit(6, 2, Side.BUY, 20 * USD, 20 * COIN));
+        h.oracle(1, 96 * USD);
+        h.oracle(2, 18 * USD);
+        expectNoReject(h.limit(2, 1, Side.BUY, 95 * USD, 10 * COIN));
+
+        // M1 ($960) before M2 ($360), whole. Its share of NC: ceil(20,000,000 x 28,800,000 / 46,800,000) =
+        // ceil(12,307,692.3) = 12,307,693, so bankruptcy = 960,000,000 - 12,307,693 = 947,692,307 ($94.77).
+        // Fillable: 1.5 x 26,800,000 x 28,800,000 / (46,800,000 x 10,000) = 2,473.8 -> 2,474 a lot -> $93; the empty
+        // fund cannot cover 947,692,307 - 930,000,000, so the limit is ceil($94.77) = $95. Filled there:
+        // received 950,000,000, surplus 2,307,693 (under the 1.5% cap): all of it to the fund.
+        // Then balance -352,307,693, NC = 7,692,307 < MMR 18,000,000: M2 whole, bankruptcy 360,000,000 -
+        // 7,692,307 = 352,307,693; fillable 1.5 x 10,307,693 / 20,000 = 773.1 -> 774 -> $17, where the fund
+        // (2,307,693) cannot cover 352,307,693 - 340,000,000: limit ceil($17.62) = $18; no bid, so the 20 coins
+        // are deleveraged against account 9, the only M2 short, at the bankruptcy quote.
+        final List<String> events = h.liquidate(6);
+        assertEquals(List.of(
+            "Insurance account=6 LIQUIDATION_FEE 2307693 fund=2307693",
+            "LiquidationStep account=6 nc=20000000 mmr=46800000 SELL size=10000 limit=95000000 bankruptcy=947692307 " +
+                "filled=10000 received=950000000 adl=0",
+            "Deleveraged 6 against 9 size=20000 quote=352307693",
+            "LiquidationStep account=6 nc=7692307 mmr=18000000 SELL size=20000 limit=18000000 bankruptcy=352307693 " +
+                "filled=0 received=0 adl=20000"),
+            events.stream().filter(e -> e.startsWith("LiquidationStep") || e.startsWith("Insurance") ||
+                e.startsWith("Deleveraged")).toList());
+        assertEquals(0, h.balance(6));
+        assertEquals(0, h.account(6).positionCount());
+        assertEquals(10_000 * USD + 1_000 * USD + 400 * USD - 352_307_693L, h.balance(9));
+    }
+
+    /**
      * A bankrupt long offset against three shorts ranked by profit x leverage (MECHANICS §5). Account 20
      * buys 4 coins at $120 from 11 ($50), 3 at $110 from 12 ($100), 3 at $100 from 13 ($20), and sells the
      * 10 to account 10 at $100 ($60; IMR $50). Then the mark falls to $92 and the book is empty.

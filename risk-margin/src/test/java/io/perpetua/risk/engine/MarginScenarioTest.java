@@ -93,6 +93,42 @@ class MarginScenarioTest
         assertEquals(0, calculator.freeCollateral());
     }
 
+    /**
+     * Open-interest scaling (MECHANICS §3): above the lower cap (10 coins) the IMF rises linearly from 5% to
+     * 100% at the upper cap (20 coins). The placement check charges the IMF at the open interest the
+     * order could reach (today's plus its size), so an order cannot pass at today's IMF and leave its
+     * account below the IMF its own trade brings about.
+     */
+    @Test
+    void openInterestScalingCountsTheOrdersOwnOpenInterest()
+    {
+        final RiskHarness h = new RiskHarness();
+        h.market(1, 0, 0, 50_000, 30_000);
+        expectNoReject(h.submit(h.accounts.configureRisk(h.buffer, 0, 1, 50_000, 30_000, 10 * COIN, 20 * COIN, 15_000,
+            100_000, 1_000 * USD, 100_000 * USD, 1_500_000)));
+        h.oracle(1, 100 * USD);
+        h.deposit(1, 100 * USD);
+        h.deposit(2, 10_000 * USD);
+        h.deposit(9, 100_000 * USD);
+        expectNoReject(h.limit(9, 1, Side.SELL, 100 * USD, 20 * COIN));
+        // 5 coins: open interest at most 5 -> IMF 5%, IMR $25.
+        expectNoReject(h.limit(1, 1, Side.BUY, 100 * USD, 5 * COIN));
+        assertEquals(5 * COIN, h.risk.ledger().openInterestLots(1));
+        // 10 more: open interest up to 15 -> IMF 5% + ceil(95% x 5 / 10) = 52.5%, IMR $787.50 > NC $100.
+        h.expectReject("INSUFFICIENT_MARGIN", () -> h.limit(1, 1, Side.BUY, 100 * USD, 10 * COIN));
+        // 5 more: up to 10, the lower cap itself -> still 5%: IMR $50.
+        expectNoReject(h.limit(1, 1, Side.BUY, 100 * USD, 5 * COIN));
+        // Account 2 buys 1: open interest 11 -> IMF 5% + 95% x 1 / 10 = 14.5%; its IMR $14.50.
+        expectNoReject(h.limit(2, 1, Side.BUY, 100 * USD, 1 * COIN));
+        final MarginCalculator calculator = h.risk.newCalculator();
+        assertTrue(calculator.evaluate(h.account(2)));
+        assertEquals(14_500_000L, calculator.initialMargin);
+        // The scaled IMF applies to everyone's position: account 1 now needs $145 (but only MMR $30 to stay).
+        assertTrue(calculator.evaluate(h.account(1)));
+        assertEquals(145 * USD, calculator.initialMargin);
+        assertEquals(30 * USD, calculator.maintenanceMargin);
+    }
+
     @ParameterizedTest(name = "size {0} f {2} C {3} M {4} -> {5}")
     @CsvSource({
         // Long 10 coins, MMF 3%, rest of the account C = -$900, M = $10:

@@ -19,7 +19,7 @@ import static io.perpetua.risk.engine.RiskHarness.USD;
 
 /**
  * Seeded random traffic for a {@link RiskHarness}: three markets with different fees and margin
- * tiers, two market makers and traders who deposit, withdraw, transfer (to isolated subaccounts too),
+ * tiers (one with open-interest scaling), two market makers and traders who deposit, withdraw, transfer (to isolated subaccounts too),
  * choose leverage, place orders of every time in force (some reduce-only or post-only), cancel, while
  * signed oracle prices walk and sometimes drop or jump sharply. After every command it plays the
  * liquidation monitor: a Liquidate for each liquidatable account, by ascending id, until none is or
@@ -65,6 +65,9 @@ final class RandomRiskSession
         h.market(1, -100, 500, 50_000, 30_000);
         h.market(2, 0, 300, 100_000, 50_000);
         h.market(3, 200, 700, 66_667, 33_333);
+        // Market 2 scales its IMF with open interest between 100 and 1,000 coins.
+        RiskHarness.expectNoReject(h.submit(h.accounts.configureRisk(h.buffer, 0, 2, 100_000, 50_000, 100 * COIN,
+            1_000 * COIN, 15_000, 100_000, 1_000 * USD, 100_000 * USD, 1_500_000)));
         for (int m = 1; m <= MARKETS; m++)
         {
             RiskHarness.expectNoReject(h.oracle(m, marks[m] * USD));

@@ -67,6 +67,9 @@ class PerpetuaCliTest
         assertEquals(0, demo.exitCode(), demo.err());
         demoLastLine = demo.lastLine();
         assertTrue(STATE_HASH.matcher(demoLastLine).matches(), "last line: " + demoLastLine);
+        final String result = demo.out().get(demo.out().size() - 2);
+        assertTrue(result.matches("RESULT demo fills=\\d+ liquidations=\\d+ adl=\\d+ insurance=-?\\d+ open-interest=\\d+"),
+            "line before the state hash: " + result);
         assertTrue(demo.out().size() >= 3, "a start line, summaries, the final line: " + demo.out());
         assertTrue(new JournalLayout(journal).snapshotSequences().length >= 1, "the demo took a snapshot");
     }
@@ -153,6 +156,69 @@ class PerpetuaCliTest
         assertTrue(sawPlace && sawFill, "orders and fills within the first 2000 lines");
         assertEquals("MarketConfigured", mapper.readTree(run.out().get(1)).get("type").asText());
         assertEquals("BTC-USD", mapper.readTree(run.out().get(1)).get("symbol").asText());
+    }
+
+    /**
+     * Every balance can be recomputed from the JSON dump alone: deposits, withdrawals and transfers
+     * (CollateralChanged), the quote and fee of each trade side (PositionChanged) and insurance
+     * movements add up to the balance each event reports, and the totals conserve money.
+     */
+    @Test
+    void balancesCanBeRecomputedFromTheJsonDump() throws IOException
+    {
+        final Run run = cli("journal", "dump", journal.toString(), "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        final ObjectMapper mapper = new ObjectMapper();
+        final java.util.Map<Long, Long> balances = new java.util.TreeMap<>();
+        long deposits = 0;
+        long fees = 0;
+        long insurance = 0;
+        int checked = 0;
+        for (final String line : run.out())
+        {
+            final JsonNode node = mapper.readTree(line);
+            final String type = node.get("type").asText();
+            final long account = node.has("accountId") ? node.get("accountId").asLong() : 0;
+            final long expected;
+            switch (type)
+            {
+                case "CollateralChanged" ->
+                {
+                    final long amount = node.get("amount").asLong();
+                    final String cause = node.get("cause").asText();
+                    if (cause.equals("DEPOSIT") || cause.equals("WITHDRAWAL"))
+                    {
+                        deposits += amount;
+                    }
+                    expected = balances.merge(account, amount, Long::sum);
+                    assertEquals(expected, node.get("balance").asLong(), line);
+                    checked++;
+                }
+                case "PositionChanged" ->
+                {
+                    final long fee = node.get("fee").asLong();
+                    fees += fee;
+                    expected = balances.merge(account, node.get("quoteDelta").asLong() - fee, Long::sum);
+                    assertEquals(expected, node.get("balance").asLong(), line);
+                    checked++;
+                }
+                case "InsuranceFundChanged" ->
+                {
+                    final long amount = node.get("amount").asLong();
+                    insurance += amount;
+                    expected = balances.merge(account, -amount, Long::sum);
+                    assertEquals(expected, node.get("accountBalance").asLong(), line);
+                    assertEquals(insurance, node.get("fundBalance").asLong(), line);
+                    checked++;
+                }
+                default ->
+                {
+                }
+            }
+        }
+        assertTrue(checked > 1_000, "the demo moved collateral and positions: " + checked);
+        final long total = balances.values().stream().mapToLong(Long::longValue).sum();
+        assertEquals(deposits, total + fees + insurance, "balances + fee account + insurance fund = deposits - withdrawals");
     }
 
     @Test

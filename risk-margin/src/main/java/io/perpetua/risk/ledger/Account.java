@@ -19,6 +19,9 @@ public final class Account
     long lastNonce;
     private Position[] positions = new Position[4];
     private int positionCount;
+    /** Closed position objects kept for reuse, so trading in and out of markets allocates nothing. */
+    private Position[] spare = new Position[4];
+    private int spareCount;
     private int[] leverageMarkets = new int[0];
     private int[] leverages = new int[0];
 
@@ -105,7 +108,17 @@ public final class Account
             positions[index] = positions[index - 1];
             index--;
         }
-        final Position position = new Position(marketId);
+        final Position position;
+        if (spareCount > 0)
+        {
+            position = spare[--spareCount];
+            spare[spareCount] = null;
+            position.reset(marketId);
+        }
+        else
+        {
+            position = new Position(marketId);
+        }
         positions[index] = position;
         positionCount++;
         return position;
@@ -124,6 +137,11 @@ public final class Account
             {
                 System.arraycopy(positions, i + 1, positions, i, positionCount - i - 1);
                 positions[--positionCount] = null;
+                if (spareCount == spare.length)
+                {
+                    spare = Arrays.copyOf(spare, spareCount * 2);
+                }
+                spare[spareCount++] = position;
                 return;
             }
         }

@@ -7,7 +7,7 @@ package io.perpetua.risk.ledger;
  */
 public final class Position
 {
-    final int marketId;
+    int marketId;
     long sizeLots;
     /** Quote paid to open the current size, signed like the size (a short's basis is negative). */
     long costBasis;
@@ -17,6 +17,15 @@ public final class Position
     Position(final int marketId)
     {
         this.marketId = marketId;
+    }
+
+    /** Makes a closed position object new again for another market (accounts reuse them). */
+    void reset(final int marketId)
+    {
+        this.marketId = marketId;
+        this.sizeLots = 0;
+        this.costBasis = 0;
+        this.fundingIndex = 0;
     }
 
     public int marketId()

@@ -596,7 +596,10 @@ public final class RiskEngine implements EngineExtension
         final boolean buy = request.side() == Side.BUY;
         final long delta = buy ? request.sizeLots() : -request.sizeLots();
         final long balanceDelta = (buy ? -quote : quote) - fee;
-        if (!before.evaluate(account) || !after.evaluate(account, spec.marketId(), delta, balanceDelta))
+        // The makers are not known yet: open interest can grow by at most the order's size (each lot traded
+        // adds at most one lot to the long side), so the IMF is charged at that bound.
+        if (!before.evaluate(account) ||
+            !after.evaluate(account, spec.marketId(), delta, balanceDelta, request.sizeLots()))
         {
             return RejectReason.OVERFLOW;
         }
@@ -640,30 +643,42 @@ public final class RiskEngine implements EngineExtension
     {
         final MarketSpec spec = book.spec();
         final long quote = spec.quote(priceTicks, sizeLots);
-        if (!passesFill(spec, ledger.account(makerAccountId), takerSide != Side.BUY, sizeLots, quote, true))
+        final Account maker = ledger.account(makerAccountId);
+        final Account taker = ledger.account(takerAccountId);
+        if (maker == null || taker == null)
+        {
+            return maker == null ? FillVerdict.REMOVE_MAKER : FillVerdict.STOP_TAKER;
+        }
+        // Both sides are known now: the fill's exact effect on the open interest.
+        final long takerDelta = takerSide == Side.BUY ? sizeLots : -sizeLots;
+        final int marketId = spec.marketId();
+        final long openInterestDelta = longGrowth(maker, marketId, -takerDelta) + longGrowth(taker, marketId, takerDelta);
+        if (!passesFill(spec, maker, -takerDelta, quote, true, openInterestDelta))
         {
             return FillVerdict.REMOVE_MAKER;
         }
-        if (!engine.isLiquidating() &&
-            !passesFill(spec, ledger.account(takerAccountId), takerSide == Side.BUY, sizeLots, quote, false))
+        if (!engine.isLiquidating() && !passesFill(spec, taker, takerDelta, quote, false, openInterestDelta))
         {
             return FillVerdict.STOP_TAKER;
         }
         return FillVerdict.PROCEED;
     }
 
+    /** How much the account's long size in the market grows when its size moves by {@code deltaLots}. */
+    private static long longGrowth(final Account account, final int marketId, final long deltaLots)
+    {
+        final long size = account.sizeLots(marketId);
+        return Math.max(size + deltaLots, 0) - Math.max(size, 0);
+    }
+
     /** The placement rule again at the fill, at the fill's price and with the side's actual fee. */
     private boolean passesFill(
-        final MarketSpec spec, final Account account, final boolean buys, final long sizeLots, final long quote,
-        final boolean maker)
+        final MarketSpec spec, final Account account, final long deltaLots, final long quote, final boolean maker,
+        final long openInterestDelta)
     {
-        if (account == null)
-        {
-            return false;
-        }
         final long fee = feeFor(spec, quote, maker);
-        final long balanceDelta = (buys ? -quote : quote) - fee;
-        if (!before.evaluate(account) || !after.evaluate(account, spec.marketId(), buys ? sizeLots : -sizeLots, balanceDelta))
+        final long balanceDelta = (deltaLots > 0 ? -quote : quote) - fee;
+        if (!before.evaluate(account) || !after.evaluate(account, spec.marketId(), deltaLots, balanceDelta, openInterestDelta))
         {
             return false;
         }

@@ -42,11 +42,23 @@ public final class MarginCalculator
 
     /**
      * The account after its size in {@code marketId} moves by {@code deltaLots} and its balance by
-     * {@code balanceDelta}.
+     * {@code balanceDelta}, at the market's open interest as it stands.
      *
      * @return false if a figure would overflow 64 bits (callers treat that as a failed check)
      */
     public boolean evaluate(final Account account, final int marketId, final long deltaLots, final long balanceDelta)
+    {
+        return evaluate(account, marketId, deltaLots, balanceDelta, 0);
+    }
+
+    /**
+     * As {@link #evaluate(Account, int, long, long)}, with the open interest of {@code marketId} moved by
+     * {@code openInterestDeltaLots}: a trade's own effect on the open interest, which can raise the IMF
+     * of every position in that market (open-interest scaling).
+     */
+    public boolean evaluate(
+        final Account account, final int marketId, final long deltaLots, final long balanceDelta,
+        final long openInterestDeltaLots)
     {
         long nc = FixedPoint.add(account.balance(), balanceDelta);
         long imr = 0;
@@ -92,7 +104,8 @@ public final class MarginCalculator
             nc = FixedPoint.add(nc, notional);
             final long absolute = Math.abs(notional);
             final RiskParams params = risk.params();
-            final long imf = params.initialFractionPpm(ledger.openInterestLots(market), account.leverage(market));
+            final long openInterest = ledger.openInterestLots(market) + (market == marketId ? openInterestDeltaLots : 0);
+            final long imf = params.initialFractionPpm(openInterest, account.leverage(market));
             final long im = FixedPoint.ppmCeil(absolute, imf);
             final long mm = FixedPoint.ppmCeil(absolute, params.maintenanceMarginPpm);
             if (im == FixedPoint.OVERFLOW || mm == FixedPoint.OVERFLOW)

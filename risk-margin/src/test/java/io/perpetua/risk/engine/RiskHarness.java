@@ -12,10 +12,14 @@ import io.perpetua.core.sbe.DeleveragedDecoder;
 import io.perpetua.core.sbe.FillDecoder;
 import io.perpetua.core.sbe.InsuranceFundChangedDecoder;
 import io.perpetua.core.sbe.LiquidationStepDecoder;
+import io.perpetua.core.sbe.LeverageSetDecoder;
 import io.perpetua.core.sbe.MarkPriceUpdatedDecoder;
 import io.perpetua.core.sbe.MarketStatus;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
+import io.perpetua.core.sbe.OrderAcceptedDecoder;
+import io.perpetua.core.sbe.OrderAmendedDecoder;
 import io.perpetua.core.sbe.OrderCancelledDecoder;
+import io.perpetua.core.sbe.OrderRestedDecoder;
 import io.perpetua.core.sbe.OrderType;
 import io.perpetua.core.sbe.PositionChangedDecoder;
 import io.perpetua.core.sbe.RejectedDecoder;
@@ -30,6 +34,7 @@ import io.perpetua.risk.ledger.Position;
 import io.perpetua.risk.oracle.OracleMessage;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.security.KeyPair;
 import java.util.ArrayList;
@@ -48,6 +53,7 @@ final class RiskHarness
     static final long USD = 1_000_000L;
     static final long COIN = 1_000L;
     static final int ORACLE_SOURCES = 3;
+    private static final java.util.Map<Long, KeyPair> OWNER_KEYS = new java.util.concurrent.ConcurrentHashMap<>();
 
     final RiskEngine risk = new RiskEngine();
     final MatchingEngine engine = new MatchingEngine(EngineConfig.DEFAULT, new OrderLimitsGate(), risk, new EventPublisher());
@@ -60,6 +66,10 @@ final class RiskHarness
     long nowNs = 1_000_000_000_000L;
     long depositId;
     final List<String> lastEvents = new ArrayList<>();
+    /** Every stamped command applied, in order, for replay. */
+    final List<byte[]> journal = new ArrayList<>();
+    /** The event bytes of each command, in order. */
+    final List<byte[]> eventLog = new ArrayList<>();
 
     RiskHarness()
     {
@@ -69,9 +79,18 @@ final class RiskHarness
         }
     }
 
+    /** The key pair of the owner of main account {@code accountId} (derived once, then cached). */
     static KeyPair ownerKeys(final long accountId)
     {
-        return Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed("risk-harness-account", accountId));
+        return OWNER_KEYS.computeIfAbsent(accountId,
+            id -> Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed("risk-harness-account", id)));
+    }
+
+    /** The key that signs for an account: its own, or its owner's for an isolated subaccount. */
+    private KeyPair signer(final long accountId)
+    {
+        final Account account = account(accountId);
+        return ownerKeys(account != null && account.parentAccountId() != 0 ? account.parentAccountId() : accountId);
     }
 
     /** A market with tick $1 and lot 0.001 coin, its oracle (3 sources, quorum 2) and margin parameters. */
@@ -93,19 +112,23 @@ final class RiskHarness
     /** Signed prices from all sources at the next command time; {@code price} in micro-USDC. */
     List<String> oracle(final int marketId, final long price)
     {
+        return oracleFrom(marketId, price, 0, 1, 2);
+    }
+
+    /** The same price signed by the given sources at the next command time. */
+    List<String> oracleFrom(final int marketId, final long price, final int... sources)
+    {
         final long at = nowNs + 1_000_000;
-        final int[] indexes = new int[ORACLE_SOURCES];
-        final long[] prices = new long[ORACLE_SOURCES];
-        final long[] times = new long[ORACLE_SOURCES];
-        final byte[][] signatures = new byte[ORACLE_SOURCES][];
-        for (int i = 0; i < ORACLE_SOURCES; i++)
+        final long[] prices = new long[sources.length];
+        final long[] times = new long[sources.length];
+        final byte[][] signatures = new byte[sources.length][];
+        for (int i = 0; i < sources.length; i++)
         {
-            indexes[i] = i;
             prices[i] = price;
             times[i] = at;
-            signatures[i] = OracleMessage.sign(oracleKeys[i].getPrivate(), marketId, price, at);
+            signatures[i] = OracleMessage.sign(oracleKeys[sources[i]].getPrivate(), marketId, price, at);
         }
-        return submit(accounts.oraclePrice(buffer, 0, marketId, ORACLE_SOURCES, indexes, prices, times, signatures));
+        return submit(accounts.oraclePrice(buffer, 0, marketId, sources.length, sources, prices, times, signatures));
     }
 
     List<String> deposit(final long accountId, final long amount)
@@ -117,15 +140,39 @@ final class RiskHarness
     List<String> withdraw(final long accountId, final long amount, final long nonce)
     {
         final long expiry = nowNs + 60_000_000_000L;
-        final byte[] signature = SignedRequests.signWithdrawal(ownerKeys(accountId).getPrivate(), accountId, amount, nonce, expiry);
+        final byte[] signature = SignedRequests.signWithdrawal(signer(accountId).getPrivate(), accountId, amount, nonce, expiry);
         return submit(accounts.withdraw(buffer, 0, accountId, amount, nonce, expiry, signature));
     }
 
     List<String> transfer(final long from, final long to, final long amount, final long nonce)
     {
         final long expiry = nowNs + 60_000_000_000L;
-        final byte[] signature = SignedRequests.signTransfer(ownerKeys(from).getPrivate(), from, to, amount, nonce, expiry);
+        final byte[] signature = SignedRequests.signTransfer(signer(from).getPrivate(), from, to, amount, nonce, expiry);
         return submit(accounts.transfer(buffer, 0, from, to, amount, nonce, expiry, signature));
+    }
+
+    List<String> depositWithKey(final long accountId, final long amount, final long id, final byte[] publicKey)
+    {
+        return submit(accounts.deposit(buffer, 0, accountId, amount, id, publicKey));
+    }
+
+    List<String> withdrawSigned(
+        final long accountId, final long amount, final long nonce, final long expiryNs, final byte[] signature)
+    {
+        return submit(accounts.withdraw(buffer, 0, accountId, amount, nonce, expiryNs, signature));
+    }
+
+    List<String> transferSigned(
+        final long from, final long to, final long amount, final long nonce, final long expiryNs, final byte[] signature)
+    {
+        return submit(accounts.transfer(buffer, 0, from, to, amount, nonce, expiryNs, signature));
+    }
+
+    /** A market with no oracle or risk configuration. */
+    List<String> bareMarket(final int marketId)
+    {
+        return submit(orders.addMarket(buffer, 0, marketId, "M" + marketId + "-USD", USD, 1, 3, 1, 1_000_000 * COIN, 0, 0,
+            0, 0, 0, false, MarketStatus.ACTIVE));
     }
 
     List<String> limit(final long accountId, final int marketId, final Side side, final long price, final long size)
@@ -155,11 +202,61 @@ final class RiskHarness
     {
         nowNs += 1_000_000;
         CommandAdapter.stamp(buffer, 0, ++sequence, nowNs);
-        adapter.apply(buffer, 0, length);
+        final byte[] command = new byte[length];
+        buffer.getBytes(0, command);
+        return apply(command);
+    }
+
+    /** Applies a stamped command as the pipeline would, records it and its events, checks the invariants. */
+    List<String> apply(final byte[] command)
+    {
+        journal.add(command);
+        adapter.apply(new UnsafeBuffer(command), 0, command.length);
+        final byte[] events = new byte[engine.events().length()];
+        engine.events().buffer().getBytes(0, events);
+        eventLog.add(events);
         lastEvents.clear();
         lastEvents.addAll(render(engine.events().buffer(), engine.events().length()));
         checkInvariants();
         return new ArrayList<>(lastEvents);
+    }
+
+    /** Same-length signed prices of chosen sources, at chosen times, with chosen signatures (for rejects). */
+    List<String> oracleObservations(
+        final int marketId, final int[] indexes, final long[] prices, final long[] times, final byte[][] signatures)
+    {
+        return submit(accounts.oraclePrice(buffer, 0, marketId, indexes.length, indexes, prices, times, signatures));
+    }
+
+    byte[] oracleSignature(final int source, final int marketId, final long price, final long atNs)
+    {
+        return OracleMessage.sign(oracleKeys[source].getPrivate(), marketId, price, atNs);
+    }
+
+    List<String> cancelAll(final long accountId, final int marketId)
+    {
+        return submit(orders.cancelAll(buffer, 0, accountId, marketId));
+    }
+
+    /** Advances command time by {@code ns} with a heartbeat. */
+    List<String> advance(final long ns)
+    {
+        nowNs += ns - 1_000_000;
+        return submit(orders.heartbeat(buffer, 0));
+    }
+
+    long hash()
+    {
+        return engine.stateHash();
+    }
+
+    /** A command refused with {@code reason}: a single Rejected event and an unchanged state. */
+    void expectReject(final String reason, final java.util.function.Supplier<List<String>> command)
+    {
+        final long before = hash();
+        final List<String> events = command.get();
+        assertEquals(List.of("Rejected " + reason), events);
+        assertEquals(before, hash(), "a rejected command changes nothing");
     }
 
     static void expectNoReject(final List<String> events)
@@ -273,6 +370,33 @@ final class RiskHarness
                     final DeleveragedDecoder d = new DeleveragedDecoder().wrap(buffer, body, block, version);
                     line = "Deleveraged " + d.liquidatedAccountId() + " against " + d.counterpartyAccountId() + " size=" +
                         d.size() + " quote=" + d.quote();
+                    break;
+                }
+                case OrderAmendedDecoder.TEMPLATE_ID:
+                {
+                    final OrderAmendedDecoder d = new OrderAmendedDecoder().wrap(buffer, body, block, version);
+                    line = "Amended account=" + d.accountId() + " order=" + d.orderId() + " size=" + d.oldSize() + "->" +
+                        d.newSize();
+                    break;
+                }
+                case OrderRestedDecoder.TEMPLATE_ID:
+                {
+                    final OrderRestedDecoder d = new OrderRestedDecoder().wrap(buffer, body, block, version);
+                    line = "Rested account=" + d.accountId() + " order=" + d.orderId() + " " + d.side() + " size=" + d.size() +
+                        " price=" + d.price();
+                    break;
+                }
+                case OrderAcceptedDecoder.TEMPLATE_ID:
+                {
+                    final OrderAcceptedDecoder d = new OrderAcceptedDecoder().wrap(buffer, body, block, version);
+                    line = "Accepted account=" + d.accountId() + " order=" + d.orderId() + " " + d.side() + " size=" +
+                        d.size() + " price=" + d.price();
+                    break;
+                }
+                case LeverageSetDecoder.TEMPLATE_ID:
+                {
+                    final LeverageSetDecoder d = new LeverageSetDecoder().wrap(buffer, body, block, version);
+                    line = "Leverage account=" + d.accountId() + " market=" + d.marketId() + " " + d.leverage();
                     break;
                 }
                 case MarkPriceUpdatedDecoder.TEMPLATE_ID:

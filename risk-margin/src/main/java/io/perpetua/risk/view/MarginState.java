@@ -4,6 +4,8 @@ import io.perpetua.core.sbe.AccountCreatedDecoder;
 import io.perpetua.core.sbe.CollateralChangedDecoder;
 import io.perpetua.core.sbe.DeleveragedDecoder;
 import io.perpetua.core.sbe.FillDecoder;
+import io.perpetua.core.sbe.FundingPaymentDecoder;
+import io.perpetua.core.sbe.FundingTickAppliedDecoder;
 import io.perpetua.core.sbe.InsuranceFundChangedDecoder;
 import io.perpetua.core.sbe.LeverageSetDecoder;
 import io.perpetua.core.sbe.LiquidateDecoder;
@@ -15,6 +17,7 @@ import io.perpetua.core.sbe.PositionChangedDecoder;
 import io.perpetua.core.sbe.RejectedDecoder;
 import io.perpetua.core.sbe.RiskConfiguredDecoder;
 import io.perpetua.core.units.FixedPoint;
+import io.perpetua.risk.ledger.Funding;
 import io.perpetua.risk.liquidation.Deleverager;
 import io.perpetua.risk.margin.RiskParams;
 import org.agrona.DirectBuffer;
@@ -30,7 +33,9 @@ import java.util.TreeMap;
  * Accounts, positions, marks and risk parameters rebuilt from the event journal alone — what a
  * process tailing the journal knows. Events carry the state after each change (balances, sizes,
  * cost bases), so nothing of the core's logic is re-run here; margin figures are computed with the
- * same formulas and rounding as the core's {@link io.perpetua.risk.margin.MarginCalculator}.
+ * same formulas and rounding as the core's {@link io.perpetua.risk.margin.MarginCalculator},
+ * including the funding a position owes since it last settled (the index moves with
+ * FundingTickApplied; FundingPayment reports a settlement).
  *
  * <p>Owned by one thread (the tailer's); {@link MarginViews} publishes copies to readers.
  */
@@ -45,6 +50,8 @@ public final class MarginState
     private final PositionChangedDecoder positionChanged = new PositionChangedDecoder();
     private final InsuranceFundChangedDecoder insurance = new InsuranceFundChangedDecoder();
     private final LeverageSetDecoder leverageSet = new LeverageSetDecoder();
+    private final FundingTickAppliedDecoder fundingTick = new FundingTickAppliedDecoder();
+    private final FundingPaymentDecoder fundingPayment = new FundingPaymentDecoder();
 
     private final Map<Integer, Market> markets = new TreeMap<>();
     private final Map<Long, Holder> accounts = new TreeMap<>();
@@ -58,6 +65,7 @@ public final class MarginState
     private long liquidationSteps;
     private long deleverages;
     private long insuranceBalance;
+    private long fundingTicks;
 
     /** A market as the events describe it. */
     static final class Market
@@ -69,6 +77,7 @@ public final class MarginState
         RiskParams params = RiskParams.defaults();
         long markTicks;
         long openInterestLots;
+        long fundingIndex;
 
         Market(final int marketId, final long tickSize, final long lotSize, final int exponent)
         {
@@ -85,7 +94,7 @@ public final class MarginState
         final long accountId;
         long parentAccountId;
         long balance;
-        /** marketId -> {size in lots, cost basis}. */
+        /** marketId -> {size in lots, cost basis, funding index settled to}. */
         final Map<Integer, long[]> positions = new TreeMap<>();
         final Map<Integer, Integer> leverage = new TreeMap<>();
 
@@ -164,7 +173,8 @@ public final class MarginState
                     }
                     else
                     {
-                        holder.positions.put(d.marketId(), new long[] {sizeLots, d.costBasis()});
+                        // The core settles a position's funding before it trades: it is at the index now.
+                        holder.positions.put(d.marketId(), new long[] {sizeLots, d.costBasis(), market.fundingIndex});
                     }
                     touchedAccounts.add(d.accountId());
                     break;
@@ -172,8 +182,33 @@ public final class MarginState
                 case InsuranceFundChangedDecoder.TEMPLATE_ID:
                 {
                     final InsuranceFundChangedDecoder d = insurance.wrap(buffer, body, block, version);
-                    holder(d.accountId()).balance = d.accountBalance();
                     insuranceBalance = d.fundBalance();
+                    if (d.accountId() != 0)
+                    {
+                        holder(d.accountId()).balance = d.accountBalance();
+                        touchedAccounts.add(d.accountId());
+                    }
+                    break;
+                }
+                case FundingTickAppliedDecoder.TEMPLATE_ID:
+                {
+                    final FundingTickAppliedDecoder d = fundingTick.wrap(buffer, body, block, version);
+                    markets.get(d.marketId()).fundingIndex = d.fundingIndex();
+                    fundingTicks++;
+                    // Every position in the market now owes or is owed: re-check them like a mark change.
+                    repricedMarkets.add(d.marketId());
+                    break;
+                }
+                case FundingPaymentDecoder.TEMPLATE_ID:
+                {
+                    final FundingPaymentDecoder d = fundingPayment.wrap(buffer, body, block, version);
+                    final Holder holder = holder(d.accountId());
+                    holder.balance = d.balance();
+                    final long[] settled = holder.positions.get(d.marketId());
+                    if (settled != null)
+                    {
+                        settled[2] = d.fundingIndex();
+                    }
                     touchedAccounts.add(d.accountId());
                     break;
                 }
@@ -278,6 +313,18 @@ public final class MarginState
         return insuranceBalance;
     }
 
+    /** Funding ticks applied so far (all markets). */
+    public long fundingTicks()
+    {
+        return fundingTicks;
+    }
+
+    /** What the position owes in funding since it last settled (negative: is owed), as the core rounds it. */
+    private static long owedFunding(final Market market, final long[] position)
+    {
+        return Funding.payment(market.fundingIndex - position[2], position[0]);
+    }
+
     /** Sum of long sizes in the market, in lots. */
     public long openInterestLots(final int marketId)
     {
@@ -313,7 +360,7 @@ public final class MarginState
         {
             final Market market = markets.get(entry.getKey());
             final long notional = entry.getValue()[0] * market.markTicks * market.quantumsPerTickLot;
-            netCollateral += notional;
+            netCollateral += notional - owedFunding(market, entry.getValue());
             maintenance += FixedPoint.ppmCeil(Math.abs(notional), market.params.maintenanceMarginPpm);
         }
         return maintenance > 0 && netCollateral < maintenance;
@@ -342,7 +389,7 @@ public final class MarginState
                 openInterestLots(market.marketId), holder.leverage.getOrDefault(market.marketId, 0));
             final long im = FixedPoint.ppmCeil(absolute, imf);
             final long mm = FixedPoint.ppmCeil(absolute, market.params.maintenanceMarginPpm);
-            netCollateral += notional;
+            netCollateral += notional - owedFunding(market, entry.getValue());
             initial += im;
             maintenance += mm;
             grossNotional += absolute;
@@ -436,7 +483,8 @@ public final class MarginState
         for (final Map.Entry<Integer, long[]> entry : holder.positions.entrySet())
         {
             final Market market = markets.get(entry.getKey());
-            netCollateral += entry.getValue()[0] * market.markTicks * market.quantumsPerTickLot;
+            netCollateral += entry.getValue()[0] * market.markTicks * market.quantumsPerTickLot -
+                owedFunding(market, entry.getValue());
         }
         return netCollateral;
     }

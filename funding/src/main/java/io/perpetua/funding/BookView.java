@@ -58,7 +58,8 @@ public final class BookView
         return markTicks;
     }
 
-    void markTicks(final long markTicks)
+    /** Sets the index (the processor does it from MarkPriceUpdated events). */
+    public void markTicks(final long markTicks)
     {
         this.markTicks = markTicks;
     }

@@ -47,6 +47,11 @@ public final class MarketFunding
         return openPositions;
     }
 
+    /**
+     * Open positions that have not settled since the index last changed. Exact, except after the
+     * index returns to a value some positions are cached at: those then count until the next tick
+     * recounts, which can only delay a dust sweep, never sweep early.
+     */
     public long unsettledPositions()
     {
         return unsettledPositions;

@@ -2,12 +2,15 @@ package io.perpetua.node;
 
 import io.perpetua.core.engine.AccountCommandEncoder;
 import io.perpetua.core.engine.CommandAdapter;
+import io.perpetua.core.engine.FundingCommandEncoder;
 import io.perpetua.core.journal.Journal;
 import io.perpetua.core.journal.JournalLayout;
 import io.perpetua.core.journal.JournalReader;
 import io.perpetua.core.pipeline.Pipeline;
 import io.perpetua.core.pipeline.PublishResult;
 import io.perpetua.core.pipeline.ResultListener;
+import io.perpetua.funding.FundingConfig;
+import io.perpetua.funding.FundingProcessor;
 import io.perpetua.risk.view.JournalTailer;
 import io.perpetua.risk.view.MarginViews;
 import org.agrona.DirectBuffer;
@@ -26,13 +29,19 @@ import java.util.function.LongPredicate;
  * {@link DemoTraffic} flow (funded, leveraged accounts) submitted from the calling thread, a
  * market-data thread that tails the events journal into {@link MarketDataView} and prints a summary
  * every second, and the margin views with the liquidation monitor on their own tailer, submitting
- * {@code Liquidate} commands like any client. Ends with a {@code RESULT demo} line and the engine's
- * state hash, which {@code perpetua replay} of the same journal reproduces.
+ * {@code Liquidate} commands like any client, and the funding processor on a third tailer,
+ * submitting a {@code FundingTick} per market every {@link #FUNDING_INTERVAL_NS} of command time (an
+ * hour compressed to ten seconds so that a one-minute demo shows several). Ends with a
+ * {@code RESULT demo} line and the engine's state hash, which {@code perpetua replay} of the same
+ * journal reproduces.
  */
 final class DemoSession
 {
     private static final long SUMMARY_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long ORACLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Demo funding: a premium sample every second, a tick every ten seconds (MECHANICS defaults: 60 s, 1 h). */
+    static final long FUNDING_SAMPLE_NS = TimeUnit.SECONDS.toNanos(1);
+    static final long FUNDING_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final Path journal;
     private final long seed;
@@ -80,10 +89,14 @@ final class DemoSession
         final JournalLayout layout = new JournalLayout(journal);
         final MarginViews margins = new MarginViews(new LiquidationSubmitter(pipeline));
         final JournalTailer marginTailer = new JournalTailer("perpetua-margin", layout.eventsDir(), margins);
+        final FundingConfig funding = FundingConfig.defaults().withIntervals(FUNDING_SAMPLE_NS, FUNDING_INTERVAL_NS);
+        final JournalTailer fundingTailer = new JournalTailer("perpetua-funding", layout.eventsDir(),
+            new FundingProcessor(marketId -> funding, new FundingSubmitter(pipeline)));
         final MarketDataThread marketData = new MarketDataThread(layout, margins);
         println("demo: journal " + journal + ", seed " + seed + ", " + ratePerSecond + " commands/s, from sequence " +
             (pipeline.startSequence() + 1));
         marginTailer.start();
+        fundingTailer.start();
         marketData.start();
         try
         {
@@ -93,12 +106,13 @@ final class DemoSession
         {
             pipeline.close();
             marginTailer.close();
+            fundingTailer.close();
             marketData.finish();
         }
         final MarginViews.Summary summary = margins.summary();
-        println(String.format("RESULT demo fills=%d liquidations=%d adl=%d insurance=%d open-interest=%d",
+        println(String.format("RESULT demo fills=%d liquidations=%d adl=%d insurance=%d open-interest=%d funding-ticks=%d",
             summary.fills(), summary.liquidationSteps(), summary.deleverages(), summary.insuranceBalance(),
-            summary.openInterestLots()));
+            summary.openInterestLots(), summary.fundingTicks()));
         final String finalLine = String.format("state-hash %016x at seq %d", pipeline.finalStateHash(), pipeline.finalSequence());
         println(finalLine);
         return finalLine;
@@ -223,6 +237,33 @@ final class DemoSession
             final int length = encoder.liquidate(buffer, 0, accountId);
             PublishResult result;
             while ((result = pipeline.tryPublish(buffer, 0, length, IGNORE, accountId)) == PublishResult.BUSY)
+            {
+                Thread.yield();
+            }
+            return result == PublishResult.PUBLISHED;
+        }
+    }
+
+    /** Submits the funding processor's FundingTick commands from the funding tailer's thread. */
+    private static final class FundingSubmitter implements FundingProcessor.Submitter
+    {
+        private static final ResultListener IGNORE = (correlationId, sequence, events, offset, length) ->
+        {
+        };
+        private final Pipeline pipeline;
+        private final FundingCommandEncoder encoder = new FundingCommandEncoder();
+        private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
+
+        FundingSubmitter(final Pipeline pipeline)
+        {
+            this.pipeline = pipeline;
+        }
+
+        public boolean submit(final int marketId, final long rate8hPpb, final long fundingTimeNs)
+        {
+            final int length = encoder.fundingTick(buffer, 0, marketId, rate8hPpb, fundingTimeNs);
+            PublishResult result;
+            while ((result = pipeline.tryPublish(buffer, 0, length, IGNORE, marketId)) == PublishResult.BUSY)
             {
                 Thread.yield();
             }

@@ -68,7 +68,8 @@ class PerpetuaCliTest
         demoLastLine = demo.lastLine();
         assertTrue(STATE_HASH.matcher(demoLastLine).matches(), "last line: " + demoLastLine);
         final String result = demo.out().get(demo.out().size() - 2);
-        assertTrue(result.matches("RESULT demo fills=\\d+ liquidations=\\d+ adl=\\d+ insurance=-?\\d+ open-interest=\\d+"),
+        assertTrue(result.matches(
+            "RESULT demo fills=\\d+ liquidations=\\d+ adl=\\d+ insurance=-?\\d+ open-interest=\\d+ funding-ticks=\\d+"),
             "line before the state hash: " + result);
         assertTrue(demo.out().size() >= 3, "a start line, summaries, the final line: " + demo.out());
         assertTrue(new JournalLayout(journal).snapshotSequences().length >= 1, "the demo took a snapshot");
@@ -160,8 +161,9 @@ class PerpetuaCliTest
 
     /**
      * Every balance can be recomputed from the JSON dump alone: deposits, withdrawals and transfers
-     * (CollateralChanged), the quote and fee of each trade side (PositionChanged) and insurance
-     * movements add up to the balance each event reports, and the totals conserve money.
+     * (CollateralChanged), the quote and fee of each trade side (PositionChanged), funding payments
+     * (FundingPayment) and insurance movements add up to the balance each event reports, and the
+     * totals conserve money.
      */
     @Test
     void balancesCanBeRecomputedFromTheJsonDump() throws IOException
@@ -173,6 +175,7 @@ class PerpetuaCliTest
         long deposits = 0;
         long fees = 0;
         long insurance = 0;
+        long funding = 0;
         int checked = 0;
         for (final String line : run.out())
         {
@@ -206,9 +209,25 @@ class PerpetuaCliTest
                 {
                     final long amount = node.get("amount").asLong();
                     insurance += amount;
-                    expected = balances.merge(account, -amount, Long::sum);
-                    assertEquals(expected, node.get("accountBalance").asLong(), line);
+                    if (node.get("cause").asText().equals("FUNDING_DUST"))
+                    {
+                        funding -= amount;
+                    }
+                    else
+                    {
+                        expected = balances.merge(account, -amount, Long::sum);
+                        assertEquals(expected, node.get("accountBalance").asLong(), line);
+                    }
                     assertEquals(insurance, node.get("fundBalance").asLong(), line);
+                    checked++;
+                }
+                case "FundingPayment" ->
+                {
+                    final long amount = node.get("amount").asLong();
+                    funding -= amount;
+                    expected = balances.merge(account, amount, Long::sum);
+                    assertEquals(expected, node.get("balance").asLong(), line);
+                    assertEquals(funding, node.get("fundingBalance").asLong(), line);
                     checked++;
                 }
                 default ->
@@ -218,7 +237,8 @@ class PerpetuaCliTest
         }
         assertTrue(checked > 1_000, "the demo moved collateral and positions: " + checked);
         final long total = balances.values().stream().mapToLong(Long::longValue).sum();
-        assertEquals(deposits, total + fees + insurance, "balances + fee account + insurance fund = deposits - withdrawals");
+        assertEquals(deposits, total + fees + insurance + funding,
+            "balances + fee account + insurance fund + funding account = deposits - withdrawals");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.perpetua.core.sbe.CancelOrderDecoder;
 import io.perpetua.core.sbe.ConfigureOracleDecoder;
 import io.perpetua.core.sbe.ConfigureRiskDecoder;
 import io.perpetua.core.sbe.DepositDecoder;
+import io.perpetua.core.sbe.FundingTickDecoder;
 import io.perpetua.core.sbe.GroupSizeEncodingDecoder;
 import io.perpetua.core.sbe.HeartbeatDecoder;
 import io.perpetua.core.sbe.LiquidateDecoder;
@@ -258,6 +259,8 @@ public final class CommandAdapter
                 return ConfigureRiskDecoder.BLOCK_LENGTH;
             case ConfigureOracleDecoder.TEMPLATE_ID:
                 return ConfigureOracleDecoder.BLOCK_LENGTH;
+            case FundingTickDecoder.TEMPLATE_ID:
+                return FundingTickDecoder.BLOCK_LENGTH;
             default:
                 return -1;
         }

@@ -1105,6 +1105,18 @@ public final class MatchingEngine
         return sizeLots - remainingLots;
     }
 
+    /**
+     * Re-checks the account's resting reduce-only orders in a market after its position changed
+     * outside matching (deleveraging): each is cut to what the position can still absorb, or cancelled.
+     */
+    public void trimReduceOnlyOrders(final long accountId, final int marketId)
+    {
+        if (state.hasReduceOnlyOrders(accountId))
+        {
+            trimReduceOnly(state.book(marketId), accountId);
+        }
+    }
+
     /** Whether a liquidation slice is matching right now (for the gate's fill checks). */
     public boolean isLiquidating()
     {

@@ -17,6 +17,8 @@ import io.perpetua.core.sbe.PositionChangedEncoder;
 import io.perpetua.core.sbe.RiskConfiguredEncoder;
 import io.perpetua.core.sbe.CancelReason;
 import io.perpetua.core.sbe.FillEncoder;
+import io.perpetua.core.sbe.FundingPaymentEncoder;
+import io.perpetua.core.sbe.FundingTickAppliedEncoder;
 import io.perpetua.core.sbe.MarketConfiguredEncoder;
 import io.perpetua.core.sbe.MarketStatus;
 import io.perpetua.core.sbe.MessageHeaderEncoder;
@@ -79,6 +81,8 @@ public final class EventPublisher
     private final OracleConfiguredEncoder oracleConfigured = new OracleConfiguredEncoder();
     private final LeverageSetEncoder leverageSet = new LeverageSetEncoder();
     private final OrderTriggeredEncoder orderTriggered = new OrderTriggeredEncoder();
+    private final FundingTickAppliedEncoder fundingTickApplied = new FundingTickAppliedEncoder();
+    private final FundingPaymentEncoder fundingPayment = new FundingPaymentEncoder();
 
     private int length;
     private int eventCount;
@@ -569,6 +573,44 @@ public final class EventPublisher
             .marketId(marketId)
             .leverage(leverage);
         advance(MessageHeaderEncoder.ENCODED_LENGTH + leverageSet.encodedLength());
+    }
+
+    public void fundingTickApplied(
+        final int marketId, final long rate8hPpb, final long markPrice, final long fundingIndex, final long fundingTimeNs)
+    {
+        ensureRoom();
+        fundingTickApplied.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .marketId(marketId)
+            .rate8hPpb(rate8hPpb)
+            .markPrice(markPrice)
+            .fundingIndex(fundingIndex)
+            .fundingTimeNs(fundingTimeNs);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + fundingTickApplied.encodedLength());
+    }
+
+    public void fundingPayment(
+        final long accountId,
+        final int marketId,
+        final long amount,
+        final long size,
+        final long fundingIndex,
+        final long balance,
+        final long fundingBalance)
+    {
+        ensureRoom();
+        fundingPayment.wrapAndApplyHeader(buffer, length, header)
+            .sequence(sequence)
+            .timestampNs(timestampNs)
+            .accountId(accountId)
+            .marketId(marketId)
+            .amount(amount)
+            .size(size)
+            .fundingIndex(fundingIndex)
+            .balance(balance)
+            .fundingBalance(fundingBalance);
+        advance(MessageHeaderEncoder.ENCODED_LENGTH + fundingPayment.encodedLength());
     }
 
     private void advance(final int bytes)

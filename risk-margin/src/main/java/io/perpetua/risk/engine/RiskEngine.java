@@ -11,6 +11,8 @@ import io.perpetua.core.sbe.CollateralCause;
 import io.perpetua.core.sbe.ConfigureOracleDecoder;
 import io.perpetua.core.sbe.ConfigureRiskDecoder;
 import io.perpetua.core.sbe.DepositDecoder;
+import io.perpetua.core.sbe.FundingTickDecoder;
+import io.perpetua.core.sbe.InsuranceCause;
 import io.perpetua.core.sbe.LiquidateDecoder;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
 import io.perpetua.core.sbe.OraclePriceDecoder;
@@ -25,7 +27,9 @@ import io.perpetua.core.units.FixedPoint;
 import io.perpetua.risk.auth.Ed25519Keys;
 import io.perpetua.risk.auth.SignedRequests;
 import io.perpetua.risk.ledger.Account;
+import io.perpetua.risk.ledger.Funding;
 import io.perpetua.risk.ledger.Ledger;
+import io.perpetua.risk.ledger.MarketFunding;
 import io.perpetua.risk.ledger.Position;
 import io.perpetua.risk.ledger.ProRata;
 import io.perpetua.risk.liquidation.Liquidator;
@@ -81,6 +85,7 @@ public final class RiskEngine implements EngineExtension
     private final LiquidateDecoder liquidate = new LiquidateDecoder();
     private final ConfigureRiskDecoder configureRisk = new ConfigureRiskDecoder();
     private final ConfigureOracleDecoder configureOracle = new ConfigureOracleDecoder();
+    private final FundingTickDecoder fundingTick = new FundingTickDecoder();
     private final byte[] keyScratch = new byte[Account.PUBLIC_KEY_LENGTH];
     private final byte[] signatureScratch = new byte[Ed25519Keys.SIGNATURE_LENGTH];
     private final UnsafeBuffer keyView = new UnsafeBuffer(new byte[0]);
@@ -165,6 +170,7 @@ public final class RiskEngine implements EngineExtension
             case LiquidateDecoder.TEMPLATE_ID:
             case ConfigureRiskDecoder.TEMPLATE_ID:
             case ConfigureOracleDecoder.TEMPLATE_ID:
+            case FundingTickDecoder.TEMPLATE_ID:
                 return true;
             default:
                 return false;
@@ -202,6 +208,11 @@ public final class RiskEngine implements EngineExtension
                 {
                     events.rejected(templateId, reason, accountId, 0, 0, 0);
                 }
+                else
+                {
+                    // Closed slices settled as they traded; what is left open settles now.
+                    settleFunding(ledger.account(accountId));
+                }
                 break;
             }
             case ConfigureRiskDecoder.TEMPLATE_ID:
@@ -209,6 +220,9 @@ public final class RiskEngine implements EngineExtension
                 break;
             case ConfigureOracleDecoder.TEMPLATE_ID:
                 applyConfigureOracle(configureOracle.wrap(buffer, body, blockLength, version));
+                break;
+            case FundingTickDecoder.TEMPLATE_ID:
+                applyFundingTick(fundingTick.wrap(buffer, body, blockLength, version));
                 break;
             default:
                 throw new IllegalArgumentException("not a risk command: template " + templateId);
@@ -297,6 +311,7 @@ public final class RiskEngine implements EngineExtension
             events.rejected(WithdrawDecoder.TEMPLATE_ID, reason, accountId, 0, 0, 0);
             return;
         }
+        settleFunding(account);
         ledger.withdraw(account, amount, nonce);
         events.collateralChanged(accountId, CollateralCause.WITHDRAWAL, -amount, account.balance(), nonce);
     }
@@ -342,6 +357,7 @@ public final class RiskEngine implements EngineExtension
             keyView.wrap(from.publicKey());
             events.accountCreated(toId, owner, keyView, 0);
         }
+        settleFunding(from);
         ledger.transfer(from, to, amount, nonce);
         events.collateralChanged(fromId, CollateralCause.TRANSFER_OUT, -amount, from.balance(), toId);
         events.collateralChanged(toId, CollateralCause.TRANSFER_IN, amount, to.balance(), fromId);
@@ -416,6 +432,7 @@ public final class RiskEngine implements EngineExtension
             events.rejected(SetLeverageDecoder.TEMPLATE_ID, reason, accountId, marketId, 0, 0);
             return;
         }
+        settleFunding(account);
         events.leverageSet(accountId, marketId, leverage);
     }
 
@@ -756,12 +773,96 @@ public final class RiskEngine implements EngineExtension
         final long quote,
         final long fee)
     {
+        settleFunding(account, marketId);
         final long realized = ledger.trade(account, marketId, deltaLots, quote, fee);
         final Position position = account.position(marketId);
         final MarketSpec spec = engine.state().book(marketId).spec();
         events.positionChanged(account.accountId(), marketId, cause, tradeId, spec.toSize(deltaLots),
             deltaLots > 0 ? -quote : quote, fee, position == null ? 0 : spec.toSize(position.sizeLots()),
             position == null ? 0 : position.costBasis(), realized, account.balance());
+    }
+
+    // --------------------------------------------------------------- funding
+
+    /**
+     * A funding tick from the funding processor: the market's cumulative index moves by
+     * {@code rate8h / 8 * mark} per lot (MECHANICS §4). O(1) in the positions: each settles lazily
+     * when next touched, and margin checks count what it owes meanwhile.
+     */
+    private void applyFundingTick(final FundingTickDecoder command)
+    {
+        final int marketId = command.marketId();
+        final long rate = command.rate8hPpb();
+        final long fundingTimeNs = command.fundingTimeNs();
+        final MarketRisk risk = market(marketId);
+        final MarketFunding state = ledger.funding(marketId);
+        RejectReason reason = null;
+        long index = 0;
+        if (risk == null)
+        {
+            reason = RejectReason.UNKNOWN_MARKET;
+        }
+        else if (rate < -Funding.MAX_RATE_PPB || rate > Funding.MAX_RATE_PPB)
+        {
+            reason = RejectReason.INVALID_FUNDING_RATE;
+        }
+        else if (fundingTimeNs <= 0 || state != null && fundingTimeNs <= state.lastFundingTimeNs())
+        {
+            reason = RejectReason.FUNDING_TICK_NOT_NEW;
+        }
+        else if (risk.markTicks() == 0)
+        {
+            reason = RejectReason.NO_MARK_PRICE;
+        }
+        else
+        {
+            final long increment = Funding.indexIncrement(rate, risk.markTicks(), risk.quantumsPerTickLot());
+            index = increment == FixedPoint.OVERFLOW ? increment : FixedPoint.add(ledger.fundingIndex(marketId), increment);
+            if (index == FixedPoint.OVERFLOW)
+            {
+                reason = RejectReason.OVERFLOW;
+            }
+        }
+        if (reason != null)
+        {
+            events.rejected(FundingTickDecoder.TEMPLATE_ID, reason, 0, marketId, 0, 0);
+            return;
+        }
+        ledger.applyFundingTick(marketId, index, fundingTimeNs);
+        events.fundingTickApplied(marketId, rate, risk.book().spec().toPrice(risk.markTicks()), index, fundingTimeNs);
+        sweepFundingDust(marketId);
+    }
+
+    /** Settles every position of the account to its market's funding index. */
+    public void settleFunding(final Account account)
+    {
+        for (int i = 0; i < account.positionCount(); i++)
+        {
+            settleFunding(account, account.positionAt(i).marketId());
+        }
+    }
+
+    /** Settles the account's position in the market (if any) to the market's funding index and reports it. */
+    public void settleFunding(final Account account, final int marketId)
+    {
+        final Position position = account.position(marketId);
+        if (position == null || !ledger.settleFunding(account, position))
+        {
+            return;
+        }
+        final MarketSpec spec = engine.state().book(marketId).spec();
+        events.fundingPayment(account.accountId(), marketId, -ledger.lastFundingPayment(), spec.toSize(position.sizeLots()),
+            position.fundingIndex(), account.balance(), ledger.fundingBalance());
+        sweepFundingDust(marketId);
+    }
+
+    private void sweepFundingDust(final int marketId)
+    {
+        final long dust = ledger.sweepFundingDust(marketId);
+        if (dust > 0)
+        {
+            events.insuranceFundChanged(0, marketId, InsuranceCause.FUNDING_DUST, dust, ledger.insuranceBalance(), 0);
+        }
     }
 
     // ----------------------------------------------------- snapshot and hash

@@ -1,6 +1,7 @@
 package io.perpetua.risk.ledger;
 
 import io.perpetua.core.engine.StateHasher;
+import io.perpetua.core.units.FixedPoint;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -24,7 +25,8 @@ import java.util.Arrays;
 public final class Ledger
 {
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
-    private static final int SNAPSHOT_VERSION = 1;
+    /** 2: funding state per market after the accounts. */
+    private static final int SNAPSHOT_VERSION = 2;
 
     private final Long2ObjectHashMap<Account> accounts = new Long2ObjectHashMap<>();
     private long[] accountIds = new long[16];
@@ -35,6 +37,9 @@ public final class Ledger
     private long fundingBalance;
     private long netDeposits;
     private long lastDepositId;
+    private final Int2ObjectHashMap<MarketFunding> funding = new Int2ObjectHashMap<>();
+    private int[] fundingMarketIds = new int[0];
+    private long lastFundingPayment;
 
     public Account account(final long accountId)
     {
@@ -144,7 +149,21 @@ public final class Ledger
     {
         final Position position = account.openPosition(marketId);
         final long before = position.sizeLots;
+        final MarketFunding market = fundingFor(marketId);
+        if (before == 0)
+        {
+            position.fundingIndex = market.index;
+        }
+        else if (position.fundingIndex != market.index)
+        {
+            throw new IllegalStateException("position of account " + account.accountId + " in market " + marketId +
+                " trades before settling funding");
+        }
         final long realized = position.trade(deltaLots, quote);
+        if ((before == 0) != (position.sizeLots == 0))
+        {
+            market.openPositions += before == 0 ? 1 : -1;
+        }
         account.balance = Math.subtractExact(account.balance, Math.addExact(deltaLots > 0 ? quote : -quote, fee));
         feeBalance = Math.addExact(feeBalance, fee);
         final long longBefore = Math.max(before, 0);
@@ -163,6 +182,109 @@ public final class Ledger
     {
         account.balance = Math.subtractExact(account.balance, amount);
         insuranceBalance = Math.addExact(insuranceBalance, amount);
+    }
+
+    // ---------------------------------------------------------------- funding
+
+    /** The market's funding state, or null before anything touched it (index 0). */
+    public MarketFunding funding(final int marketId)
+    {
+        return funding.get(marketId);
+    }
+
+    /** The market's funding state, created (index 0) on first use. */
+    private MarketFunding fundingFor(final int marketId)
+    {
+        MarketFunding market = funding.get(marketId);
+        if (market == null)
+        {
+            market = new MarketFunding(marketId);
+            funding.put(marketId, market);
+            int index = fundingMarketIds.length;
+            fundingMarketIds = Arrays.copyOf(fundingMarketIds, index + 1);
+            while (index > 0 && fundingMarketIds[index - 1] > marketId)
+            {
+                fundingMarketIds[index] = fundingMarketIds[index - 1];
+                index--;
+            }
+            fundingMarketIds[index] = marketId;
+        }
+        return market;
+    }
+
+    /** The market's cumulative funding index (0 before its first tick). */
+    public long fundingIndex(final int marketId)
+    {
+        final MarketFunding market = funding.get(marketId);
+        return market == null ? 0 : market.index;
+    }
+
+    /**
+     * A funding tick: the market's index becomes {@code index} for the period ending at
+     * {@code fundingTimeNs}. O(1): positions settle lazily; every open one is now behind.
+     */
+    public void applyFundingTick(final int marketId, final long index, final long fundingTimeNs)
+    {
+        final MarketFunding market = fundingFor(marketId);
+        if (index != market.index)
+        {
+            market.index = index;
+            market.unsettledPositions = market.openPositions;
+        }
+        market.lastFundingTimeNs = fundingTimeNs;
+    }
+
+    /**
+     * Settles the position to its market's index: the account pays
+     * {@link Funding#payment} into the funding account (a negative payment comes out of it).
+     *
+     * @return whether the position was behind the index (then {@link #lastFundingPayment()} is what it paid)
+     */
+    public boolean settleFunding(final Account account, final Position position)
+    {
+        final MarketFunding market = fundingFor(position.marketId);
+        if (position.fundingIndex == market.index)
+        {
+            return false;
+        }
+        final long payment = Funding.payment(Math.subtractExact(market.index, position.fundingIndex), position.sizeLots);
+        if (payment == FixedPoint.OVERFLOW)
+        {
+            throw new ArithmeticException("funding payment of account " + account.accountId + " overflows");
+        }
+        account.balance = Math.subtractExact(account.balance, payment);
+        fundingBalance = Math.addExact(fundingBalance, payment);
+        market.balance = Math.addExact(market.balance, payment);
+        position.fundingIndex = market.index;
+        market.unsettledPositions--;
+        lastFundingPayment = payment;
+        return true;
+    }
+
+    /** What the last successful {@link #settleFunding} charged the account (negative: credited). */
+    public long lastFundingPayment()
+    {
+        return lastFundingPayment;
+    }
+
+    /**
+     * Once every open position of the market has settled to its index, what the market left in the
+     * funding account is rounding dust in the exchange's favour: it moves to the insurance fund.
+     *
+     * @return the amount swept (0 if positions are still to settle or there is nothing)
+     */
+    public long sweepFundingDust(final int marketId)
+    {
+        final MarketFunding market = fundingFor(marketId);
+        if (market.unsettledPositions != 0 || market.balance <= 0)
+        {
+            return 0;
+        }
+        final long dust = market.balance;
+        market.balance = 0;
+        fundingBalance -= dust;
+        insuranceBalance = Math.addExact(insuranceBalance, dust);
+        return dust;
     }
 
     /** Mixes the canonical ledger into the engine's state hash. */
@@ -205,6 +327,17 @@ public final class Ledger
                 hasher.mix(account.leverageMarketAt(l));
                 hasher.mix(account.leverageAt(l));
             }
+        }
+        hasher.mix(fundingMarketIds.length);
+        for (final int marketId : fundingMarketIds)
+        {
+            final MarketFunding market = funding.get(marketId);
+            hasher.mix(marketId);
+            hasher.mix(market.index);
+            hasher.mix(market.lastFundingTimeNs);
+            hasher.mix(market.balance);
+            hasher.mix(market.openPositions);
+            hasher.mix(market.unsettledPositions);
         }
     }
 
@@ -253,6 +386,17 @@ public final class Ledger
                 buffer.putInt(at + 4, account.leverageAt(l), ORDER);
                 at += 8;
             }
+        }
+        buffer.putInt(at, fundingMarketIds.length, ORDER);
+        at += 4;
+        for (final int marketId : fundingMarketIds)
+        {
+            final MarketFunding market = funding.get(marketId);
+            buffer.putInt(at, marketId, ORDER);
+            buffer.putLong(at + 4, market.index, ORDER);
+            buffer.putLong(at + 12, market.lastFundingTimeNs, ORDER);
+            buffer.putLong(at + 20, market.balance, ORDER);
+            at += 28;
         }
         return at - offset;
     }
@@ -309,6 +453,31 @@ public final class Ledger
             {
                 account.leverage(buffer.getInt(at, ORDER), buffer.getInt(at + 4, ORDER));
                 at += 8;
+            }
+        }
+        final int fundingMarkets = buffer.getInt(at, ORDER);
+        at += 4;
+        for (int m = 0; m < fundingMarkets; m++)
+        {
+            final MarketFunding market = fundingFor(buffer.getInt(at, ORDER));
+            market.index = buffer.getLong(at + 4, ORDER);
+            market.lastFundingTimeNs = buffer.getLong(at + 12, ORDER);
+            market.balance = buffer.getLong(at + 20, ORDER);
+            at += 28;
+        }
+        // Position counts are derived, not stored.
+        for (int i = 0; i < accountCount; i++)
+        {
+            final Account account = accounts.get(accountIds[i]);
+            for (int p = 0; p < account.positionCount(); p++)
+            {
+                final Position position = account.positionAt(p);
+                final MarketFunding market = fundingFor(position.marketId);
+                market.openPositions++;
+                if (position.fundingIndex != market.index)
+                {
+                    market.unsettledPositions++;
+                }
             }
         }
         return at - offset;

@@ -118,6 +118,7 @@ public final class Deleverager
             risk.settleTrade(counterparty, marketId, PositionCause.DELEVERAGE, tradeId, sign * take, buyerPays, 0);
             risk.engine().events().deleveraged(account.accountId(), candidate.accountId(), marketId, tradeId,
                 spec.toSize(take), takeQuote);
+            risk.engine().trimReduceOnlyOrders(candidate.accountId(), marketId);
         }
         return offsetLots;
     }

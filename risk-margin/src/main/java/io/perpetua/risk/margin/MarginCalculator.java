@@ -2,6 +2,7 @@ package io.perpetua.risk.margin;
 
 import io.perpetua.core.units.FixedPoint;
 import io.perpetua.risk.ledger.Account;
+import io.perpetua.risk.ledger.Funding;
 import io.perpetua.risk.ledger.Ledger;
 import io.perpetua.risk.ledger.Position;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -11,6 +12,9 @@ import org.agrona.collections.Int2ObjectHashMap;
  * after a hypothetical trade:
  * {@code NC = balance + sum(size_i * mark_i)}, {@code IMR = sum ceil(|N_i| * IMF_i)},
  * {@code MMR = sum ceil(|N_i| * MMF_i)}. Requirements round up (against the account).
+ * The balance is taken as settled: funding a position owes (or is owed) since its last settlement
+ * counts as if paid, with the settlement's own rounding ({@link Funding#payment}), so a check sees
+ * the same figures whether or not the position settled before it, and changes nothing.
  *
  * <p>One instance per thread; {@link #evaluate} fills {@link #netCollateral}, {@link #initialMargin}
  * and {@link #maintenanceMargin} and allocates nothing. It reports overflow instead of wrapping.
@@ -76,6 +80,13 @@ public final class MarginCalculator
                 final Position position = account.positionAt(i);
                 market = position.marketId();
                 size = position.sizeLots();
+                final long behind = FixedPoint.add(ledger.fundingIndex(market), -position.fundingIndex());
+                final long owed = behind == FixedPoint.OVERFLOW ? behind : Funding.payment(behind, position.sizeLots());
+                if (owed == FixedPoint.OVERFLOW)
+                {
+                    return false;
+                }
+                nc = nc == FixedPoint.OVERFLOW ? nc : FixedPoint.add(nc, -owed);
                 if (market == marketId)
                 {
                     size += deltaLots;

@@ -18,6 +18,11 @@ public final class JournalTailer implements AutoCloseable
     public interface Consumer
     {
         void onDocument(DirectBuffer buffer, int offset, int length);
+
+        /** Called after documents were read, when the journal has no more for now. */
+        default void onCaughtUp()
+        {
+        }
     }
 
     private final Thread thread;
@@ -54,6 +59,10 @@ public final class JournalTailer implements AutoCloseable
                 {
                     consumer.onDocument(reader.buffer(), 0, reader.length());
                     read++;
+                }
+                if (read > 0)
+                {
+                    consumer.onCaughtUp();
                 }
                 if (lastPass)
                 {

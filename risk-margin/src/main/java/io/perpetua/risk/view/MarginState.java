@@ -4,6 +4,8 @@ import io.perpetua.core.sbe.AccountCreatedDecoder;
 import io.perpetua.core.sbe.CollateralChangedDecoder;
 import io.perpetua.core.sbe.DeleveragedDecoder;
 import io.perpetua.core.sbe.FillDecoder;
+import io.perpetua.core.sbe.FundingPaymentDecoder;
+import io.perpetua.core.sbe.FundingTickAppliedDecoder;
 import io.perpetua.core.sbe.InsuranceFundChangedDecoder;
 import io.perpetua.core.sbe.LeverageSetDecoder;
 import io.perpetua.core.sbe.LiquidateDecoder;
@@ -15,7 +17,9 @@ import io.perpetua.core.sbe.PositionChangedDecoder;
 import io.perpetua.core.sbe.RejectedDecoder;
 import io.perpetua.core.sbe.RiskConfiguredDecoder;
 import io.perpetua.core.units.FixedPoint;
+import io.perpetua.risk.ledger.Funding;
 import io.perpetua.risk.liquidation.Deleverager;
+import io.perpetua.risk.margin.LiquidationPrice;
 import io.perpetua.risk.margin.RiskParams;
 import org.agrona.DirectBuffer;
 
@@ -30,7 +34,9 @@ import java.util.TreeMap;
  * Accounts, positions, marks and risk parameters rebuilt from the event journal alone — what a
  * process tailing the journal knows. Events carry the state after each change (balances, sizes,
  * cost bases), so nothing of the core's logic is re-run here; margin figures are computed with the
- * same formulas and rounding as the core's {@link io.perpetua.risk.margin.MarginCalculator}.
+ * same formulas and rounding as the core's {@link io.perpetua.risk.margin.MarginCalculator},
+ * including the funding a position owes since it last settled (the index moves with
+ * FundingTickApplied; FundingPayment reports a settlement).
  *
  * <p>Owned by one thread (the tailer's); {@link MarginViews} publishes copies to readers.
  */
@@ -45,6 +51,8 @@ public final class MarginState
     private final PositionChangedDecoder positionChanged = new PositionChangedDecoder();
     private final InsuranceFundChangedDecoder insurance = new InsuranceFundChangedDecoder();
     private final LeverageSetDecoder leverageSet = new LeverageSetDecoder();
+    private final FundingTickAppliedDecoder fundingTick = new FundingTickAppliedDecoder();
+    private final FundingPaymentDecoder fundingPayment = new FundingPaymentDecoder();
 
     private final Map<Integer, Market> markets = new TreeMap<>();
     private final Map<Long, Holder> accounts = new TreeMap<>();
@@ -58,6 +66,7 @@ public final class MarginState
     private long liquidationSteps;
     private long deleverages;
     private long insuranceBalance;
+    private long fundingTicks;
 
     /** A market as the events describe it. */
     static final class Market
@@ -69,6 +78,7 @@ public final class MarginState
         RiskParams params = RiskParams.defaults();
         long markTicks;
         long openInterestLots;
+        long fundingIndex;
 
         Market(final int marketId, final long tickSize, final long lotSize, final int exponent)
         {
@@ -85,7 +95,7 @@ public final class MarginState
         final long accountId;
         long parentAccountId;
         long balance;
-        /** marketId -> {size in lots, cost basis}. */
+        /** marketId -> {size in lots, cost basis, funding index settled to}. */
         final Map<Integer, long[]> positions = new TreeMap<>();
         final Map<Integer, Integer> leverage = new TreeMap<>();
 
@@ -164,7 +174,8 @@ public final class MarginState
                     }
                     else
                     {
-                        holder.positions.put(d.marketId(), new long[] {sizeLots, d.costBasis()});
+                        // The core settles a position's funding before it trades: it is at the index now.
+                        holder.positions.put(d.marketId(), new long[] {sizeLots, d.costBasis(), market.fundingIndex});
                     }
                     touchedAccounts.add(d.accountId());
                     break;
@@ -172,8 +183,33 @@ public final class MarginState
                 case InsuranceFundChangedDecoder.TEMPLATE_ID:
                 {
                     final InsuranceFundChangedDecoder d = insurance.wrap(buffer, body, block, version);
-                    holder(d.accountId()).balance = d.accountBalance();
                     insuranceBalance = d.fundBalance();
+                    if (d.accountId() != 0)
+                    {
+                        holder(d.accountId()).balance = d.accountBalance();
+                        touchedAccounts.add(d.accountId());
+                    }
+                    break;
+                }
+                case FundingTickAppliedDecoder.TEMPLATE_ID:
+                {
+                    final FundingTickAppliedDecoder d = fundingTick.wrap(buffer, body, block, version);
+                    markets.get(d.marketId()).fundingIndex = d.fundingIndex();
+                    fundingTicks++;
+                    // Every position in the market now owes or is owed: re-check them like a mark change.
+                    repricedMarkets.add(d.marketId());
+                    break;
+                }
+                case FundingPaymentDecoder.TEMPLATE_ID:
+                {
+                    final FundingPaymentDecoder d = fundingPayment.wrap(buffer, body, block, version);
+                    final Holder holder = holder(d.accountId());
+                    holder.balance = d.balance();
+                    final long[] settled = holder.positions.get(d.marketId());
+                    if (settled != null)
+                    {
+                        settled[2] = d.fundingIndex();
+                    }
                     touchedAccounts.add(d.accountId());
                     break;
                 }
@@ -278,6 +314,18 @@ public final class MarginState
         return insuranceBalance;
     }
 
+    /** Funding ticks applied so far (all markets). */
+    public long fundingTicks()
+    {
+        return fundingTicks;
+    }
+
+    /** What the position owes in funding since it last settled (negative: is owed), as the core rounds it. */
+    private static long owedFunding(final Market market, final long[] position)
+    {
+        return Funding.payment(market.fundingIndex - position[2], position[0]);
+    }
+
     /** Sum of long sizes in the market, in lots. */
     public long openInterestLots(final int marketId)
     {
@@ -313,7 +361,7 @@ public final class MarginState
         {
             final Market market = markets.get(entry.getKey());
             final long notional = entry.getValue()[0] * market.markTicks * market.quantumsPerTickLot;
-            netCollateral += notional;
+            netCollateral += notional - owedFunding(market, entry.getValue());
             maintenance += FixedPoint.ppmCeil(Math.abs(notional), market.params.maintenanceMarginPpm);
         }
         return maintenance > 0 && netCollateral < maintenance;
@@ -342,7 +390,7 @@ public final class MarginState
                 openInterestLots(market.marketId), holder.leverage.getOrDefault(market.marketId, 0));
             final long im = FixedPoint.ppmCeil(absolute, imf);
             final long mm = FixedPoint.ppmCeil(absolute, market.params.maintenanceMarginPpm);
-            netCollateral += notional;
+            netCollateral += notional - owedFunding(market, entry.getValue());
             initial += im;
             maintenance += mm;
             grossNotional += absolute;
@@ -355,7 +403,7 @@ public final class MarginState
             // Solve NC = MMR in this market's mark with everything else fixed.
             final long othersCollateral = netCollateral - f[3];
             final long othersMaintenance = maintenance - f[4];
-            final long liquidationTicks = liquidationPriceTicks(
+            final long liquidationTicks = LiquidationPrice.ticks(
                 f[1], market.quantumsPerTickLot, market.params.maintenanceMarginPpm, othersCollateral, othersMaintenance);
             positions.add(new PositionView((int)f[0], f[1] * market.lotSize, f[2], f[3],
                 market.markTicks * market.tickSize, f[3] - f[2], liquidationTicks * market.tickSize,
@@ -370,34 +418,6 @@ public final class MarginState
     {
         return BigInteger.valueOf(numerator).multiply(BigInteger.valueOf(FixedPoint.PPM))
             .divide(BigInteger.valueOf(denominator)).min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
-    }
-
-    /**
-     * The mark (in ticks) at which the position's account reaches {@code NC = MMR}, others fixed:
-     * {@code C + s*p*q = M + |s|*p*q*f}, so {@code p = (M - C) / (q * (s - |s|*f))}. Rounded so the
-     * reported price is reached no later than the real one (up for a long, down for a short); 0 if
-     * no positive price liquidates it.
-     */
-    static long liquidationPriceTicks(
-        final long sizeLots, final long quantumsPerTickLot, final long mmfPpm, final long othersCollateral,
-        final long othersMaintenance)
-    {
-        final BigInteger numerator = BigInteger.valueOf(othersMaintenance - othersCollateral)
-            .multiply(BigInteger.valueOf(FixedPoint.PPM));
-        final BigInteger perTick = BigInteger.valueOf(quantumsPerTickLot).multiply(
-            BigInteger.valueOf(sizeLots).multiply(BigInteger.valueOf(FixedPoint.PPM))
-                .subtract(BigInteger.valueOf(Math.abs(sizeLots)).multiply(BigInteger.valueOf(mmfPpm))));
-        if (perTick.signum() == 0)
-        {
-            return 0;
-        }
-        final BigInteger[] qr = numerator.divideAndRemainder(perTick);
-        BigInteger price = qr[0];
-        if (sizeLots > 0 && qr[1].signum() != 0 && numerator.signum() == perTick.signum())
-        {
-            price = price.add(BigInteger.ONE);
-        }
-        return price.signum() <= 0 ? 0 : price.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
     }
 
     /**
@@ -436,7 +456,8 @@ public final class MarginState
         for (final Map.Entry<Integer, long[]> entry : holder.positions.entrySet())
         {
             final Market market = markets.get(entry.getKey());
-            netCollateral += entry.getValue()[0] * market.markTicks * market.quantumsPerTickLot;
+            netCollateral += entry.getValue()[0] * market.markTicks * market.quantumsPerTickLot -
+                owedFunding(market, entry.getValue());
         }
         return netCollateral;
     }

@@ -58,13 +58,14 @@ public final class MarginViews implements JournalTailer.Consumer
         }
     }
 
-    /** Counters for summaries: fills, liquidation steps, deleverages, insurance fund, open interest (lots). */
+    /** Counters for summaries: fills, liquidation steps, deleverages, insurance fund, open interest (lots), funding ticks. */
     public Summary summary()
     {
         synchronized (state)
         {
             return new Summary(state.lastSequence(), state.fills(), state.liquidationSteps(), state.deleverages(),
-                state.insuranceBalance(), state.openInterestLots(), monitor == null ? 0 : monitor.submitted());
+                state.insuranceBalance(), state.openInterestLots(), monitor == null ? 0 : monitor.submitted(),
+                state.fundingTicks());
         }
     }
 
@@ -80,7 +81,7 @@ public final class MarginViews implements JournalTailer.Consumer
     /** Totals of the journal so far. */
     public record Summary(
         long sequence, long fills, long liquidationSteps, long deleverages, long insuranceBalance, long openInterestLots,
-        long liquidationsSubmitted)
+        long liquidationsSubmitted, long fundingTicks)
     {
     }
 }

@@ -20,7 +20,10 @@ import io.perpetua.settlement.stark.rescue.RescuePrime;
  * (n, TAG, 0, ...); cycle c &gt;= 1 holds record c-1 in its record columns, which the 7 -&gt; 0 row
  * transition adds into state[4..8] before the cycle's permutation. Range checks decompose a value
  * over rows 0..6 of its cycle (7 bits per row for the delta, 9 for balance and sum), most
- * significant chunk first, and compare the accumulator on row 6. The running sum is range-checked
+ * significant chunk first, and compare the accumulator on row 6. A row's chunk is held in 2-bit
+ * limbs (q (q-1) (q-2) (q-3) = 0) with a 1-bit limb on top: degree 4, below the Rescue rounds'
+ * 7, so the composition degree is unchanged while the range checks need 14 columns instead of 25
+ * (every column costs a low-degree extension, a DEEP term and Merkle hashing). The running sum is range-checked
  * every cycle so the field equation sum = E - fee - insurance is also an integer equation however
  * large n is. Cycles after the n-th are padding; D and the sum are read at the end of cycle n, whose
  * position depends on the public n, so n cannot be changed either.
@@ -39,15 +42,18 @@ public final class BatchAir extends Air
     static final int ACC_D = 17;
     static final int ACC_P = 18;
     static final int ACC_S = 19;
-    static final int BITS_D = 20;
-    static final int BITS_P = 27;
-    static final int BITS_S = 36;
-    static final int WIDTH = 45;
+    static final int LIMBS_D = 20;
+    static final int LIMBS_P = 24;
+    static final int LIMBS_S = 29;
+    static final int WIDTH = 34;
 
     static final int DELTA_BITS_PER_ROW = 7;
     static final int WIDE_BITS_PER_ROW = 9;
     static final long DELTA_OFFSET = 1L << 48;
     static final long WIDE_OFFSET = 1L << 62;
+    static final int DELTA_LIMBS = limbCount(DELTA_BITS_PER_ROW);
+    static final int WIDE_LIMBS = limbCount(WIDE_BITS_PER_ROW);
+    private static final int LIMB_COLUMNS = DELTA_LIMBS + 2 * WIDE_LIMBS;
 
     static final int P_RND = 24;
     static final int P_ACCUM = 25;
@@ -58,10 +64,10 @@ public final class BatchAir extends Air
     static final int C_RECORD_CONST = 12;
     static final int C_POST = 15;
     static final int C_SUM = 16;
-    static final int C_BITS = 17;
-    static final int C_ACC = 42;
-    static final int C_CHECK = 45;
-    static final int CONSTRAINTS = 48;
+    static final int C_LIMBS = 17;
+    static final int C_ACC = C_LIMBS + LIMB_COLUMNS;
+    static final int C_CHECK = C_ACC + 3;
+    static final int CONSTRAINTS = C_CHECK + 3;
 
     private final BatchPublicInputs inputs;
 
@@ -97,6 +103,18 @@ public final class BatchAir extends Air
         return inputs;
     }
 
+    /** Limbs holding a chunk of {@code bits} bits: 2-bit limbs, the top one a single bit if {@code bits} is odd. */
+    static int limbCount(final int bits)
+    {
+        return (bits + 1) / 2;
+    }
+
+    /** Whether limb {@code i} of a chunk of {@code bits} bits is the single-bit top limb. */
+    static boolean isBitLimb(final int bits, final int i)
+    {
+        return bits % 2 == 1 && i == limbCount(bits) - 1;
+    }
+
     /** Last row of cycle n, where the digest and the sum are read. */
     int finalRow()
     {
@@ -123,15 +141,22 @@ public final class BatchAir extends Air
         }
         d.add(new TransitionDegree(1));
         d.add(new TransitionDegree(1, 8));
-        for (int i = 0; i < 25; i++)
-        {
-            d.add(new TransitionDegree(2));
-        }
+        limbDegrees(d, DELTA_BITS_PER_ROW);
+        limbDegrees(d, WIDE_BITS_PER_ROW);
+        limbDegrees(d, WIDE_BITS_PER_ROW);
         for (int i = 0; i < 6; i++)
         {
             d.add(new TransitionDegree(1, 8));
         }
         return d;
+    }
+
+    private static void limbDegrees(final List<TransitionDegree> d, final int bits)
+    {
+        for (int i = 0; i < limbCount(bits); i++)
+        {
+            d.add(new TransitionDegree(isBitLimb(bits, i) ? 2 : 4));
+        }
     }
 
     @Override
@@ -207,21 +232,37 @@ public final class BatchAir extends Air
         e.sub(next, SUM, cur, SUM, t, 1);
         e.sub(t, 1, next, DELTA, t, 2);
         select(e, per, P_RND, t, 1, t, 0, t, 2, out, C_SUM, t);
-        // bits are binary
-        for (int b = 0; b < 25; b++)
-        {
-            final int col = BITS_D + b;
-            e.addBase(cur, col, Goldilocks.P - 1, t, 1);
-            e.mul(t, 1, cur, col, out, C_BITS + b);
-        }
+        // limbs are in range
+        limbs(e, cur, LIMBS_D, DELTA_BITS_PER_ROW, out, C_LIMBS, t);
+        limbs(e, cur, LIMBS_P, WIDE_BITS_PER_ROW, out, C_LIMBS + DELTA_LIMBS, t);
+        limbs(e, cur, LIMBS_S, WIDE_BITS_PER_ROW, out, C_LIMBS + DELTA_LIMBS + WIDE_LIMBS, t);
         // accumulators
-        accumulator(e, cur, next, per, ACC_D, BITS_D, DELTA_BITS_PER_ROW, out, C_ACC, t);
-        accumulator(e, cur, next, per, ACC_P, BITS_P, WIDE_BITS_PER_ROW, out, C_ACC + 1, t);
-        accumulator(e, cur, next, per, ACC_S, BITS_S, WIDE_BITS_PER_ROW, out, C_ACC + 2, t);
+        accumulator(e, cur, next, per, ACC_D, LIMBS_D, DELTA_BITS_PER_ROW, out, C_ACC, t);
+        accumulator(e, cur, next, per, ACC_P, LIMBS_P, WIDE_BITS_PER_ROW, out, C_ACC + 1, t);
+        accumulator(e, cur, next, per, ACC_S, LIMBS_S, WIDE_BITS_PER_ROW, out, C_ACC + 2, t);
         // range checks on row 6: acc = value + offset
         check(e, cur, per, ACC_D, DELTA, DELTA_OFFSET, out, C_CHECK, t);
         check(e, cur, per, ACC_P, POST, WIDE_OFFSET, out, C_CHECK + 1, t);
         check(e, cur, per, ACC_S, SUM, WIDE_OFFSET, out, C_CHECK + 2, t);
+    }
+
+    /** q (q-1) (q-2) (q-3) for the 2-bit limbs, b (b-1) for the top bit (uses scratch elements 1, 2). */
+    private static void limbs(final Extension e, final long[] cur, final int first, final int bits, final long[] out,
+        final int outAt, final long[] t)
+    {
+        for (int i = 0; i < limbCount(bits); i++)
+        {
+            final int col = first + i;
+            e.addBase(cur, col, Goldilocks.P - 1, t, 1);
+            e.mul(t, 1, cur, col, out, outAt + i);
+            if (!isBitLimb(bits, i))
+            {
+                e.addBase(cur, col, Goldilocks.P - 2, t, 1);
+                e.addBase(cur, col, Goldilocks.P - 3, t, 2);
+                e.mul(t, 1, t, 2, t, 1);
+                e.mul(out, outAt + i, t, 1, out, outAt + i);
+            }
+        }
     }
 
     /** out = sel * a + notSel * b (uses scratch element 3 of t). */
@@ -236,13 +277,13 @@ public final class BatchAir extends Air
 
     /** accum * (acc' - acc * 2^B - chunk') + (1 - rnd) * (acc' - chunk'). */
     private static void accumulator(final Extension e, final long[] cur, final long[] next, final long[] per, final int acc,
-        final int bits, final int count, final long[] out, final int outAt, final long[] t)
+        final int limbs, final int count, final long[] out, final int outAt, final long[] t)
     {
-        // t1 = chunk' = sum bits'_i 2^i
+        // t1 = chunk' = sum limbs'_i 4^i
         e.setBase(t, 1, 0);
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < limbCount(count); i++)
         {
-            e.mulBase(next, bits + i, 1L << i, t, 2);
+            e.mulBase(next, limbs + i, 1L << (2 * i), t, 2);
             e.add(t, 1, t, 2, t, 1);
         }
         // t2 = acc' - chunk'

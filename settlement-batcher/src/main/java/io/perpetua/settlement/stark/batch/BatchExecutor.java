@@ -107,9 +107,9 @@ public final class BatchExecutor
                 }
                 t.set(BatchAir.SUM, row, Goldilocks.fromSigned(sum));
             }
-            decompose(t, base, BatchAir.ACC_D, BatchAir.BITS_D, BatchAir.DELTA_BITS_PER_ROW, delta + BatchAir.DELTA_OFFSET);
-            decompose(t, base, BatchAir.ACC_P, BatchAir.BITS_P, BatchAir.WIDE_BITS_PER_ROW, post + BatchAir.WIDE_OFFSET);
-            decompose(t, base, BatchAir.ACC_S, BatchAir.BITS_S, BatchAir.WIDE_BITS_PER_ROW, sum + BatchAir.WIDE_OFFSET);
+            decompose(t, base, BatchAir.ACC_D, BatchAir.LIMBS_D, BatchAir.DELTA_BITS_PER_ROW, delta + BatchAir.DELTA_OFFSET);
+            decompose(t, base, BatchAir.ACC_P, BatchAir.LIMBS_P, BatchAir.WIDE_BITS_PER_ROW, post + BatchAir.WIDE_OFFSET);
+            decompose(t, base, BatchAir.ACC_S, BatchAir.LIMBS_S, BatchAir.WIDE_BITS_PER_ROW, sum + BatchAir.WIDE_OFFSET);
         }
         return t;
     }
@@ -121,22 +121,26 @@ public final class BatchExecutor
             Goldilocks.fromSigned(raw[3])};
     }
 
-    /** Writes the bits of a non-negative value over rows 0..6 of a cycle, most significant chunk first. */
-    static void decompose(final TraceTable t, final int base, final int acc, final int bits, final int perRow, final long value)
+    /**
+     * Writes a non-negative value over rows 0..6 of a cycle, most significant chunk of {@code perRow}
+     * bits first, each chunk as 2-bit limbs (the top limb of an odd-sized chunk is a single bit).
+     */
+    static void decompose(final TraceTable t, final int base, final int acc, final int limbs, final int perRow, final long value)
     {
+        final int count = BatchAir.limbCount(perRow);
         for (int r = 0; r < 7; r++)
         {
             final int shift = perRow * (6 - r);
             final long chunk = (value >>> shift) & ((1L << perRow) - 1);
-            for (int i = 0; i < perRow; i++)
+            for (int i = 0; i < count; i++)
             {
-                t.set(bits + i, base + r, (chunk >>> i) & 1);
+                t.set(limbs + i, base + r, (chunk >>> (2 * i)) & 3);
             }
             t.set(acc, base + r, value >>> shift);
         }
-        for (int i = 0; i < perRow; i++)
+        for (int i = 0; i < count; i++)
         {
-            t.set(bits + i, base + 7, 0);
+            t.set(limbs + i, base + 7, 0);
         }
         t.set(acc, base + 7, value);
     }

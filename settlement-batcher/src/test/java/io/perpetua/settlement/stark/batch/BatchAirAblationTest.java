@@ -89,10 +89,10 @@ class BatchAirAblationTest
         }
     }
 
-    private static void redecompose(final TraceTable t, final int cycle, final int acc, final int bits, final int perRow,
+    private static void redecompose(final TraceTable t, final int cycle, final int acc, final int limbs, final int perRow,
         final long value)
     {
-        BatchExecutor.decompose(t, 8 * cycle, acc, bits, perRow, value);
+        BatchExecutor.decompose(t, 8 * cycle, acc, limbs, perRow, value);
     }
 
     private static long cell(final TraceTable t, final int c, final int r)
@@ -139,19 +139,19 @@ class BatchAirAblationTest
             {
                 bump(t, BatchAir.PRE, BASE + 1, BASE + 7, 1);
                 bump(t, BatchAir.POST, BASE + 1, BASE + 7, 1);
-                redecompose(t, CYCLE, BatchAir.ACC_P, BatchAir.BITS_P, BatchAir.WIDE_BITS_PER_ROW, post + 1 + BatchAir.WIDE_OFFSET);
+                redecompose(t, CYCLE, BatchAir.ACC_P, BatchAir.LIMBS_P, BatchAir.WIDE_BITS_PER_ROW, post + 1 + BatchAir.WIDE_OFFSET);
             }
             case BatchAir.C_RECORD_CONST + 2 ->
             {
                 bump(t, BatchAir.DELTA, BASE + 1, BASE + 7, 1);
                 bump(t, BatchAir.POST, BASE + 1, BASE + 7, 1);
-                redecompose(t, CYCLE, BatchAir.ACC_D, BatchAir.BITS_D, BatchAir.DELTA_BITS_PER_ROW, delta + 1 + BatchAir.DELTA_OFFSET);
-                redecompose(t, CYCLE, BatchAir.ACC_P, BatchAir.BITS_P, BatchAir.WIDE_BITS_PER_ROW, post + 1 + BatchAir.WIDE_OFFSET);
+                redecompose(t, CYCLE, BatchAir.ACC_D, BatchAir.LIMBS_D, BatchAir.DELTA_BITS_PER_ROW, delta + 1 + BatchAir.DELTA_OFFSET);
+                redecompose(t, CYCLE, BatchAir.ACC_P, BatchAir.LIMBS_P, BatchAir.WIDE_BITS_PER_ROW, post + 1 + BatchAir.WIDE_OFFSET);
             }
             case BatchAir.C_POST ->
             {
                 bump(t, BatchAir.POST, BASE, BASE + 7, 1);
-                redecompose(t, CYCLE, BatchAir.ACC_P, BatchAir.BITS_P, BatchAir.WIDE_BITS_PER_ROW, post + 1 + BatchAir.WIDE_OFFSET);
+                redecompose(t, CYCLE, BatchAir.ACC_P, BatchAir.LIMBS_P, BatchAir.WIDE_BITS_PER_ROW, post + 1 + BatchAir.WIDE_OFFSET);
                 resumeSponge(t, BASE);
             }
             case BatchAir.C_SUM ->
@@ -159,7 +159,7 @@ class BatchAirAblationTest
                 bump(t, BatchAir.SUM, 16, t.length() - 1, 1);
                 for (int c = 2; c < t.length() / 8; c++)
                 {
-                    redecompose(t, c, BatchAir.ACC_S, BatchAir.BITS_S, BatchAir.WIDE_BITS_PER_ROW,
+                    redecompose(t, c, BatchAir.ACC_S, BatchAir.LIMBS_S, BatchAir.WIDE_BITS_PER_ROW,
                         signed(cell(t, BatchAir.SUM, 8 * c)) + BatchAir.WIDE_OFFSET);
                 }
             }
@@ -167,7 +167,7 @@ class BatchAirAblationTest
             {
                 if (i < BatchAir.C_ACC)
                 {
-                    craftNonBinaryBit(t, BatchAir.BITS_D + (i - BatchAir.C_BITS));
+                    craftOutOfRangeLimb(t, BatchAir.LIMBS_D + (i - BatchAir.C_LIMBS));
                 }
                 else if (i < BatchAir.C_CHECK)
                 {
@@ -180,9 +180,9 @@ class BatchAirAblationTest
                     final long value = g == 0 ? delta + BatchAir.DELTA_OFFSET
                         : g == 1 ? post + BatchAir.WIDE_OFFSET : signed(cell(t, BatchAir.SUM, BASE)) + BatchAir.WIDE_OFFSET;
                     final int acc = new int[] {BatchAir.ACC_D, BatchAir.ACC_P, BatchAir.ACC_S}[g];
-                    final int bits = new int[] {BatchAir.BITS_D, BatchAir.BITS_P, BatchAir.BITS_S}[g];
+                    final int limbs = new int[] {BatchAir.LIMBS_D, BatchAir.LIMBS_P, BatchAir.LIMBS_S}[g];
                     final int per = g == 0 ? BatchAir.DELTA_BITS_PER_ROW : BatchAir.WIDE_BITS_PER_ROW;
-                    redecompose(t, CYCLE, acc, bits, per, value + 1);
+                    redecompose(t, CYCLE, acc, limbs, per, value + 1);
                 }
             }
         }
@@ -190,12 +190,13 @@ class BatchAirAblationTest
     }
 
     /**
-     * Makes bit column {@code col} non-binary without changing any accumulated chunk: bit 0 goes
-     * 0 -&gt; 2 while bit 1 goes 1 -&gt; 0; bit i &gt; 0 goes 1 -&gt; 1/2 while bit i-1 goes 0 -&gt; 1.
+     * Puts limb column {@code col} out of range without changing any accumulated chunk (limb i has
+     * weight 4^i): limb 0 gains 4 while limb 1 loses 1; limb i &gt; 0 loses 1/4 (never a small
+     * integer) while limb i-1 gains 1.
      */
-    private static void craftNonBinaryBit(final TraceTable t, final int col)
+    private static void craftOutOfRangeLimb(final TraceTable t, final int col)
     {
-        final int group = col < BatchAir.BITS_P ? BatchAir.BITS_D : col < BatchAir.BITS_S ? BatchAir.BITS_P : BatchAir.BITS_S;
+        final int group = col < BatchAir.LIMBS_P ? BatchAir.LIMBS_D : col < BatchAir.LIMBS_S ? BatchAir.LIMBS_P : BatchAir.LIMBS_S;
         final int i = col - group;
         for (int row = 0; row < t.length() - 1; row++)
         {
@@ -203,20 +204,20 @@ class BatchAirAblationTest
             {
                 continue;
             }
-            if (i == 0 && cell(t, col, row) == 0 && cell(t, col + 1, row) == 1)
+            if (i == 0 && cell(t, col + 1, row) >= 1)
             {
-                t.set(col, row, 2);
-                t.set(col + 1, row, 0);
+                t.set(col, row, cell(t, col, row) + 4);
+                t.set(col + 1, row, cell(t, col + 1, row) - 1);
                 return;
             }
-            if (i > 0 && cell(t, col, row) == 1 && cell(t, col - 1, row) == 0)
+            if (i > 0 && cell(t, col - 1, row) <= 2)
             {
-                t.set(col, row, Goldilocks.inv(2));
-                t.set(col - 1, row, 1);
+                t.set(col, row, Goldilocks.sub(cell(t, col, row), Goldilocks.inv(4)));
+                t.set(col - 1, row, cell(t, col - 1, row) + 1);
                 return;
             }
         }
-        fail("no row with the needed bit pattern for column " + col);
+        fail("no row with the needed limb pattern for column " + col);
     }
 
     /** A trace (and statement) violating exactly assertion {@code j}. */
@@ -234,7 +235,7 @@ class BatchAirAblationTest
             bump(t, BatchAir.SUM, 0, t.length() - 1, 1);
             for (int c = 0; c < t.length() / 8; c++)
             {
-                redecompose(t, c, BatchAir.ACC_S, BatchAir.BITS_S, BatchAir.WIDE_BITS_PER_ROW,
+                redecompose(t, c, BatchAir.ACC_S, BatchAir.LIMBS_S, BatchAir.WIDE_BITS_PER_ROW,
                     signed(cell(t, BatchAir.SUM, 8 * c)) + BatchAir.WIDE_OFFSET);
             }
             return new BatchAir(inputsOf(t, n));

@@ -36,6 +36,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The session layer and order entry of one connection, on its I/O thread. Each message is checked
@@ -302,14 +303,14 @@ final class SbeHandler extends ChannelInboundHandlerAdapter
     private void onNewOrder(final NewOrderDecoder order)
     {
         final long clientOrderId = order.clientOrderId();
-        final Side side = order.side();
-        final OrderType type = order.orderType();
-        final TimeInForce timeInForce = order.timeInForce();
-        final SelfTradePrevention stp = order.selfTradePrevention();
-        final String invalid = side == Side.NULL_VAL ? "side" : type == OrderType.NULL_VAL ? "orderType" :
-            timeInForce == TimeInForce.NULL_VAL ? "timeInForce" : stp == SelfTradePrevention.NULL_VAL ? "selfTradePrevention" :
-            (message.getByte(MessageHeaderDecoder.ENCODED_LENGTH + NewOrderDecoder.flagsEncodingOffset()) & ~0b11) != 0 ? "flags" : clientOrderId < 1 ? "clientOrderId" :
-            order.marketId() < 1 ? "marketId" : null;
+        final Side side = known(Side::get, Side.NULL_VAL, order.sideRaw());
+        final OrderType type = known(OrderType::get, OrderType.NULL_VAL, order.orderTypeRaw());
+        final TimeInForce timeInForce = known(TimeInForce::get, TimeInForce.NULL_VAL, order.timeInForceRaw());
+        final SelfTradePrevention stp = known(SelfTradePrevention::get, SelfTradePrevention.NULL_VAL, order.selfTradePreventionRaw());
+        final String invalid = side == null ? "side" : type == null ? "orderType" : timeInForce == null ? "timeInForce" :
+            stp == null ? "selfTradePrevention" :
+            (message.getByte(MessageHeaderDecoder.ENCODED_LENGTH + NewOrderDecoder.flagsEncodingOffset()) & ~0b11) != 0 ? "flags" :
+            clientOrderId < 1 ? "clientOrderId" : order.marketId() < 1 ? "marketId" : null;
         if (invalid != null)
         {
             businessReject(NewOrderDecoder.TEMPLATE_ID, clientOrderId, BusinessRejectCode.INVALID_FIELD,
@@ -323,6 +324,20 @@ final class SbeHandler extends ChannelInboundHandlerAdapter
             io.perpetua.core.sbe.TimeInForce.get(timeInForce.value()), flags,
             io.perpetua.core.sbe.SelfTradePrevention.get(stp.value()), order.price(), order.size(), order.expiryNs());
         submit(NewOrderDecoder.TEMPLATE_ID, clientOrderId, length);
+    }
+
+    /** The enum constant with this wire value, or null (the generated lookup throws for unknown values). */
+    private static <E extends Enum<E>> E known(final Function<Short, E> lookup, final E nullValue, final short raw)
+    {
+        try
+        {
+            final E value = lookup.apply(raw);
+            return value == nullValue ? null : value;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return null;
+        }
     }
 
     private void onCancel(final CancelOrderDecoder cancel)

@@ -10,6 +10,7 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One market maker's TCP connection: its account once established (0 before) and its outbound
@@ -19,6 +20,9 @@ import java.nio.ByteOrder;
  */
 final class SbeSession
 {
+    /** How long a terminated session's unread output may keep the connection open. */
+    static final long CLOSE_GRACE_MS = 10_000;
+
     private final Channel channel;
     private volatile long accountId;
     private volatile boolean terminated;
@@ -92,6 +96,8 @@ final class SbeSession
         terminated = true;
         channel.config().setAutoRead(false);
         channel.writeAndFlush(Unpooled.wrappedBuffer(terminateFrame(code, reason))).addListener(ChannelFutureListener.CLOSE);
+        // A client that does not read would keep the Terminate (and the connection) pending forever.
+        channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 
     static byte[] terminateFrame(final SessionRejectCode code, final String reason)

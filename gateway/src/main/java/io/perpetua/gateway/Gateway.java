@@ -200,6 +200,12 @@ public final class Gateway implements AutoCloseable
         return server.port();
     }
 
+    /** The SBE order entry server, or null if not served. */
+    public SbeServer sbe()
+    {
+        return sbe;
+    }
+
     /** Port of the SBE order entry; -1 if not served. */
     public int sbePort()
     {

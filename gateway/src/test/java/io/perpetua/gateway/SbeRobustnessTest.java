@@ -6,6 +6,7 @@ import io.perpetua.gateway.sbe.SbeServer;
 import io.perpetua.gateway.sbe.codec.HeartbeatEncoder;
 import io.perpetua.gateway.sbe.codec.NewOrderEncoder;
 import io.perpetua.gateway.sbe.codec.OrderType;
+import io.perpetua.gateway.sbe.codec.RetransmitRequestEncoder;
 import io.perpetua.gateway.sbe.codec.SelfTradePrevention;
 import io.perpetua.gateway.sbe.codec.Side;
 import io.perpetua.gateway.sbe.codec.TimeInForce;
@@ -268,6 +269,52 @@ class SbeRobustnessTest
         finally
         {
             release.countDown();
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotReadIsTerminatedAsASlowConsumer() throws Exception
+    {
+        start(1024, 1024);
+        try (SbeTestClient alice = established())
+        {
+            for (int i = 1; i <= 20; i++)
+            {
+                newOrder(alice, i, Side.BUY, PRICE - 50L * i, LOT);
+                alice.await("ExecutionReport");
+                alice.await("ExecutionReport");
+            }
+            try (SbeTestClient slow = new SbeTestClient(exchange.gateway.sbePort(), 4096))
+            {
+                assertEquals("EstablishAck", slow.establish("alice-key", ALICE_SECRET, nonce(), 0).name());
+                // Each request asks for 40 reports (about 4.6 KB); the client reads none of them until the
+                // server has given up on it.
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (exchange.gateway.sbe().slowConsumersTerminated() == 0)
+                {
+                    assertTrue(System.nanoTime() < deadline, "not terminated as a slow consumer within 60 s");
+                    slow.send(new RetransmitRequestEncoder(), r -> r.fromSeqNo(1).count(40));
+                }
+                // Whatever was buffered before the Terminate may or may not be read before the server's
+                // close grace ends; either way the connection ends, and a Terminate read says why.
+                try
+                {
+                    Message last;
+                    do
+                    {
+                        last = slow.read();
+                    }
+                    while (!last.name().equals("Terminate"));
+                    assertEquals("SLOW_CONSUMER", last.text("code"), last.toString());
+                }
+                catch (final java.io.EOFException | java.net.SocketException closed)
+                {
+                    // closed by the server after its grace period
+                }
+                assertTrue(slow.closedByServer(30_000));
+            }
+            newOrder(alice, 100, Side.BUY, PRICE - 5_000, LOT);
+            assertEquals(100, alice.await("ExecutionReport").number("clientOrderId"));
         }
     }
 }

@@ -36,6 +36,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -70,8 +71,12 @@ final class SbeHandler extends ChannelInboundHandlerAdapter
     private final UnsafeBuffer message = new UnsafeBuffer(new byte[0]);
     private SbeSession session;
 
-    SbeHandler(final Pipeline pipeline, final LoginVerifier verifier, final ExecutionReports reports)
+    private final AtomicLong slowConsumers;
+
+    SbeHandler(final Pipeline pipeline, final LoginVerifier verifier, final ExecutionReports reports,
+        final AtomicLong slowConsumers)
     {
+        this.slowConsumers = slowConsumers;
         this.pipeline = pipeline;
         this.verifier = verifier;
         this.reports = reports;
@@ -80,7 +85,7 @@ final class SbeHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelActive(final ChannelHandlerContext ctx) throws Exception
     {
-        session = new SbeSession(ctx.channel());
+        session = new SbeSession(ctx.channel(), slowConsumers);
         super.channelActive(ctx);
     }
 

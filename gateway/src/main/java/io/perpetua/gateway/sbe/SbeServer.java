@@ -16,6 +16,7 @@ import io.perpetua.gateway.trading.LoginVerifier;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The market makers' binary order entry: SBE over TCP with Simple Open Framing, specified in
@@ -38,6 +39,7 @@ public final class SbeServer implements AutoCloseable
     public static final String SIGNED_CONTEXT = "perpetua-sbe-v1";
 
     private final ExecutionReports reports = new ExecutionReports();
+    private final AtomicLong slowConsumers = new AtomicLong();
     private final Pipeline pipeline;
     private final LoginVerifier verifier;
     private final int outboundLimitBytes;
@@ -88,7 +90,7 @@ public final class SbeServer implements AutoCloseable
                         channel.pipeline()
                             .addLast(IDLE_HANDLER, new IdleStateHandler(ESTABLISH_TIMEOUT_MS, 0, 0, TimeUnit.MILLISECONDS))
                             .addLast(new SofhFrameDecoder(MAX_FRAME_LENGTH))
-                            .addLast(new SbeHandler(pipeline, verifier, reports));
+                            .addLast(new SbeHandler(pipeline, verifier, reports, slowConsumers));
                     }
                 })
                 .bind(address).sync().channel();
@@ -99,6 +101,12 @@ public final class SbeServer implements AutoCloseable
             close();
             throw ex;
         }
+    }
+
+    /** Sessions terminated so far because their client did not read. */
+    public long slowConsumersTerminated()
+    {
+        return slowConsumers.get();
     }
 
     public int port()

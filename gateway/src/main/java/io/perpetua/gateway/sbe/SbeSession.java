@@ -11,6 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One market maker's TCP connection: its account once established (0 before) and its outbound
@@ -24,12 +25,15 @@ final class SbeSession
     static final long CLOSE_GRACE_MS = 10_000;
 
     private final Channel channel;
+    private final AtomicLong slowConsumers;
     private volatile long accountId;
     private volatile boolean terminated;
 
-    SbeSession(final Channel channel)
+    /** @param slowConsumers counts the sessions terminated as slow consumers */
+    SbeSession(final Channel channel, final AtomicLong slowConsumers)
     {
         this.channel = channel;
+        this.slowConsumers = slowConsumers;
     }
 
     long accountId()
@@ -75,6 +79,7 @@ final class SbeSession
         }
         if (!channel.isWritable())
         {
+            slowConsumers.incrementAndGet();
             terminate(SessionRejectCode.SLOW_CONSUMER, "outbound buffer full: the client is not reading");
             return;
         }

@@ -10,7 +10,9 @@ import io.perpetua.gateway.marketdata.EventsTailer;
 import io.perpetua.gateway.marketdata.JournalConsumer;
 import io.perpetua.gateway.marketdata.MarketDataState;
 import io.perpetua.gateway.marketdata.MarketUnits;
+import io.perpetua.gateway.sbe.SbeServer;
 import io.perpetua.gateway.trading.ApiKeyStore;
+import io.perpetua.gateway.trading.LoginVerifier;
 import io.perpetua.gateway.trading.TradingEndpoint;
 import org.agrona.ErrorHandler;
 
@@ -36,6 +38,7 @@ public final class Gateway implements AutoCloseable
     private final EventsTailer tailer;
     private final GatewayServer server;
     private final TradingEndpoint trading;
+    private SbeServer sbe;
 
     /** Settings. Defaults: 127.0.0.1:8080, one I/O thread, prices in cents, no trading API. */
     public static final class Config
@@ -47,6 +50,7 @@ public final class Gateway implements AutoCloseable
         private ErrorHandler errorHandler = Throwable::printStackTrace;
         private Pipeline pipeline;
         private ApiKeyStore keys;
+        private InetSocketAddress sbeAddress;
 
         public Config address(final InetSocketAddress address)
         {
@@ -102,6 +106,13 @@ public final class Gateway implements AutoCloseable
             this.keys = Objects.requireNonNull(keys);
             return this;
         }
+
+        /** Also serves SBE order entry for market makers on {@code address} (needs {@link #trading}). */
+        public Config sbe(final InetSocketAddress address)
+        {
+            this.sbeAddress = Objects.requireNonNull(address);
+            return this;
+        }
     }
 
     private Gateway(
@@ -130,6 +141,16 @@ public final class Gateway implements AutoCloseable
             endpoints.put(TradingEndpoint.PATH, trading);
             consumers.add(trading.accountFeed());
         }
+        if (config.sbeAddress != null && trading == null)
+        {
+            throw new IllegalArgumentException("SBE order entry needs the trading pipeline and keys");
+        }
+        final SbeServer sbe = config.sbeAddress == null ? null : new SbeServer(config.pipeline,
+            new LoginVerifier(config.keys, System::currentTimeMillis), config.outboundLimitBytes);
+        if (sbe != null)
+        {
+            consumers.add(sbe.executionReports());
+        }
         final EventsTailer tailer = new EventsTailer(new JournalLayout(journalDir).eventsDir(), consumers,
             config.errorHandler).start();
         try
@@ -137,7 +158,21 @@ public final class Gateway implements AutoCloseable
             final GatewayServer server = GatewayServer.start(config.address, config.ioThreads, config.outboundLimitBytes,
                 new IndexerRest(marketData, () -> System.currentTimeMillis() * 1_000_000L), endpoints,
                 trading == null ? Map.of() : Map.of(TradingEndpoint.PATH, trading));
-            return new Gateway(marketData, tailer, server, trading);
+            final Gateway gateway = new Gateway(marketData, tailer, server, trading);
+            if (sbe != null)
+            {
+                gateway.sbe = sbe;
+                try
+                {
+                    sbe.start(config.sbeAddress, config.ioThreads);
+                }
+                catch (final InterruptedException | RuntimeException ex)
+                {
+                    server.close();
+                    throw ex;
+                }
+            }
+            return gateway;
         }
         catch (final InterruptedException | RuntimeException ex)
         {
@@ -165,9 +200,25 @@ public final class Gateway implements AutoCloseable
         return server.port();
     }
 
+    /** The SBE order entry server, or null if not served. */
+    public SbeServer sbe()
+    {
+        return sbe;
+    }
+
+    /** Port of the SBE order entry; -1 if not served. */
+    public int sbePort()
+    {
+        return sbe == null ? -1 : sbe.port();
+    }
+
     @Override
     public void close()
     {
+        if (sbe != null)
+        {
+            sbe.close();
+        }
         server.close();
         tailer.close();
         if (trading != null)

@@ -10,6 +10,10 @@ import io.perpetua.gateway.trading.TradingEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -233,6 +237,20 @@ class AccountChannelTest
                 assertEquals("result", alice.request("cancelAll").get("type").asText(), "a full bucket, no more");
             }
             assertEquals("RATE_LIMITED", alice.request("cancelAll").get("code").asText());
+
+            // Signed HTTP requests of the key draw on the same bucket: 429 with the same code.
+            final String body = "{\"op\":\"cancelAll\",\"requestId\":\"h1\"}";
+            final long timestamp = System.currentTimeMillis();
+            final String nonce = "h" + NONCES.incrementAndGet();
+            final HttpResponse<String> limited429 = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(exchange.baseUrl() + TradingEndpoint.PATH))
+                .header(TradingEndpoint.KEY_HEADER, "alice-key")
+                .header(TradingEndpoint.TIMESTAMP_HEADER, Long.toString(timestamp))
+                .header(TradingEndpoint.NONCE_HEADER, nonce)
+                .header(TradingEndpoint.SIGNATURE_HEADER, LoginVerifier.signRequest(ALICE_SECRET, "alice-key", timestamp, nonce, body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(429, limited429.statusCode(), limited429.body());
+            assertEquals("RATE_LIMITED", WsClient.JSON.readTree(limited429.body()).get("code").asText());
         }
     }
 

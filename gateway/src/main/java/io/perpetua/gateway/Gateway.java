@@ -13,6 +13,7 @@ import io.perpetua.gateway.marketdata.MarketUnits;
 import io.perpetua.gateway.sbe.SbeServer;
 import io.perpetua.gateway.trading.ApiKeyStore;
 import io.perpetua.gateway.trading.LoginVerifier;
+import io.perpetua.gateway.trading.RateLimiter;
 import io.perpetua.gateway.trading.TradingEndpoint;
 import org.agrona.ErrorHandler;
 
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The gateway as one unit: the events tailer feeding the market-data state (and the private
@@ -33,6 +35,9 @@ public final class Gateway implements AutoCloseable
 {
     /** Path of the public market-data WebSocket. */
     public static final String FEED_PATH = "/v4/ws";
+    /** Default per-key limit of submitted commands: 100 per second sustained, bursts of 200. */
+    public static final int DEFAULT_RATE_LIMIT_PER_SECOND = 100;
+    public static final int DEFAULT_RATE_LIMIT_BURST = 200;
 
     private final MarketDataState marketData;
     private final EventsTailer tailer;
@@ -51,6 +56,9 @@ public final class Gateway implements AutoCloseable
         private Pipeline pipeline;
         private ApiKeyStore keys;
         private InetSocketAddress sbeAddress;
+        private int rateLimitPerSecond = DEFAULT_RATE_LIMIT_PER_SECOND;
+        private int rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
+        private LongSupplier rateLimitClockNs = System::nanoTime;
 
         public Config address(final InetSocketAddress address)
         {
@@ -88,6 +96,22 @@ public final class Gateway implements AutoCloseable
         public MarketUnits.PriceDecimals priceDecimals()
         {
             return priceDecimals;
+        }
+
+        /** Commands each API key may submit: {@code perSecond} sustained, {@code burst} at once. */
+        public Config rateLimit(final int perSecond, final int burst)
+        {
+            RateLimiter.check(perSecond, burst);
+            this.rateLimitPerSecond = perSecond;
+            this.rateLimitBurst = burst;
+            return this;
+        }
+
+        /** The rate limiter's monotonic clock in nanoseconds (tests pass a controlled one). */
+        public Config rateLimitClock(final LongSupplier clockNs)
+        {
+            this.rateLimitClockNs = Objects.requireNonNull(clockNs);
+            return this;
         }
 
         public Config errorHandler(final ErrorHandler errorHandler)
@@ -135,10 +159,12 @@ public final class Gateway implements AutoCloseable
         final List<JournalConsumer> consumers = new ArrayList<>();
         consumers.add(marketData);
         final TradingEndpoint trading = config.pipeline == null ? null : new TradingEndpoint(config.pipeline, marketData,
-            config.keys, System::currentTimeMillis, config.errorHandler);
+            config.keys, System::currentTimeMillis, new RateLimiter(config.rateLimitPerSecond, config.rateLimitBurst,
+            config.rateLimitClockNs), config.errorHandler);
         if (trading != null)
         {
             endpoints.put(TradingEndpoint.PATH, trading);
+            consumers.add(trading.marginViews());
             consumers.add(trading.accountFeed());
         }
         if (config.sbeAddress != null && trading == null)

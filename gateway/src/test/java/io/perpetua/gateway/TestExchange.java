@@ -1,12 +1,18 @@
 package io.perpetua.gateway;
 
 import io.perpetua.core.engine.CommandEncoder;
+import io.perpetua.core.engine.EngineConfig;
+import io.perpetua.core.engine.MatchingEngine;
+import io.perpetua.core.engine.OrderLimitsGate;
+import io.perpetua.core.event.EventPublisher;
+import io.perpetua.core.journal.Replayer;
 import io.perpetua.core.pipeline.Pipeline;
 import io.perpetua.core.pipeline.PublishResult;
 import io.perpetua.core.sbe.MarketStatus;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
 import io.perpetua.core.sbe.RejectedDecoder;
 import io.perpetua.gateway.trading.ApiKeyStore;
+import io.perpetua.risk.engine.RiskEngine;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -16,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -69,8 +76,15 @@ final class TestExchange implements AutoCloseable
     TestExchange(final Path journal, final ApiKeyStore keys, final int ringSize, final UnaryOperator<Gateway.Config> configure)
         throws Exception
     {
+        this(journal, keys, ringSize, configure, Replayer::standardEngine);
+    }
+
+    /** @param engines the core's engine: {@link #withRisk} for risk-margin's accounts, oracle and margin */
+    TestExchange(final Path journal, final ApiKeyStore keys, final int ringSize, final UnaryOperator<Gateway.Config> configure,
+        final Supplier<MatchingEngine> engines) throws Exception
+    {
         this.journal = journal;
-        pipeline = Pipeline.start(new Pipeline.Context().journalDir(journal).ringSize(ringSize));
+        pipeline = Pipeline.start(new Pipeline.Context().journalDir(journal).ringSize(ringSize).engineFactory(engines));
         final Gateway.Config config = configure.apply(new Gateway.Config().address(new InetSocketAddress("127.0.0.1", 0)));
         if (keys != null)
         {
@@ -81,6 +95,12 @@ final class TestExchange implements AutoCloseable
             -100, 500, 6_000_000, false, MarketStatus.ACTIVE));
         submit(encoder.addMarket(buffer, 0, ETH, "ETH-USD", 5, 10_000, 2, 10_000, 10_000_000_000L, 0, 50_000,
             -100, 500, 300_000, false, MarketStatus.ACTIVE));
+    }
+
+    /** The node's engine: order limits and risk-margin. */
+    static MatchingEngine withRisk()
+    {
+        return new MatchingEngine(EngineConfig.DEFAULT, new OrderLimitsGate(), new RiskEngine(), new EventPublisher());
     }
 
     TestExchange(final Path journal) throws Exception

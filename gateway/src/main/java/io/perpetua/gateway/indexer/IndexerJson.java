@@ -12,6 +12,7 @@ import io.perpetua.gateway.marketdata.MarketState;
 import io.perpetua.gateway.marketdata.MarketUnits;
 import io.perpetua.gateway.marketdata.Trade;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -65,16 +66,22 @@ public final class IndexerJson
         node.put("clobPairId", Integer.toString(info.marketId()));
         node.put("ticker", info.symbol());
         node.put("status", info.status() == MarketStatus.ACTIVE ? "ACTIVE" : "CANCEL_ONLY");
-        // No oracle exists yet: the engine's reference price (last trade, else the configured one) stands in.
-        node.put("oraclePrice", units.price(market.referencePrice()));
+        if (market.markPrice() == 0)
+        {
+            node.putNull("oraclePrice");
+        }
+        else
+        {
+            node.put("oraclePrice", units.price(market.markPrice()));
+        }
         node.put("priceChange24H", units.price(day.priceChange()));
         node.put("volume24H", MarketUnits.quote(day.quoteVolume()));
         node.put("trades24H", day.trades());
-        // Funding does not exist yet, so the next rate is truly zero; margin figures belong to risk-margin.
+        // Funding does not exist yet, so the next rate is truly zero.
         node.put("nextFundingRate", "0");
-        node.putNull("initialMarginFraction");
-        node.putNull("maintenanceMarginFraction");
-        node.putNull("openInterest");
+        putPpm(node, "initialMarginFraction", market.initialMarginPpm());
+        putPpm(node, "maintenanceMarginFraction", market.maintenanceMarginPpm());
+        node.put("openInterest", units.size(market.openInterest()));
         node.put("atomicResolution", -units.sizeDecimals());
         node.put("quantumConversionExponent", -info.quoteScaleExponent());
         node.put("tickSize", units.price(info.tickSize()));
@@ -84,6 +91,19 @@ public final class IndexerJson
         node.put("minOrderBaseQuantums", info.minSize());
         node.put("marketType", "CROSS");
         return node;
+    }
+
+    /** A fraction given in ppm as a decimal string ("0.05"), or null while it is not configured (-1). */
+    private static void putPpm(final ObjectNode node, final String field, final int ppm)
+    {
+        if (ppm < 0)
+        {
+            node.putNull(field);
+        }
+        else
+        {
+            node.put(field, BigDecimal.valueOf(ppm, 6).stripTrailingZeros().toPlainString());
+        }
     }
 
     /** {@code {"bids": [{"price","size"}...], "asks": [...]}}, best levels first. */

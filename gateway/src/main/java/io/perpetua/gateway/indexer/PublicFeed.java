@@ -395,7 +395,7 @@ public final class PublicFeed implements WebSocketEndpoint, MarketDataListener
                     }
                 }
             }
-            if (change.configured() || !change.trades().isEmpty())
+            if (change.configured() || change.figuresChanged() || !change.trades().isEmpty())
             {
                 if (trading == null)
                 {

@@ -17,6 +17,7 @@ public final class MarketChanges
     final List<Trade> trades = new ArrayList<>();
     final Map<CandleResolution, Candle> candles = new EnumMap<>(CandleResolution.class);
     boolean configured;
+    boolean figures;
 
     MarketChanges(final MarketState market)
     {
@@ -54,6 +55,12 @@ public final class MarketChanges
     public Map<CandleResolution, Candle> candles()
     {
         return Collections.unmodifiableMap(candles);
+    }
+
+    /** The mark price, the open interest or the margin fractions changed. */
+    public boolean figuresChanged()
+    {
+        return figures;
     }
 
     /** The market was created or its spec changed. */

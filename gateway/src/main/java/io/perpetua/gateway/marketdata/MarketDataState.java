@@ -3,6 +3,7 @@ package io.perpetua.gateway.marketdata;
 import io.perpetua.core.sbe.BooleanType;
 import io.perpetua.core.sbe.FillDecoder;
 import io.perpetua.core.sbe.MarketConfiguredDecoder;
+import io.perpetua.core.sbe.MarkPriceUpdatedDecoder;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
 import io.perpetua.core.sbe.OrderAcceptedDecoder;
 import io.perpetua.core.sbe.OrderAmendedDecoder;
@@ -10,6 +11,8 @@ import io.perpetua.core.sbe.OrderCancelledDecoder;
 import io.perpetua.core.sbe.OrderExpiredDecoder;
 import io.perpetua.core.sbe.OrderRestedDecoder;
 import io.perpetua.core.sbe.OrderType;
+import io.perpetua.core.sbe.PositionChangedDecoder;
+import io.perpetua.core.sbe.RiskConfiguredDecoder;
 import io.perpetua.core.sbe.Side;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -31,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * which. The state is integer; decimal strings are made at the edge with {@link MarketUnits}.
  *
  * <p>Levels change only through events: a rest adds size, a fill removes it from the maker's side,
- * a cancel of resting size, an expiry and an amend remove or shrink it.
+ * a cancel of resting size, an expiry and an amend remove or shrink it. The market figures come from
+ * risk-margin's events: the mark price from MarkPriceUpdated, open interest from PositionChanged
+ * (each account's size after the change) and the margin fractions from RiskConfigured.
  */
 public final class MarketDataState implements JournalConsumer
 {
@@ -45,6 +50,9 @@ public final class MarketDataState implements JournalConsumer
     private final OrderExpiredDecoder expired = new OrderExpiredDecoder();
     private final OrderAmendedDecoder amended = new OrderAmendedDecoder();
     private final MarketConfiguredDecoder configured = new MarketConfiguredDecoder();
+    private final MarkPriceUpdatedDecoder markPrice = new MarkPriceUpdatedDecoder();
+    private final PositionChangedDecoder positionChanged = new PositionChangedDecoder();
+    private final RiskConfiguredDecoder riskConfigured = new RiskConfiguredDecoder();
     private final Map<Integer, MarketState> markets = new TreeMap<>();
     private final Map<String, MarketState> bySymbol = new TreeMap<>();
     private final Map<Integer, MarketChanges> changes = new LinkedHashMap<>();
@@ -194,6 +202,24 @@ public final class MarketDataState implements JournalConsumer
                 configured.wrap(buffer, body, blockLength, version);
                 onMarketConfigured();
                 return configured.limit();
+            case MarkPriceUpdatedDecoder.TEMPLATE_ID:
+                markPrice.wrap(buffer, body, blockLength, version);
+                final MarketState priced = require(markPrice.marketId());
+                priced.markPrice(markPrice.price());
+                changes(priced).figures = true;
+                return body + blockLength;
+            case PositionChangedDecoder.TEMPLATE_ID:
+                positionChanged.wrap(buffer, body, blockLength, version);
+                final MarketState traded = require(positionChanged.marketId());
+                traded.position(positionChanged.accountId(), positionChanged.size());
+                changes(traded).figures = true;
+                return body + blockLength;
+            case RiskConfiguredDecoder.TEMPLATE_ID:
+                riskConfigured.wrap(buffer, body, blockLength, version);
+                final MarketState risked = require(riskConfigured.marketId());
+                risked.marginFractions(riskConfigured.initialMarginPpm(), riskConfigured.maintenanceMarginPpm());
+                changes(risked).figures = true;
+                return body + blockLength;
             default:
                 return schema.skip(buffer, position);
         }

@@ -1,5 +1,7 @@
 package io.perpetua.gateway.marketdata;
 
+import org.agrona.collections.Long2LongHashMap;
+
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -27,6 +29,14 @@ public final class MarketState
     private final ArrayDeque<Trade> trades = new ArrayDeque<>();
     private final Map<CandleResolution, ArrayDeque<Candle>> candles = new EnumMap<>(CandleResolution.class);
     private long lastTradePrice;
+    /** Accepted mark price (from MarkPriceUpdated); 0 before the first. */
+    private long markPrice;
+    /** From RiskConfigured; -1 while the market has no risk parameters. */
+    private int initialMarginPpm = -1;
+    private int maintenanceMarginPpm = -1;
+    /** Signed position size per account, to keep {@link #openInterest} from PositionChanged's size-after. */
+    private final Long2LongHashMap positions = new Long2LongHashMap(0);
+    private long openInterest;
 
     MarketState(final MarketInfo info)
     {
@@ -79,6 +89,47 @@ public final class MarketState
     public long lastTradePrice()
     {
         return lastTradePrice;
+    }
+
+    /** The oracle's accepted mark price, or 0 before the first MarkPriceUpdated. */
+    public long markPrice()
+    {
+        return markPrice;
+    }
+
+    void markPrice(final long price)
+    {
+        markPrice = price;
+    }
+
+    /** Base initial margin fraction in ppm (before open-interest scaling), or -1 if risk is not configured. */
+    public int initialMarginPpm()
+    {
+        return initialMarginPpm;
+    }
+
+    public int maintenanceMarginPpm()
+    {
+        return maintenanceMarginPpm;
+    }
+
+    void marginFractions(final int initialMarginPpm, final int maintenanceMarginPpm)
+    {
+        this.initialMarginPpm = initialMarginPpm;
+        this.maintenanceMarginPpm = maintenanceMarginPpm;
+    }
+
+    /** Open interest in size units: the sum of all long positions (equal to the sum of all shorts). */
+    public long openInterest()
+    {
+        return openInterest;
+    }
+
+    /** Records an account's position size after a change and moves the open interest by the long side. */
+    void position(final long accountId, final long sizeAfter)
+    {
+        final long before = sizeAfter == 0 ? positions.remove(accountId) : positions.put(accountId, sizeAfter);
+        openInterest += Math.max(sizeAfter, 0) - Math.max(before, 0);
     }
 
     /** The reference price the engine uses: the last trade, or the configured one before any trade. */

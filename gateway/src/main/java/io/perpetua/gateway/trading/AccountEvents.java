@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.perpetua.core.sbe.BooleanType;
+import io.perpetua.core.sbe.CollateralChangedDecoder;
+import io.perpetua.core.sbe.DeleveragedDecoder;
 import io.perpetua.core.sbe.FillDecoder;
+import io.perpetua.core.sbe.InsuranceFundChangedDecoder;
+import io.perpetua.core.sbe.LeverageSetDecoder;
+import io.perpetua.core.sbe.LiquidationStepDecoder;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
 import io.perpetua.core.sbe.OrderAcceptedDecoder;
 import io.perpetua.core.sbe.OrderAmendedDecoder;
 import io.perpetua.core.sbe.OrderCancelledDecoder;
 import io.perpetua.core.sbe.OrderExpiredDecoder;
 import io.perpetua.core.sbe.OrderRestedDecoder;
+import io.perpetua.core.sbe.PositionChangedDecoder;
 import io.perpetua.core.sbe.RejectedDecoder;
 import io.perpetua.core.sbe.Side;
 import io.perpetua.gateway.marketdata.JournalSchema;
@@ -23,7 +29,9 @@ import java.util.function.IntFunction;
 /**
  * The events of one command as one account sees them, in Perpetua's JSON dialect: its own orders'
  * acceptance, fills (from its side: its order, side, liquidity and remaining size), rests, cancels,
- * amends, expiries and rejections. Events of other accounts are left out. One instance per thread.
+ * amends, expiries and rejections; its collateral changes, positions after each change, leverage
+ * choices, and the liquidation events that touch it (slices, deleverages, insurance-fund moves).
+ * Events of other accounts are left out. One instance per thread.
  */
 final class AccountEvents
 {
@@ -38,6 +46,12 @@ final class AccountEvents
     private final OrderCancelledDecoder cancelled = new OrderCancelledDecoder();
     private final OrderAmendedDecoder amended = new OrderAmendedDecoder();
     private final OrderExpiredDecoder expired = new OrderExpiredDecoder();
+    private final CollateralChangedDecoder collateral = new CollateralChangedDecoder();
+    private final PositionChangedDecoder positionChanged = new PositionChangedDecoder();
+    private final LeverageSetDecoder leverage = new LeverageSetDecoder();
+    private final LiquidationStepDecoder liquidation = new LiquidationStepDecoder();
+    private final DeleveragedDecoder deleveraged = new DeleveragedDecoder();
+    private final InsuranceFundChangedDecoder insurance = new InsuranceFundChangedDecoder();
     private final IntFunction<MarketInfo> markets;
 
     /** @param markets market info by id (for tickers and decimal units) */
@@ -136,6 +150,64 @@ final class AccountEvents
                             .put("remaining", units.size(expired.remainingSize())));
                     }
                     break;
+                case CollateralChangedDecoder.TEMPLATE_ID:
+                    collateral.wrap(buffer, body, blockLength, version);
+                    if (collateral.accountId() == accountId)
+                    {
+                        out.add(NODES.objectNode().put("event", "collateral")
+                            .put("cause", collateral.cause().name())
+                            .put("amount", MarketUnits.quote(collateral.amount()))
+                            .put("balance", MarketUnits.quote(collateral.balance()))
+                            .put("reference", Long.toString(collateral.reference())));
+                    }
+                    break;
+                case PositionChangedDecoder.TEMPLATE_ID:
+                    positionChanged.wrap(buffer, body, blockLength, version);
+                    if (positionChanged.accountId() == accountId)
+                    {
+                        out.add(positionChanged());
+                    }
+                    break;
+                case LeverageSetDecoder.TEMPLATE_ID:
+                    leverage.wrap(buffer, body, blockLength, version);
+                    if (leverage.accountId() == accountId)
+                    {
+                        out.add(NODES.objectNode().put("event", "leverage")
+                            .put("market", market(leverage.marketId()).symbol())
+                            .put("leverage", leverage.leverage()));
+                    }
+                    break;
+                case LiquidationStepDecoder.TEMPLATE_ID:
+                    liquidation.wrap(buffer, body, blockLength, version);
+                    if (liquidation.accountId() == accountId)
+                    {
+                        out.add(liquidation());
+                    }
+                    break;
+                case DeleveragedDecoder.TEMPLATE_ID:
+                    deleveraged.wrap(buffer, body, blockLength, version);
+                    if (deleveraged.liquidatedAccountId() == accountId || deleveraged.counterpartyAccountId() == accountId)
+                    {
+                        final MarketUnits units = units(deleveraged.marketId());
+                        out.add(NODES.objectNode().put("event", "deleveraged")
+                            .put("market", market(deleveraged.marketId()).symbol())
+                            .put("role", deleveraged.liquidatedAccountId() == accountId ? "LIQUIDATED" : "COUNTERPARTY")
+                            .put("tradeId", Long.toString(deleveraged.tradeId()))
+                            .put("size", units.size(deleveraged.size()))
+                            .put("quote", MarketUnits.quote(deleveraged.quote())));
+                    }
+                    break;
+                case InsuranceFundChangedDecoder.TEMPLATE_ID:
+                    insurance.wrap(buffer, body, blockLength, version);
+                    if (insurance.accountId() == accountId)
+                    {
+                        out.add(NODES.objectNode().put("event", "insuranceFund")
+                            .put("market", market(insurance.marketId()).symbol())
+                            .put("cause", insurance.cause().name())
+                            .put("accountAmount", MarketUnits.quote(-insurance.amount()))
+                            .put("balance", MarketUnits.quote(insurance.accountBalance())));
+                    }
+                    break;
                 default:
                     break;
             }
@@ -159,6 +231,36 @@ final class AccountEvents
             node.put("expiresAt", accepted.expiryNs() / 1_000_000);
         }
         return node;
+    }
+
+    private ObjectNode positionChanged()
+    {
+        final MarketUnits units = units(positionChanged.marketId());
+        return NODES.objectNode().put("event", "position")
+            .put("market", market(positionChanged.marketId()).symbol())
+            .put("cause", positionChanged.cause().name())
+            .put("tradeId", Long.toString(positionChanged.tradeId()))
+            .put("sizeDelta", units.size(positionChanged.sizeDelta()))
+            .put("size", units.size(positionChanged.size()))
+            .put("costBasis", MarketUnits.quote(positionChanged.costBasis()))
+            .put("realizedPnl", MarketUnits.quote(positionChanged.realizedPnl()))
+            .put("fee", MarketUnits.quote(positionChanged.fee()))
+            .put("balance", MarketUnits.quote(positionChanged.balance()));
+    }
+
+    private ObjectNode liquidation()
+    {
+        final MarketUnits units = units(liquidation.marketId());
+        return NODES.objectNode().put("event", "liquidation")
+            .put("market", market(liquidation.marketId()).symbol())
+            .put("netCollateral", MarketUnits.quote(liquidation.netCollateral()))
+            .put("maintenanceMargin", MarketUnits.quote(liquidation.maintenanceMargin()))
+            .put("side", liquidation.side().name())
+            .put("size", units.size(liquidation.size()))
+            .put("fillablePrice", units.price(liquidation.fillablePrice()))
+            .put("filledSize", units.size(liquidation.filledSize()))
+            .put("receivedQuote", MarketUnits.quote(liquidation.receivedQuote()))
+            .put("deleveragedSize", units.size(liquidation.deleveragedSize()));
     }
 
     private ObjectNode rejected()

@@ -4,10 +4,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.perpetua.core.sbe.MarkPriceUpdatedDecoder;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
 import io.perpetua.gateway.marketdata.JournalConsumer;
+import io.perpetua.gateway.marketdata.JournalSchema;
 import io.perpetua.gateway.marketdata.MarketInfo;
+import io.perpetua.risk.view.AccountView;
+import io.perpetua.risk.view.MarginViews;
+import io.perpetua.risk.view.PositionView;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.IntHashSet;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,19 +24,38 @@ import java.util.function.IntFunction;
 /**
  * The private {@code account} channel: each subscribed session receives, from the events journal,
  * the events of its own account only (orders accepted, rested, cancelled, amended, expired,
- * rejected, and its side of each fill), one message per command. Runs on the events tailer after
+ * rejected, its side of each fill, its positions, collateral, leverage and liquidations), one
+ * message per command. A message ends with the account's {@code margin} view (risk-margin's
+ * {@link MarginViews}, fed by the same tailer) whenever the command touched the account or moved
+ * the mark of a market it holds a position in. Runs on the events tailer after
  * the market data, so tickers are known.
  */
 final class AccountFeed implements JournalConsumer
 {
     private final AccountEvents events;
+    private final IntFunction<MarketInfo> markets;
+    private final MarginViews margins;
+    private final JournalSchema schema = new JournalSchema();
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final MarkPriceUpdatedDecoder markPrice = new MarkPriceUpdatedDecoder();
+    private final IntHashSet markedMarkets = new IntHashSet();
     /** Guarded by this. */
     private final Map<Long, Set<TradingSession>> subscribers = new LinkedHashMap<>();
     private long sequence;
 
-    AccountFeed(final IntFunction<MarketInfo> markets)
+    /** @param margins risk-margin's views, fed by the same tailer before this feed */
+    AccountFeed(final IntFunction<MarketInfo> markets, final MarginViews margins)
     {
         this.events = new AccountEvents(markets);
+        this.markets = markets;
+        this.margins = margins;
+    }
+
+    /** The account's {@code margin} event now, or null if the journal has not named the account. */
+    ObjectNode margin(final long accountId)
+    {
+        final AccountView view = margins.account(accountId);
+        return view == null ? null : MarginJson.margin(view, markets);
     }
 
     /**
@@ -71,10 +96,20 @@ final class AccountFeed implements JournalConsumer
             return;
         }
         sequence = buffer.getLong(offset + MessageHeaderDecoder.ENCODED_LENGTH, MessageHeaderDecoder.BYTE_ORDER);
+        if (subscribers.isEmpty())
+        {
+            return;
+        }
+        markedMarkets(buffer, offset, length);
         for (final Map.Entry<Long, Set<TradingSession>> entry : subscribers.entrySet())
         {
             final ArrayNode mine = JsonNodeFactory.instance.arrayNode();
             events.collect(buffer, offset, length, entry.getKey(), mine);
+            final AccountView view = margins.account(entry.getKey());
+            if (view != null && (!mine.isEmpty() || holdsMarked(view)))
+            {
+                mine.add(MarginJson.margin(view, markets));
+            }
             if (mine.isEmpty())
             {
                 continue;
@@ -95,5 +130,39 @@ final class AccountFeed implements JournalConsumer
             }
         }
         subscribers.values().removeIf(Set::isEmpty);
+    }
+
+    /** Collects the markets whose mark price this document moved: their positions' margin changed. */
+    private void markedMarkets(final DirectBuffer buffer, final int offset, final int length)
+    {
+        markedMarkets.clear();
+        int position = offset;
+        final int end = offset + length;
+        while (position < end)
+        {
+            header.wrap(buffer, position);
+            if (header.templateId() == MarkPriceUpdatedDecoder.TEMPLATE_ID)
+            {
+                markPrice.wrap(buffer, position + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+                markedMarkets.add(markPrice.marketId());
+            }
+            position = schema.skip(buffer, position);
+        }
+    }
+
+    private boolean holdsMarked(final AccountView view)
+    {
+        if (markedMarkets.isEmpty())
+        {
+            return false;
+        }
+        for (final PositionView position : view.positions())
+        {
+            if (markedMarkets.contains(position.marketId()))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

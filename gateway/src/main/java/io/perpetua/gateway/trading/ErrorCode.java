@@ -26,6 +26,8 @@ public enum ErrorCode
     WEBSOCKET_ONLY,
     ALREADY_SUBSCRIBED,
     NOT_SUBSCRIBED,
+    /** The API key sent more commands than its rate limit (token bucket) allows: nothing was submitted. */
+    RATE_LIMITED,
     /** The sequencer's ring is full: nothing was submitted, retry later. */
     BUSY,
     /** The exchange core is stopping or has failed: nothing was submitted. */

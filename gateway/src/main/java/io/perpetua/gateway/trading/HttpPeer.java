@@ -18,11 +18,13 @@ final class HttpPeer implements TradingPeer
     private static final Set<ErrorCode> UNAVAILABLE = EnumSet.of(ErrorCode.BUSY, ErrorCode.UNAVAILABLE);
 
     private final long accountId;
+    private final String apiKey;
     private final PostEndpoint.Responder responder;
 
-    HttpPeer(final long accountId, final PostEndpoint.Responder responder)
+    HttpPeer(final long accountId, final String apiKey, final PostEndpoint.Responder responder)
     {
         this.accountId = accountId;
+        this.apiKey = apiKey;
         this.responder = responder;
     }
 
@@ -33,12 +35,18 @@ final class HttpPeer implements TradingPeer
     }
 
     @Override
+    public String apiKey()
+    {
+        return apiKey;
+    }
+
+    @Override
     public void send(final ObjectNode message)
     {
         responder.respond(status(message), message);
     }
 
-    /** 200 result; 401 authentication; 503 busy or unavailable; 422 an engine reject; 400 any other error. */
+    /** 200 result; 401 authentication; 429 rate limited; 503 busy or unavailable; 422 an engine reject; 400 any other error. */
     static HttpResponseStatus status(final ObjectNode message)
     {
         if (!message.path("type").asText().equals("error"))
@@ -53,6 +61,10 @@ final class HttpPeer implements TradingPeer
         if (UNAUTHORISED.contains(code))
         {
             return HttpResponseStatus.UNAUTHORIZED;
+        }
+        if (code == ErrorCode.RATE_LIMITED)
+        {
+            return HttpResponseStatus.TOO_MANY_REQUESTS;
         }
         return UNAVAILABLE.contains(code) ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_REQUEST;
     }

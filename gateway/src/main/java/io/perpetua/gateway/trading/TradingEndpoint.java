@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AttributeKey;
+import io.perpetua.core.engine.AccountCommandEncoder;
 import io.perpetua.core.engine.CommandEncoder;
 import io.perpetua.core.pipeline.Pipeline;
 import io.perpetua.core.pipeline.PublishResult;
@@ -25,6 +26,7 @@ import io.perpetua.gateway.marketdata.JournalConsumer;
 import io.perpetua.gateway.marketdata.MarketDataState;
 import io.perpetua.gateway.marketdata.MarketInfo;
 import io.perpetua.gateway.marketdata.MarketState;
+import io.perpetua.risk.view.MarginViews;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -56,6 +58,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ThreadLocal<CommandEncoder> ENCODER = ThreadLocal.withInitial(CommandEncoder::new);
+    private static final ThreadLocal<AccountCommandEncoder> ACCOUNT_ENCODER = ThreadLocal.withInitial(AccountCommandEncoder::new);
     private static final ThreadLocal<UnsafeBuffer> BUFFER = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[512]));
 
     private final Pipeline pipeline;
@@ -67,24 +70,35 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
     private final MessageHeaderDecoder replyHeader = new MessageHeaderDecoder();
     private final RejectedDecoder rejected = new RejectedDecoder();
     private final AccountFeed accountFeed;
+    private final MarginViews margins = new MarginViews();
     private final AtomicLong correlation = new AtomicLong();
+    private final RateLimiter rateLimiter;
 
     /**
-     * @param clockMs the wall clock for login timestamps (epoch milliseconds)
+     * @param clockMs     the wall clock for login timestamps (epoch milliseconds)
+     * @param rateLimiter the per-key limit of submitted commands
      */
     public TradingEndpoint(
         final Pipeline pipeline,
         final MarketDataState marketData,
         final ApiKeyStore keys,
         final LongSupplier clockMs,
+        final RateLimiter rateLimiter,
         final ErrorHandler errorHandler)
     {
+        this.rateLimiter = rateLimiter;
         this.pipeline = pipeline;
         this.marketData = marketData;
         this.verifier = new LoginVerifier(keys, clockMs);
         this.replies = new ReplyDispatcher(errorHandler);
         this.replyEvents = new AccountEvents(this::marketInfo);
-        this.accountFeed = new AccountFeed(this::marketInfo);
+        this.accountFeed = new AccountFeed(this::marketInfo, margins);
+    }
+
+    /** The margin views' consumer of the events journal: register it with the events tailer before {@link #accountFeed}. */
+    public JournalConsumer marginViews()
+    {
+        return margins::onDocument;
     }
 
     /** The private channel's consumer of the events journal: register it with the events tailer. */
@@ -139,9 +153,10 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
     public void onPost(final HttpHeaders headers, final String body, final PostEndpoint.Responder responder)
     {
         final long accountId;
+        final String key;
         try
         {
-            final String key = header(headers, KEY_HEADER);
+            key = header(headers, KEY_HEADER);
             final String timestampText = header(headers, TIMESTAMP_HEADER);
             final long timestamp;
             try
@@ -160,7 +175,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
             responder.respond(HttpResponseStatus.UNAUTHORIZED, error(null, null, ex.code().name(), ex.getMessage()));
             return;
         }
-        process(new HttpPeer(accountId, responder), body);
+        process(new HttpPeer(accountId, key, responder), body);
     }
 
     private static String header(final HttpHeaders headers, final String name)
@@ -238,8 +253,9 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
             case "cancel" -> cancel(session, requestId, request);
             case "cancelAll" -> cancelAll(session, requestId, request);
             case "amend" -> amend(session, requestId, request);
-            default -> throw new TradingException(ErrorCode.UNKNOWN_OP,
-                "unknown op: " + op + " (login, subscribe, unsubscribe, place, cancel, cancelAll, amend, ping)");
+            case "setLeverage" -> setLeverage(session, requestId, request);
+            default -> throw new TradingException(ErrorCode.UNKNOWN_OP, "unknown op: " + op +
+                " (login, subscribe, unsubscribe, place, cancel, cancelAll, amend, setLeverage, ping)");
         }
     }
 
@@ -265,7 +281,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         final String nonce = fields.string("nonce");
         final String signature = fields.string("signature");
         final long accountId = verifier.verify(key, timestamp, nonce, signature);
-        session.accountId(accountId);
+        session.login(key, accountId);
         session.send(result("login", requestId).put("accountId", accountId).put("version", PROTOCOL_VERSION));
     }
 
@@ -288,8 +304,19 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         }
         if (op.equals("subscribe"))
         {
-            final long sequence = accountFeed.subscribe(session);
-            session.send(result(op, requestId).put("channel", channel).put("sequence", Long.toString(sequence)));
+            final long sequence;
+            final ObjectNode margin;
+            synchronized (accountFeed)
+            {
+                sequence = accountFeed.subscribe(session);
+                margin = accountFeed.margin(session.accountId());
+            }
+            final ObjectNode result = result(op, requestId).put("channel", channel).put("sequence", Long.toString(sequence));
+            if (margin != null)
+            {
+                result.set("margin", margin);
+            }
+            session.send(result);
         }
         else
         {
@@ -397,6 +424,22 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         submit(session, "amend", requestId, buffer, length);
     }
 
+    private void setLeverage(final TradingPeer session, final String requestId, final JsonNode request)
+    {
+        final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market", "leverage"));
+        requireLogin(session);
+        final MarketInfo market = market(fields.string("market"));
+        // 0 returns to the tier's maximum; the engine rejects what is above its limit (INVALID_LEVERAGE).
+        final long leverage = fields.requiredInteger("leverage", 0);
+        if (leverage > Integer.MAX_VALUE)
+        {
+            throw new TradingException(ErrorCode.INVALID_FIELD, "leverage is out of range: " + leverage);
+        }
+        final UnsafeBuffer buffer = BUFFER.get();
+        final int length = ACCOUNT_ENCODER.get().setLeverage(buffer, 0, session.accountId(), market.marketId(), (int)leverage);
+        submit(session, "setLeverage", requestId, buffer, length);
+    }
+
     /** {orderId, clientOrderId}: exactly one of them given. */
     private static long[] orderReference(final RequestFields fields)
     {
@@ -426,6 +469,10 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
     private void submit(final TradingPeer session, final String op, final String requestId, final UnsafeBuffer buffer,
         final int length)
     {
+        if (!rateLimiter.tryAcquire(session.apiKey()))
+        {
+            throw new TradingException(ErrorCode.RATE_LIMITED, "rate limit of this API key exceeded: nothing was submitted, slow down");
+        }
         final long id = correlation.incrementAndGet();
         final long accountId = session.accountId();
         replies.expect(id, (sequence, events, offset, eventsLength) ->

@@ -8,6 +8,9 @@ interface TradingPeer
     /** The authenticated account, 0 if none yet. */
     long accountId();
 
+    /** The API key that authenticated this peer, null if none yet. */
+    String apiKey();
+
     /** Sends a response; callable from any thread. */
     void send(ObjectNode message);
 }

@@ -11,6 +11,7 @@ final class TradingSession implements TradingPeer
 {
     private final Channel channel;
     private volatile long accountId;
+    private volatile String apiKey;
 
     TradingSession(final Channel channel)
     {
@@ -28,8 +29,16 @@ final class TradingSession implements TradingPeer
         return accountId;
     }
 
-    void accountId(final long accountId)
+    @Override
+    public String apiKey()
     {
+        return apiKey;
+    }
+
+    /** Logs the session in: the key's account acts for every later request. */
+    void login(final String apiKey, final long accountId)
+    {
+        this.apiKey = apiKey;
         this.accountId = accountId;
     }
 

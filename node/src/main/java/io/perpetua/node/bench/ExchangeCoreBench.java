@@ -45,6 +45,15 @@ public final class ExchangeCoreBench
         }
     }
 
+    /**
+     * The engine the stream runs on: the node's order-limits gate without risk-margin, since the
+     * stream has no deposits, margin parameters or oracle prices (its uids are plain accounts).
+     */
+    public static MatchingEngine engine()
+    {
+        return new MatchingEngine(new EngineConfig(1 << 14, 1 << 22), new OrderLimitsGate(), new EventPublisher());
+    }
+
     private final EncodedStream stream;
     private final WaitMode waitMode;
     private final boolean singleStage;
@@ -78,8 +87,7 @@ public final class ExchangeCoreBench
                 .ringSize(1 << 16)
                 .engineFactory(() ->
                 {
-                    engine[0] = new MatchingEngine(new EngineConfig(1 << 14, 1 << 22), new OrderLimitsGate(),
-                        new EventPublisher());
+                    engine[0] = engine();
                     return engine[0];
                 }));
             final Counter counter = new Counter();

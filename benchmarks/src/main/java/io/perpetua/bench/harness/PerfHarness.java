@@ -383,7 +383,7 @@ public final class PerfHarness implements Callable<Integer>
 
     private static String micros(final long nanos)
     {
-        return nanos >= 10_000_000 ? String.format("%,d", nanos / 1_000) : String.format("%.1f", nanos / 1e3);
+        return nanos >= 10_000_000 ? String.format("%,d", nanos / 1_000) : String.format("%,.1f", nanos / 1e3);
     }
 
     /** The load average now, as {@code uptime} prints it, for every table: the machine is shared. */

@@ -11,13 +11,13 @@ import io.perpetua.risk.engine.RiskEngine;
  * replay} build the same state machine: order limits, then risk-margin's accounts, oracle and
  * margin checks.
  */
-final class Engines
+public final class Engines
 {
     private Engines()
     {
     }
 
-    static MatchingEngine standard()
+    public static MatchingEngine standard()
     {
         return new MatchingEngine(EngineConfig.DEFAULT, new OrderLimitsGate(), new RiskEngine(), new EventPublisher());
     }

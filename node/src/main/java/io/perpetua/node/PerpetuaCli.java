@@ -264,6 +264,9 @@ public final class PerpetuaCli implements Callable<Integer>
             @Option(names = "--runs", defaultValue = "5", description = "Timed runs (the median is reported).")
             int runs;
 
+            @Option(names = "--warmups", defaultValue = "1", description = "Untimed runs first (default ${DEFAULT-VALUE}).")
+            int warmups;
+
             @Option(names = "--no-journal", description = "Run without the Chronicle journals.")
             boolean noJournal;
 
@@ -283,9 +286,9 @@ public final class PerpetuaCli implements Callable<Integer>
             @Override
             public Integer call() throws Exception
             {
-                if (runs < 1)
+                if (runs < 1 || warmups < 0)
                 {
-                    throw new IllegalArgumentException("--runs must be at least 1");
+                    throw new IllegalArgumentException("--runs must be at least 1 and --warmups at least 0");
                 }
                 final Path commands = workload != null ? workload :
                     Workloads.directory().resolve("exchange-core-3m.commands.csv.gz");
@@ -302,7 +305,7 @@ public final class PerpetuaCli implements Callable<Integer>
                 out.flush();
                 final EncodedStream stream = EncodedStream.loadExchangeCore(commands, ExchangeCoreBench.SYMBOL);
                 final ExchangeCoreBench.Result result = new ExchangeCoreBench(stream, waitMode, singleStage)
-                    .run(name, runs, !noJournal, reference, l2Out, out);
+                    .run(name, warmups, runs, !noJournal, reference, l2Out, out);
                 out.println(result.resultLine());
                 return result.l2().equals("mismatch") ? EXIT_MISMATCH : 0;
             }

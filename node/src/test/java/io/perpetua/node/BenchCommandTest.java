@@ -68,6 +68,13 @@ class BenchCommandTest
             stream.toString());
         assertEquals(PerpetuaCli.EXIT_MISMATCH, mismatch.exitCode());
         assertTrue(mismatch.lastLine().endsWith("l2=mismatch"), mismatch.lastLine());
+
+        final PerpetuaCliTest.Run noWarmup = cli("bench", "exchange-core", "--runs", "1", "--warmups", "0", "--no-journal",
+            "--workload", stream.toString());
+        assertEquals(PerpetuaCli.EXIT_MISMATCH, noWarmup.exitCode());
+        assertTrue(noWarmup.out().stream().noneMatch(line -> line.startsWith("warm-up")), noWarmup.out().toString());
+        assertEquals(PerpetuaCli.EXIT_USAGE, cli("bench", "exchange-core", "--warmups", "-1", "--workload", stream.toString())
+            .exitCode());
     }
 
     @Test

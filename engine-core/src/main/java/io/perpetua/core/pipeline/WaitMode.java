@@ -18,7 +18,8 @@ public enum WaitMode
     /** Spin on the sequence: lowest latency, one full core per thread. */
     BUSY_SPIN;
 
-    WaitStrategy newStrategy()
+    /** A new Disruptor wait strategy of this kind (benchmarks build their ceiling rings with it). */
+    public WaitStrategy newStrategy()
     {
         switch (this)
         {

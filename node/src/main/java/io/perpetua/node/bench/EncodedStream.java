@@ -1,6 +1,7 @@
 package io.perpetua.node.bench;
 
 import io.perpetua.core.engine.CommandAdapter;
+import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -9,8 +10,8 @@ import java.nio.file.Path;
 
 /**
  * A whole workload encoded up front into one off-heap buffer, so that a timed run measures the
- * engine and not CSV parsing. Commands are stored back to back as {@code [int length][bytes]};
- * the untimed pre-fill comes first, then the timed part.
+ * engine and not CSV parsing or command generation. Commands are stored back to back as
+ * {@code [int length][bytes]}, unstamped; the untimed pre-fill comes first, then the timed part.
  */
 public final class EncodedStream
 {
@@ -20,8 +21,8 @@ public final class EncodedStream
     private final int timedCount;
     private final int end;
 
-    private EncodedStream(final ExpandableDirectByteBuffer buffer, final int prefillCount, final int prefillEnd, final int timedCount,
-        final int end)
+    private EncodedStream(final ExpandableDirectByteBuffer buffer, final int prefillCount, final int prefillEnd,
+        final int timedCount, final int end)
     {
         this.buffer = buffer;
         this.prefillCount = prefillCount;
@@ -33,33 +34,69 @@ public final class EncodedStream
     /** Loads an exchange-core stream, with the AddMarket command for its symbol first. */
     public static EncodedStream loadExchangeCore(final Path csvGz, final int marketId) throws IOException
     {
-        final ExpandableDirectByteBuffer target = new ExpandableDirectByteBuffer(64 * 1024 * 1024);
+        final Builder builder = new Builder(64 * 1024 * 1024);
         final ExchangeCoreStream stream = new ExchangeCoreStream();
         final UnsafeBuffer market = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
-        final int marketLength = stream.encodeMarket(market, marketId);
-        final int[] position = {0};
-        final int[] counts = new int[2];
-        final int[] prefillEnd = {-1};
-        append(target, position, market, 0, marketLength);
-        counts[0]++;
-        stream.forEach(csvGz, (timed, buffer, offset, length) ->
-        {
-            if (timed && prefillEnd[0] < 0)
-            {
-                prefillEnd[0] = position[0];
-            }
-            append(target, position, buffer, offset, length);
-            counts[timed ? 1 : 0]++;
-        });
-        return new EncodedStream(target, counts[0], prefillEnd[0] < 0 ? position[0] : prefillEnd[0], counts[1], position[0]);
+        builder.append(false, market, 0, stream.encodeMarket(market, marketId));
+        stream.forEach(csvGz, builder::append);
+        return builder.build();
     }
 
-    private static void append(final ExpandableDirectByteBuffer target, final int[] position, final org.agrona.DirectBuffer source,
-        final int offset, final int length)
+    /**
+     * Collects commands in order. Pre-fill commands must all come before the first timed one, as a
+     * benchmark applies them first and untimed.
+     */
+    public static final class Builder
     {
-        target.putInt(position[0], length);
-        target.putBytes(position[0] + Integer.BYTES, source, offset, length);
-        position[0] += Integer.BYTES + length;
+        private final ExpandableDirectByteBuffer target;
+        private int position;
+        private int prefillCount;
+        private int timedCount;
+
+        public Builder(final int initialCapacity)
+        {
+            target = new ExpandableDirectByteBuffer(initialCapacity);
+        }
+
+        /**
+         * Appends one command.
+         *
+         * @throws IllegalStateException if an untimed command follows a timed one
+         */
+        public void append(final boolean timed, final DirectBuffer source, final int offset, final int length)
+        {
+            if (!timed && timedCount > 0)
+            {
+                throw new IllegalStateException("a pre-fill command after the timed part began");
+            }
+            target.putInt(position, length);
+            target.putBytes(position + Integer.BYTES, source, offset, length);
+            position += Integer.BYTES + length;
+            if (timed)
+            {
+                timedCount++;
+            }
+            else
+            {
+                prefillCount++;
+            }
+        }
+
+        public EncodedStream build()
+        {
+            final int prefillEnd = timedCount == 0 ? position : prefillEndOffset();
+            return new EncodedStream(target, prefillCount, prefillEnd, timedCount, position);
+        }
+
+        private int prefillEndOffset()
+        {
+            int offset = 0;
+            for (int i = 0; i < prefillCount; i++)
+            {
+                offset += Integer.BYTES + target.getInt(offset);
+            }
+            return offset;
+        }
     }
 
     public ExpandableDirectByteBuffer buffer()
@@ -88,5 +125,11 @@ public final class EncodedStream
     public int end()
     {
         return end;
+    }
+
+    /** All commands, pre-fill and timed. */
+    public long totalCount()
+    {
+        return (long)prefillCount + timedCount;
     }
 }

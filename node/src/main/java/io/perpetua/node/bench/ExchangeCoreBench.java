@@ -45,6 +45,15 @@ public final class ExchangeCoreBench
         }
     }
 
+    /**
+     * The engine the stream runs on: the node's order-limits gate without risk-margin, since the
+     * stream has no deposits, margin parameters or oracle prices (its uids are plain accounts).
+     */
+    public static MatchingEngine engine()
+    {
+        return new MatchingEngine(new EngineConfig(1 << 14, 1 << 22), new OrderLimitsGate(), new EventPublisher());
+    }
+
     private final EncodedStream stream;
     private final WaitMode waitMode;
     private final boolean singleStage;
@@ -57,17 +66,17 @@ public final class ExchangeCoreBench
     }
 
     /**
-     * Runs the stream {@code runs} times.
+     * Runs the stream {@code warmups} times untimed (to compile the hot paths), then {@code runs} times.
      *
      * @param referenceL2 a final-l2 file to compare with, or null
      * @param l2Out       where to write the final book of the last run, or null
      */
-    public Result run(final String workloadName, final int runs, final boolean journal, final Path referenceL2,
-        final Path l2Out, final PrintWriter out) throws IOException
+    public Result run(final String workloadName, final int warmups, final int runs, final boolean journal,
+        final Path referenceL2, final Path l2Out, final PrintWriter out) throws IOException
     {
         final double[] rates = new double[runs];
         List<String> lastBook = null;
-        for (int run = 0; run < runs; run++)
+        for (int run = -warmups; run < runs; run++)
         {
             final Path dir = journal ? Files.createTempDirectory("perpetua-bench-") : null;
             final MatchingEngine[] engine = new MatchingEngine[1];
@@ -78,11 +87,11 @@ public final class ExchangeCoreBench
                 .ringSize(1 << 16)
                 .engineFactory(() ->
                 {
-                    engine[0] = new MatchingEngine(new EngineConfig(1 << 14, 1 << 22), new OrderLimitsGate(),
-                        new EventPublisher());
+                    engine[0] = engine();
                     return engine[0];
                 }));
             final Counter counter = new Counter();
+            final double rate;
             try
             {
                 publish(pipeline, counter, stream.buffer(), 0, stream.prefillEnd());
@@ -91,7 +100,7 @@ public final class ExchangeCoreBench
                 publish(pipeline, counter, stream.buffer(), stream.prefillEnd(), stream.end());
                 counter.awaitAtLeast((long)stream.prefillCount() + stream.timedCount(), pipeline);
                 final long elapsedNs = System.nanoTime() - start;
-                rates[run] = stream.timedCount() * 1e9 / elapsedNs;
+                rate = stream.timedCount() * 1e9 / elapsedNs;
             }
             finally
             {
@@ -107,6 +116,14 @@ public final class ExchangeCoreBench
             }
             // The core thread has stopped: the engine may be read from here.
             lastBook = L2Book.lines(engine[0].state().book(SYMBOL), pipeline.finalStateHash());
+            if (run < 0)
+            {
+                out.printf("warm-up: %,.0f commands/s, journal %s, state-hash %016x at seq %d%n",
+                    rate, journal ? "on" : "off", pipeline.finalStateHash(), pipeline.finalSequence());
+                out.flush();
+                continue;
+            }
+            rates[run] = rate;
             out.printf("run %d: %,.0f commands/s, journal %s, state-hash %016x at seq %d%n",
                 run + 1, rates[run], journal ? "on" : "off", pipeline.finalStateHash(), pipeline.finalSequence());
             out.flush();
@@ -147,7 +164,8 @@ public final class ExchangeCoreBench
             PublishResult result;
             while ((result = pipeline.tryPublish(buffer, offset, length, counter, 0)) == PublishResult.BUSY)
             {
-                Thread.onSpinWait();
+                // A full ring means the stages are behind: give them the core rather than spin against them.
+                Thread.yield();
             }
             if (result != PublishResult.PUBLISHED)
             {

@@ -1,0 +1,160 @@
+package io.perpetua.bench.harness;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.perpetua.core.engine.CommandAdapter;
+import io.perpetua.core.journal.Journal;
+import io.perpetua.core.journal.JournalAppender;
+import io.perpetua.core.pipeline.WaitMode;
+import io.perpetua.node.bench.EncodedStream;
+import org.agrona.BufferUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the pipeline could reach if the engine and the journals cost nothing: the same ring, slot
+ * size, producer type and wait strategy with stages that do nothing; and what Chronicle Queue
+ * alone reaches appending the same commands, one document each, from one thread.
+ */
+public final class Ceilings
+{
+    private static final long TIMEOUT_NS = TimeUnit.MINUTES.toNanos(10);
+
+    private Ceilings()
+    {
+    }
+
+    /** A result: how many commands went through, and how long it took. */
+    public record Rate(long commands, long elapsedNs)
+    {
+        public double commandsPerSecond()
+        {
+            return commands * 1e9 / elapsedNs;
+        }
+    }
+
+    /** A slot shaped like the pipeline's: a 64-byte-aligned direct buffer of the largest command, and its fields. */
+    private static final class Slot
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CommandAdapter.MAX_COMMAND_LENGTH, 64));
+        int length;
+        long correlationId;
+        long sequence;
+    }
+
+    /**
+     * The timed commands through a no-op ring: the publisher copies each command into a slot as
+     * {@code Pipeline.tryPublish} does; the first stage numbers it, the second (or, single-stage,
+     * the same one) counts it.
+     */
+    public static Rate noOpRing(final EncodedStream stream, final WaitMode waitMode, final boolean singleStage,
+        final int ringSize)
+    {
+        final Disruptor<Slot> disruptor = new Disruptor<>(Slot::new, ringSize, runnable ->
+        {
+            final Thread thread = new Thread(runnable, "perpetua-ceiling");
+            thread.setDaemon(true);
+            return thread;
+        }, ProducerType.MULTI, waitMode.newStrategy());
+        final AtomicLong consumed = new AtomicLong();
+        final AtomicLong lastNs = new AtomicLong();
+        final long[] sequence = {0};
+        final EventHandler<Slot> number = (slot, ringSequence, endOfBatch) -> slot.sequence = ++sequence[0];
+        final EventHandler<Slot> count = (slot, ringSequence, endOfBatch) ->
+        {
+            lastNs.lazySet(System.nanoTime());
+            consumed.lazySet(consumed.get() + 1);
+        };
+        if (singleStage)
+        {
+            disruptor.handleEventsWith((slot, ringSequence, endOfBatch) ->
+            {
+                number.onEvent(slot, ringSequence, endOfBatch);
+                count.onEvent(slot, ringSequence, endOfBatch);
+            });
+        }
+        else
+        {
+            disruptor.handleEventsWith(number).then(count);
+        }
+        final RingBuffer<Slot> ring = disruptor.start();
+        try
+        {
+            final MutableDirectBuffer buffer = stream.buffer();
+            final long startNs = System.nanoTime();
+            int position = stream.prefillEnd();
+            while (position < stream.end())
+            {
+                final int length = buffer.getInt(position);
+                final int offset = position + Integer.BYTES;
+                long ringSequence;
+                while (true)
+                {
+                    try
+                    {
+                        ringSequence = ring.tryNext();
+                        break;
+                    }
+                    catch (final InsufficientCapacityException ex)
+                    {
+                        Thread.onSpinWait();
+                    }
+                }
+                final Slot slot = ring.get(ringSequence);
+                slot.buffer.putBytes(0, buffer, offset, length);
+                slot.length = length;
+                slot.correlationId = ringSequence;
+                ring.publish(ringSequence);
+                position = offset + length;
+            }
+            final long deadline = System.nanoTime() + TIMEOUT_NS;
+            while (consumed.get() < stream.timedCount())
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    throw new IllegalStateException("no-op ring stalled at " + consumed.get());
+                }
+                Thread.yield();
+            }
+            return new Rate(consumed.get(), lastNs.get() - startNs);
+        }
+        finally
+        {
+            disruptor.halt();
+        }
+    }
+
+    /** The timed commands appended to a fresh Chronicle journal, one document each, on the calling thread. */
+    public static Rate rawChronicle(final EncodedStream stream) throws IOException
+    {
+        final Path dir = Files.createTempDirectory("perpetua-ceiling-");
+        try (Journal journal = Journal.open(dir); JournalAppender appender = journal.appender())
+        {
+            final MutableDirectBuffer buffer = stream.buffer();
+            long appended = 0;
+            final long startNs = System.nanoTime();
+            int position = stream.prefillEnd();
+            while (position < stream.end())
+            {
+                final int length = buffer.getInt(position);
+                appender.append(buffer, position + Integer.BYTES, length);
+                position += Integer.BYTES + length;
+                appended++;
+            }
+            return new Rate(appended, System.nanoTime() - startNs);
+        }
+        finally
+        {
+            StreamRunner.deleteRecursively(dir);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.perpetua.node.bench;
+
+import io.perpetua.core.engine.CommandAdapter;
+import io.perpetua.core.engine.MatchingEngine;
+import io.perpetua.node.Engines;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The perpetuals generator is deterministic, does what it says, and its expected hash is reproducible. */
+class PerpetualsWorkloadTest
+{
+    private static final PerpetualsWorkload.Config SMALL = new PerpetualsWorkload.Config(2, 4, 40, 30_000, 3_000);
+
+    @Test
+    void sameConfigGivesTheSameStreamAndADifferentSeedAnother()
+    {
+        final PerpetualsWorkload first = PerpetualsWorkload.generate(SMALL);
+        final PerpetualsWorkload again = PerpetualsWorkload.generate(SMALL);
+        final EncodedStream a = first.stream();
+        final EncodedStream b = again.stream();
+        assertEquals(a.end(), b.end());
+        for (int i = 0; i < a.end(); i++)
+        {
+            if (a.buffer().getByte(i) != b.buffer().getByte(i))
+            {
+                throw new AssertionError("streams differ at byte " + i + " (seed " + SMALL.seed() + ")");
+            }
+        }
+        assertEquals(first.expectedStateHash(), again.expectedStateHash());
+        final PerpetualsWorkload other = PerpetualsWorkload.generate(new PerpetualsWorkload.Config(3, 4, 40, 30_000, 3_000));
+        assertNotEquals(first.expectedStateHash(), other.expectedStateHash());
+    }
+
+    @Test
+    void flowTradesMovesPricesAndLiquidates()
+    {
+        final PerpetualsWorkload workload = PerpetualsWorkload.generate(SMALL);
+        final PerpetualsWorkload.Summary summary = workload.summary();
+        assertTrue(workload.stream().timedCount() >= SMALL.timedCommands(), "timed " + workload.stream().timedCount());
+        assertTrue(summary.oracleRounds() > 0 && summary.oracleRounds() <= SMALL.timedCommands() / SMALL.oracleInterval(),
+            "oracle rounds " + summary.oracleRounds());
+        assertTrue(summary.fills() > 1_000, "fills " + summary.fills());
+        assertTrue(summary.liquidateCommands() > 0, "Liquidate commands " + summary.liquidateCommands());
+        assertTrue(summary.liquidationSteps() > 0, "liquidation steps " + summary.liquidationSteps());
+        assertTrue(summary.openInterestLots() > 0, "open interest " + summary.openInterestLots());
+        assertEquals(workload.stream().totalCount(), summary.commands());
+    }
+
+    /** Applying the stream with the stepping clock's stamps, as a pipeline would, reaches the expected state. */
+    @Test
+    void streamReplayedWithTheSteppingClockReachesTheExpectedHash()
+    {
+        final PerpetualsWorkload workload = PerpetualsWorkload.generate(SMALL);
+        final EncodedStream stream = workload.stream();
+        final MatchingEngine engine = Engines.standard();
+        final CommandAdapter adapter = new CommandAdapter(engine);
+        final SteppingClock clock = PerpetualsWorkload.clock();
+        final UnsafeBuffer command = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
+        long sequence = 0;
+        int position = 0;
+        while (position < stream.end())
+        {
+            final int length = stream.buffer().getInt(position);
+            command.putBytes(0, stream.buffer(), position + Integer.BYTES, length);
+            CommandAdapter.stamp(command, 0, ++sequence, clock.nanoTime());
+            adapter.apply(command, 0, length);
+            position += Integer.BYTES + length;
+        }
+        assertEquals(workload.lastSequence(), engine.lastSequence());
+        assertEquals(workload.expectedStateHash(), engine.stateHash());
+    }
+
+    @Test
+    void badConfigsAreRefused()
+    {
+        assertThrows(IllegalArgumentException.class, () -> new PerpetualsWorkload.Config(1, 0, 10, 10, 10));
+        assertThrows(IllegalArgumentException.class, () -> new PerpetualsWorkload.Config(1, 5, 10, 10, 10));
+        assertThrows(IllegalArgumentException.class, () -> new PerpetualsWorkload.Config(1, 2, 0, 10, 10));
+        assertThrows(IllegalArgumentException.class, () -> new PerpetualsWorkload.Config(1, 2, 10, 10, 0));
+    }
+
+    @Test
+    void builderRefusesPrefillAfterTheTimedPart()
+    {
+        final EncodedStream.Builder builder = new EncodedStream.Builder(64);
+        final UnsafeBuffer command = new UnsafeBuffer(new byte[8]);
+        builder.append(false, command, 0, 8);
+        builder.append(true, command, 0, 4);
+        assertThrows(IllegalStateException.class, () -> builder.append(false, command, 0, 8));
+        final EncodedStream stream = builder.build();
+        assertEquals(1, stream.prefillCount());
+        assertEquals(1, stream.timedCount());
+        assertEquals(Integer.BYTES + 8, stream.prefillEnd());
+        assertEquals(2 * Integer.BYTES + 12, stream.end());
+    }
+}

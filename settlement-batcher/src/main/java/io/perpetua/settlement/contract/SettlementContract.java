@@ -243,6 +243,20 @@ public final class SettlementContract
         persist();
     }
 
+    /**
+     * For an operator resuming after a crash: submits the batch unless the contract already accepted
+     * that batch id. Returns true if it was submitted now.
+     */
+    public synchronized boolean submitIfNew(final SettlementBatch batch, final long nowNs) throws ContractException
+    {
+        if (batch.batchId() <= lastBatchId)
+        {
+            return false;
+        }
+        submitBatch(batch, nowNs);
+        return true;
+    }
+
     private static boolean served(final ForcedRequest r, final List<BatchBlob.Withdrawal> withdrawals)
     {
         for (final BatchBlob.Withdrawal w : withdrawals)

@@ -23,16 +23,21 @@ import io.perpetua.settlement.tree.SparseRescueTree;
 public record EscapeProof(long index, Leaf leaf, long[][] path, long[] root, long batchId)
 {
     /**
-     * Rebuilds the tree from the stored batches 1..n (stopping at the first gap) and proves {@code index}.
+     * Rebuilds the tree from the stored batches 1..{@code lastBatchId} (the contract's last accepted
+     * batch; stored batches after it were never settled) and proves {@code index}.
      *
      * @throws IllegalStateException if a blob does not continue the tree it is replayed on
      */
-    public static EscapeProof fromStore(final BatchStore store, final long index)
+    public static EscapeProof fromStore(final BatchStore store, final long index, final long lastBatchId)
     {
         SparseRescueTree tree = null;
         Leaf leaf = Leaf.EMPTY;
         long last = 0;
-        for (long id = 1; id <= store.lastContiguousId(); id++)
+        if (lastBatchId > store.lastContiguousId())
+        {
+            throw new IllegalStateException("batches 1.." + lastBatchId + " are not all in " + store.dir());
+        }
+        for (long id = 1; id <= lastBatchId; id++)
         {
             final SettlementBatch batch = store.read(id).orElseThrow();
             final BatchBlob blob = batch.decodedBlob();

@@ -81,13 +81,15 @@ final class DemoSession
         final MarginViews margins = new MarginViews(new LiquidationSubmitter(pipeline));
         final JournalTailer marginTailer = new JournalTailer("perpetua-margin", layout.eventsDir(), margins);
         final MarketDataThread marketData = new MarketDataThread(layout, margins);
+        final DemoSettlement settlement = new DemoSettlement(journal);
         println("demo: journal " + journal + ", seed " + seed + ", " + ratePerSecond + " commands/s, from sequence " +
             (pipeline.startSequence() + 1));
         marginTailer.start();
         marketData.start();
+        settlement.start();
         try
         {
-            drive(pipeline, counter, durationNs);
+            drive(pipeline, counter, durationNs, settlement);
         }
         finally
         {
@@ -95,16 +97,17 @@ final class DemoSession
             marginTailer.close();
             marketData.finish();
         }
+        final long batches = settlement.finish();
         final MarginViews.Summary summary = margins.summary();
-        println(String.format("RESULT demo fills=%d liquidations=%d adl=%d insurance=%d open-interest=%d",
+        println(String.format("RESULT demo fills=%d liquidations=%d adl=%d insurance=%d open-interest=%d batches=%d",
             summary.fills(), summary.liquidationSteps(), summary.deleverages(), summary.insuranceBalance(),
-            summary.openInterestLots()));
+            summary.openInterestLots(), batches));
         final String finalLine = String.format("state-hash %016x at seq %d", pipeline.finalStateHash(), pipeline.finalSequence());
         println(finalLine);
         return finalLine;
     }
 
-    private void drive(final Pipeline pipeline, final ResultListener counter, final long durationNs)
+    private void drive(final Pipeline pipeline, final ResultListener counter, final long durationNs, final DemoSettlement settlement)
     {
         final DemoTraffic traffic = new DemoTraffic(seed, DemoMarket.MARKETS);
         final DemoOracle oracle = new DemoOracle(DemoMarket.MARKETS, seed, System.currentTimeMillis() * 1_000_000L);
@@ -120,7 +123,9 @@ final class DemoSession
             }
             for (int i = 0; i < DemoTraffic.fundedAccounts(); i++)
             {
-                publish(pipeline, traffic.buffer(), traffic.deposit(i), counter);
+                final int deposit = traffic.deposit(i);
+                settlement.escrow(traffic.buffer(), deposit);
+                publish(pipeline, traffic.buffer(), deposit, counter);
             }
             for (int t = 0; t < DemoTraffic.takerAccounts(); t++)
             {

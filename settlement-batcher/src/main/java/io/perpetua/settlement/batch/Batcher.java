@@ -286,7 +286,7 @@ public final class Batcher implements AutoCloseable
         return committed.getOrDefault(index, Leaf.EMPTY);
     }
 
-    /** Waits until every sealed batch is settled (or the batcher failed), up to {@code timeoutMs}. */
+    /** Stops accepting work and waits (up to 10 minutes) until every sealed batch is settled or the batcher failed. */
     @Override
     public void close()
     {

@@ -93,14 +93,16 @@ final class DemoSession
         final JournalTailer fundingTailer = new JournalTailer("perpetua-funding", layout.eventsDir(),
             new FundingProcessor(marketId -> funding, new FundingSubmitter(pipeline)));
         final MarketDataThread marketData = new MarketDataThread(layout, margins);
+        final DemoSettlement settlement = new DemoSettlement(journal);
         println("demo: journal " + journal + ", seed " + seed + ", " + ratePerSecond + " commands/s, from sequence " +
             (pipeline.startSequence() + 1));
         marginTailer.start();
         fundingTailer.start();
         marketData.start();
+        settlement.start();
         try
         {
-            drive(pipeline, counter, durationNs);
+            drive(pipeline, counter, durationNs, settlement);
         }
         finally
         {
@@ -109,16 +111,18 @@ final class DemoSession
             fundingTailer.close();
             marketData.finish();
         }
+        final long batches = settlement.finish();
         final MarginViews.Summary summary = margins.summary();
-        println(String.format("RESULT demo fills=%d liquidations=%d adl=%d insurance=%d open-interest=%d funding-ticks=%d",
+        println(String.format(
+            "RESULT demo fills=%d liquidations=%d adl=%d insurance=%d open-interest=%d funding-ticks=%d batches=%d",
             summary.fills(), summary.liquidationSteps(), summary.deleverages(), summary.insuranceBalance(),
-            summary.openInterestLots(), summary.fundingTicks()));
+            summary.openInterestLots(), summary.fundingTicks(), batches));
         final String finalLine = String.format("state-hash %016x at seq %d", pipeline.finalStateHash(), pipeline.finalSequence());
         println(finalLine);
         return finalLine;
     }
 
-    private void drive(final Pipeline pipeline, final ResultListener counter, final long durationNs)
+    private void drive(final Pipeline pipeline, final ResultListener counter, final long durationNs, final DemoSettlement settlement)
     {
         final DemoTraffic traffic = new DemoTraffic(seed, DemoMarket.MARKETS);
         final DemoOracle oracle = new DemoOracle(DemoMarket.MARKETS, seed, System.currentTimeMillis() * 1_000_000L);
@@ -134,7 +138,9 @@ final class DemoSession
             }
             for (int i = 0; i < DemoTraffic.fundedAccounts(); i++)
             {
-                publish(pipeline, traffic.buffer(), traffic.deposit(i), counter);
+                final int deposit = traffic.deposit(i);
+                settlement.escrow(traffic.buffer(), deposit);
+                publish(pipeline, traffic.buffer(), deposit, counter);
             }
             for (int t = 0; t < DemoTraffic.takerAccounts(); t++)
             {

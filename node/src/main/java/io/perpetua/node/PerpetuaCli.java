@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
     version = "perpetua 0.1.0",
     description = "Perpetual-futures exchange engine node.",
     subcommands = {PerpetuaCli.Demo.class, PerpetuaCli.Replay.class, PerpetuaCli.JournalCommand.class,
-        PerpetuaCli.BenchCommand.class})
+        PerpetuaCli.BenchCommand.class, SettlementCommands.Batches.class, SettlementCommands.EscapeProofCommand.class})
 public final class PerpetuaCli implements Callable<Integer>
 {
     /** Exit code when replayed events differ from the journal. */

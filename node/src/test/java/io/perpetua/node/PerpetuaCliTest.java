@@ -68,8 +68,8 @@ class PerpetuaCliTest
         demoLastLine = demo.lastLine();
         assertTrue(STATE_HASH.matcher(demoLastLine).matches(), "last line: " + demoLastLine);
         final String result = demo.out().get(demo.out().size() - 2);
-        assertTrue(result.matches(
-            "RESULT demo fills=\\d+ liquidations=\\d+ adl=\\d+ insurance=-?\\d+ open-interest=\\d+ funding-ticks=\\d+"),
+        assertTrue(result.matches("RESULT demo fills=\\d+ liquidations=\\d+ adl=\\d+ insurance=-?\\d+ open-interest=\\d+ " +
+            "funding-ticks=\\d+ batches=\\d+"),
             "line before the state hash: " + result);
         assertTrue(demo.out().size() >= 3, "a start line, summaries, the final line: " + demo.out());
         assertTrue(new JournalLayout(journal).snapshotSequences().length >= 1, "the demo took a snapshot");

@@ -1,0 +1,127 @@
+package io.perpetua.node;
+
+import io.perpetua.settlement.batch.BatchStore;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The demo settles through the batcher and the contract; {@code batches verify} re-checks its batch
+ * files from blobs and proofs alone (and stops at a tampered one); {@code escape-proof} prints a path
+ * that verifies.
+ */
+class SettlementCommandsTest
+{
+    private static final Pattern RESULT = Pattern.compile("RESULT demo .* batches=(\\d+)");
+
+    @TempDir
+    static Path dir;
+
+    private static Path journal;
+    private static long batches;
+
+    record Run(int exitCode, List<String> out, String err)
+    {
+        String lastLine()
+        {
+            return out.isEmpty() ? "" : out.get(out.size() - 1);
+        }
+    }
+
+    static Run cli(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = PerpetuaCli.execute(args, new PrintWriter(out), new PrintWriter(err));
+        final List<String> lines = new ArrayList<>(List.of(out.toString().split("\n")));
+        lines.removeIf(String::isEmpty);
+        return new Run(code, lines, err.toString());
+    }
+
+    @BeforeAll
+    static void runDemo()
+    {
+        journal = dir.resolve("journal");
+        final Run demo = cli("demo", "--seconds", "2", "--journal", journal.toString(), "--rate", "2000");
+        assertEquals(0, demo.exitCode(), demo.err());
+        final String result = demo.out().get(demo.out().size() - 2);
+        final Matcher m = RESULT.matcher(result);
+        assertTrue(m.matches(), result);
+        batches = Long.parseLong(m.group(1));
+        assertTrue(batches >= 1, "the demo settled at least one batch: " + result);
+    }
+
+    @Test
+    void verifyReChecksEveryBatchInBothModes()
+    {
+        for (final String mode : new String[] {"STARK", "RE_EXECUTION"})
+        {
+            final Run run = cli("batches", "verify", journal.toString(), "--mode", mode);
+            assertEquals(0, run.exitCode(), run.err() + run.out());
+            assertEquals("RESULT batches verified=" + batches + " failed=0", run.lastLine());
+        }
+        final Run list = cli("batches", "list", journal.toString());
+        assertEquals(batches, list.out().size());
+        assertTrue(list.out().get(0).startsWith("batch 1 seq 1.."), list.out().get(0));
+        final Run show = cli("batches", "show", journal.toString(), "--batch", "1");
+        assertEquals(0, show.exitCode(), show.err());
+        assertTrue(show.out().stream().anyMatch(l -> l.startsWith("deposit id=1 account=1 ")), show.out().toString());
+    }
+
+    @Test
+    void verifyStopsNonZeroAtATamperedBatch() throws IOException
+    {
+        final Path copy = dir.resolve("tampered");
+        Files.createDirectories(copy);
+        final Path source = BatchStore.batchesDir(journal);
+        try (Stream<Path> files = Files.list(source))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        final Path first = new BatchStore(copy).file(1);
+        final byte[] bytes = Files.readAllBytes(first);
+        bytes[bytes.length - 100] ^= 0x01;
+        Files.write(first, bytes);
+        final Run run = cli("batches", "verify", copy.toString());
+        assertEquals(PerpetuaCli.EXIT_MISMATCH, run.exitCode());
+        assertTrue(run.out().get(0).startsWith("batch 1 FAILED PROOF"), run.out().toString());
+        assertEquals("RESULT batches verified=0 failed=1", run.lastLine());
+    }
+
+    @Test
+    void escapeProofPrintsAVerifyingPath()
+    {
+        final Run run = cli("escape-proof", journal.toString(), "--account", "100");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("account 100"), run.out().toString());
+        assertEquals(DemoSettlement.TREE_DEPTH, run.out().stream().filter(l -> l.startsWith("sibling ")).count());
+        assertEquals("verified true", run.lastLine());
+        final Run outside = cli("escape-proof", journal.toString(), "--account", "5000");
+        assertEquals(PerpetuaCli.EXIT_USAGE, outside.exitCode());
+    }
+
+    @Test
+    void aDirectoryWithoutBatchesIsAUsageError()
+    {
+        final Run run = cli("batches", "verify", dir.resolve("nothing").toString());
+        assertEquals(PerpetuaCli.EXIT_USAGE, run.exitCode());
+        assertTrue(run.err().contains("no settlement batches"), run.err());
+    }
+}

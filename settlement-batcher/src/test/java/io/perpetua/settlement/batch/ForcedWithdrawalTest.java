@@ -1,0 +1,151 @@
+package io.perpetua.settlement.batch;
+
+import java.nio.file.Path;
+
+import io.perpetua.core.sbe.Side;
+import io.perpetua.risk.auth.SignedRequests;
+import io.perpetua.settlement.contract.BatchVerifier;
+import io.perpetua.settlement.contract.ContractException;
+import io.perpetua.settlement.contract.SettlementContract;
+import io.perpetua.settlement.contract.VerificationMode;
+import io.perpetua.settlement.escape.EscapeProof;
+import io.perpetua.settlement.stark.ProofOptions;
+import io.perpetua.settlement.tree.Leaf;
+import io.perpetua.settlement.tree.ReservedLeaves;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static io.perpetua.settlement.batch.SettlementHarness.COIN;
+import static io.perpetua.settlement.batch.SettlementHarness.GRACE_NS;
+import static io.perpetua.settlement.batch.SettlementHarness.USD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Forced withdrawals: served in time, or ignored until anyone may freeze the contract and accounts escape. */
+class ForcedWithdrawalTest
+{
+    @TempDir
+    Path dir;
+
+    private static SettlementHarness tradedSession(final Path dir) throws ContractException
+    {
+        final SettlementHarness[] self = new SettlementHarness[1];
+        final SettlementHarness h = new SettlementHarness(dir, 1_000, ProofOptions.P100, b -> self[0].contract.submitBatch(b, self[0].nowNs));
+        self[0] = h;
+        h.market(1, 0, 0, 50_000, 30_000);
+        h.oracle(1, 100 * USD);
+        h.deposit(1, 1_000 * USD);
+        h.deposit(2, 1_000 * USD);
+        h.limit(2, 1, Side.SELL, 100 * USD, 2 * COIN);
+        h.limit(1, 1, Side.BUY, 100 * USD, 2 * COIN);
+        h.batcher.flush();
+        assertEquals(1, h.contract.lastBatchId());
+        return h;
+    }
+
+    private static long request(final SettlementHarness h, final long account, final long amount, final long nonce, final long expiry)
+        throws ContractException
+    {
+        final byte[] signature = SignedRequests.signWithdrawal(SettlementHarness.ownerKeys(account).getPrivate(), account, amount, nonce,
+            expiry);
+        return h.contract.requestForcedWithdrawal(account, amount, nonce, expiry, signature, h.nowNs);
+    }
+
+    @Test
+    void aForcedWithdrawalServedWithinTheGraceCannotFreezeTheContract() throws Exception
+    {
+        final SettlementHarness h = tradedSession(dir);
+        final long expiry = h.nowNs + 60_000_000_000L;
+        request(h, 2, 50 * USD, 1, expiry);
+        final long requestedAt = h.nowNs;
+        assertEquals(1, h.contract.pendingForcedRequests().size());
+
+        // The operator relays the owner's signed request to the engine; the next batch settles it.
+        final SettlementContract.ForcedRequest r = h.contract.pendingForcedRequests().get(0);
+        h.withdrawSigned(r.accountId(), r.amount(), r.nonce(), r.expiryNs(), r.signature());
+        h.batcher.flush();
+        assertEquals(2, h.contract.lastBatchId());
+        assertTrue(h.contract.pendingForcedRequests().isEmpty());
+        assertEquals(50 * USD, h.contract.claimable(2));
+        final ContractException ex = assertThrows(ContractException.class, () -> h.contract.freeze(requestedAt + 10 * GRACE_NS));
+        assertEquals(ContractException.Reason.NOTHING_OVERDUE, ex.reason());
+    }
+
+    @Test
+    void aBadlySignedForcedRequestIsRefused() throws Exception
+    {
+        final SettlementHarness h = tradedSession(dir);
+        final long expiry = h.nowNs + 60_000_000_000L;
+        final byte[] signedByOther = SignedRequests.signWithdrawal(SettlementHarness.ownerKeys(1).getPrivate(), 2, 50 * USD, 1, expiry);
+        final ContractException ex = assertThrows(ContractException.class,
+            () -> h.contract.requestForcedWithdrawal(2, 50 * USD, 1, expiry, signedByOther, h.nowNs));
+        assertEquals(ContractException.Reason.BAD_SIGNATURE, ex.reason());
+        assertTrue(h.contract.pendingForcedRequests().isEmpty());
+    }
+
+    @Test
+    void anIgnoredForcedWithdrawalFreezesTheContractAndEachAccountEscapesOnce() throws Exception
+    {
+        final SettlementHarness h = tradedSession(dir);
+        request(h, 2, 50 * USD, 1, h.nowNs + 60_000_000_000L);
+        final long requestedAt = h.nowNs;
+        assertEquals(ContractException.Reason.NOTHING_OVERDUE,
+            assertThrows(ContractException.class, () -> h.contract.freeze(requestedAt + GRACE_NS - 1)).reason());
+
+        // The operator keeps settling other business but never the request.
+        h.oracle(1, 110 * USD);
+        h.deposit(3, 10 * USD);
+        h.batcher.flush();
+        assertEquals(2, h.contract.lastBatchId());
+        assertEquals(1, h.contract.pendingForcedRequests().size());
+
+        h.contract.freeze(requestedAt + GRACE_NS);
+        assertTrue(h.contract.frozen());
+        assertEquals(ContractException.Reason.FROZEN,
+            assertThrows(ContractException.class, () -> h.deposit(4, 10 * USD)).reason(), "no deposits while frozen");
+        h.withdraw(2, 5 * USD, 7);
+        h.batcher.flush();
+        assertTrue(h.batcher.failure() instanceof ContractException ce && ce.reason() == ContractException.Reason.FROZEN);
+        assertEquals(2, h.contract.lastBatchId());
+        assertEquals(3, h.store.lastContiguousId(), "the refused batch is stored, not settled");
+
+        // Account 1 is long 2 coins bought at $100 with mark now $110: balance $800 + 2 x $110 = $1,020.
+        final long escrow = h.contract.escrow();
+        final EscapeProof one = EscapeProof.fromStore(h.store, 1, h.contract.lastBatchId());
+        assertEquals(2 * COIN, one.leaf().sizeLots(1));
+        assertEquals(1_020 * USD, h.contract.escape(1, one.leaf(), one.path()));
+        assertEquals(escrow - 1_020 * USD, h.contract.escrow());
+        assertEquals(ContractException.Reason.ALREADY_ESCAPED,
+            assertThrows(ContractException.class, () -> h.contract.escape(1, one.leaf(), one.path())).reason());
+
+        // Account 2: a wrong amount or a wrong path is refused; the right proof pays $1,200 - 2 x $110 = $980.
+        final EscapeProof two = EscapeProof.fromStore(h.store, 2, h.contract.lastBatchId());
+        final Leaf richer = two.leaf().withBalance(two.leaf().balance() + 1);
+        assertEquals(ContractException.Reason.BAD_MERKLE_PROOF,
+            assertThrows(ContractException.class, () -> h.contract.escape(2, richer, two.path())).reason());
+        final long[][] badPath = two.path().clone();
+        badPath[3] = badPath[3].clone();
+        badPath[3][0] ^= 1;
+        assertEquals(ContractException.Reason.BAD_MERKLE_PROOF,
+            assertThrows(ContractException.class, () -> h.contract.escape(2, two.leaf(), badPath)).reason());
+        assertEquals(ContractException.Reason.BAD_MERKLE_PROOF,
+            assertThrows(ContractException.class, () -> h.contract.escape(3, two.leaf(), two.path())).reason(), "someone else's leaf");
+        assertEquals(980 * USD, h.contract.escape(2, two.leaf(), two.path()));
+
+        // The exchange's own ledger leaves do not escape.
+        final EscapeProof fee = EscapeProof.fromStore(h.store, ReservedLeaves.fee(SettlementHarness.DEPTH), 2);
+        assertEquals(ContractException.Reason.NOTHING_TO_ESCAPE, assertThrows(ContractException.class,
+            () -> h.contract.escape(ReservedLeaves.fee(SettlementHarness.DEPTH), fee.leaf(), fee.path())).reason());
+
+        // The frozen state survives a restart of the contract.
+        final SettlementContract reopened = new SettlementContract(new BatchVerifier(VerificationMode.STARK, ProofOptions.P100,
+            SettlementHarness.DEPTH), GRACE_NS, dir.resolve("contract.state"));
+        assertTrue(reopened.frozen());
+        assertEquals(h.contract.escrow(), reopened.escrow());
+        assertEquals(ContractException.Reason.ALREADY_ESCAPED,
+            assertThrows(ContractException.class, () -> reopened.escape(2, two.leaf(), two.path())).reason());
+        assertEquals(ContractException.Reason.FROZEN,
+            assertThrows(ContractException.class, () -> reopened.deposit(5, SettlementHarness.ownerKey(5), USD)).reason());
+    }
+}

@@ -10,6 +10,9 @@ import java.util.TreeSet;
 import io.perpetua.core.sbe.AccountCreatedDecoder;
 import io.perpetua.core.sbe.CollateralCause;
 import io.perpetua.core.sbe.CollateralChangedDecoder;
+import io.perpetua.core.sbe.FundingPaymentDecoder;
+import io.perpetua.core.sbe.FundingTickAppliedDecoder;
+import io.perpetua.core.sbe.InsuranceCause;
 import io.perpetua.core.sbe.InsuranceFundChangedDecoder;
 import io.perpetua.core.sbe.MarkPriceUpdatedDecoder;
 import io.perpetua.core.sbe.MarketConfiguredDecoder;
@@ -27,8 +30,9 @@ import org.agrona.DirectBuffer;
  *
  * <p>Events carry balances and sizes after each change, so nothing of the engine's arithmetic is
  * re-run: the fee balance is the one exception, summed from the fills' fees exactly as the ledger
- * sums them. Funding events do not exist yet; the funding leaf and the positions' cached funding
- * index stay 0 until they do.
+ * sums them. A position's cached funding index is the market's index when it opened
+ * (FundingTickApplied), then the index each FundingPayment settled it to; the funding leaf is the
+ * funding account's balance after each payment, less the dust swept to the insurance fund.
  */
 final class L2Ledger
 {
@@ -41,6 +45,8 @@ final class L2Ledger
     private final CollateralChangedDecoder collateral = new CollateralChangedDecoder();
     private final PositionChangedDecoder positionChanged = new PositionChangedDecoder();
     private final InsuranceFundChangedDecoder insurance = new InsuranceFundChangedDecoder();
+    private final FundingTickAppliedDecoder fundingTick = new FundingTickAppliedDecoder();
+    private final FundingPaymentDecoder fundingPayment = new FundingPaymentDecoder();
 
     private final int depth;
     private final TreeMap<Integer, Market> markets = new TreeMap<>();
@@ -60,6 +66,7 @@ final class L2Ledger
         final long lotSize;
         final long quantumsPerTickLot;
         long markTicks;
+        long fundingIndex;
 
         Market(final long tickSize, final long lotSize, final int exponent)
         {
@@ -74,6 +81,7 @@ final class L2Ledger
         byte[] publicKey = new byte[Leaf.KEY_LENGTH];
         long balance;
         final TreeMap<Integer, Long> sizes = new TreeMap<>();
+        final TreeMap<Integer, Long> fundingIndexes = new TreeMap<>();
     }
 
     L2Ledger(final int depth)
@@ -153,10 +161,15 @@ final class L2Ledger
                     if (sizeLots == 0)
                     {
                         h.sizes.remove(d.marketId());
+                        h.fundingIndexes.remove(d.marketId());
                     }
                     else
                     {
-                        h.sizes.put(d.marketId(), sizeLots);
+                        // A position opened from flat starts at the market's index, as the ledger does.
+                        if (h.sizes.put(d.marketId(), sizeLots) == null)
+                        {
+                            h.fundingIndexes.put(d.marketId(), markets.get(d.marketId()).fundingIndex);
+                        }
                     }
                     if (d.fee() != 0)
                     {
@@ -169,9 +182,38 @@ final class L2Ledger
                 case InsuranceFundChangedDecoder.TEMPLATE_ID:
                 {
                     final InsuranceFundChangedDecoder d = insurance.wrap(buffer, body, block, version);
-                    holder(d.accountId()).balance = d.accountBalance();
+                    if (d.cause() == InsuranceCause.FUNDING_DUST)
+                    {
+                        // Swept from the funding account, not from an account.
+                        fundingBalance = Math.subtractExact(fundingBalance, d.amount());
+                        touched.add(ReservedLeaves.funding(depth));
+                    }
+                    else
+                    {
+                        holder(d.accountId()).balance = d.accountBalance();
+                    }
                     insuranceBalance = d.fundBalance();
                     touched.add(ReservedLeaves.insurance(depth));
+                    transitions++;
+                    break;
+                }
+                case FundingTickAppliedDecoder.TEMPLATE_ID:
+                {
+                    final FundingTickAppliedDecoder d = fundingTick.wrap(buffer, body, block, version);
+                    markets.get(d.marketId()).fundingIndex = d.fundingIndex();
+                    break;
+                }
+                case FundingPaymentDecoder.TEMPLATE_ID:
+                {
+                    final FundingPaymentDecoder d = fundingPayment.wrap(buffer, body, block, version);
+                    final Holder h = holder(d.accountId());
+                    h.balance = d.balance();
+                    if (h.sizes.containsKey(d.marketId()))
+                    {
+                        h.fundingIndexes.put(d.marketId(), d.fundingIndex());
+                    }
+                    fundingBalance = d.fundingBalance();
+                    touched.add(ReservedLeaves.funding(depth));
                     transitions++;
                     break;
                 }
@@ -215,7 +257,7 @@ final class L2Ledger
             return Leaf.EMPTY;
         }
         final List<Leaf.Position> positions = new ArrayList<>(h.sizes.size());
-        h.sizes.forEach((market, size) -> positions.add(new Leaf.Position(market, size, 0)));
+        h.sizes.forEach((market, size) -> positions.add(new Leaf.Position(market, size, h.fundingIndexes.get(market))));
         return new Leaf(h.publicKey, h.balance, positions);
     }
 

@@ -3,7 +3,6 @@ package io.perpetua.core.book;
 import io.perpetua.core.sbe.OrderType;
 import io.perpetua.core.sbe.Side;
 
-import java.util.Arrays;
 
 /**
  * One market's conditional orders waiting for their trigger, off the book. Orders that fire on a
@@ -40,7 +39,7 @@ public final class ConditionalOrders
     /** Number of waiting orders. */
     public int count()
     {
-        return rising.size + falling.size;
+        return rising.size() + falling.size();
     }
 
     /**
@@ -72,16 +71,8 @@ public final class ConditionalOrders
      */
     public int collectOrderIds(final long[] into)
     {
-        int count = 0;
-        for (int i = 0; i < rising.size; i++)
-        {
-            into[count++] = rising.heap[i].orderId;
-        }
-        for (int i = 0; i < falling.size; i++)
-        {
-            into[count++] = falling.heap[i].orderId;
-        }
-        return count;
+        final int count = rising.collectOrderIds(into, 0);
+        return falling.collectOrderIds(into, count);
     }
 
     void add(final Order order)
@@ -99,52 +90,17 @@ public final class ConditionalOrders
         return firesOnRise(order.side, order.orderType) ? rising : falling;
     }
 
-    /** A binary heap of orders ordered by trigger (ascending or descending), then ascending order id. */
-    private static final class Heap
+    /** Orders by trigger (ascending or descending), then ascending order id. */
+    private static final class Heap extends OrderHeap
     {
         private final boolean ascending;
-        private Order[] heap = new Order[256];
-        private int size;
 
         Heap(final boolean ascending)
         {
             this.ascending = ascending;
         }
 
-        Order peek()
-        {
-            return size == 0 ? null : heap[0];
-        }
-
-        void add(final Order order)
-        {
-            if (size == heap.length)
-            {
-                heap = Arrays.copyOf(heap, size * 2);
-            }
-            heap[size] = order;
-            order.triggerHeapIndex = size;
-            size++;
-            siftUp(size - 1);
-        }
-
-        void remove(final Order order)
-        {
-            final int index = order.triggerHeapIndex;
-            size--;
-            final Order last = heap[size];
-            heap[size] = null;
-            order.triggerHeapIndex = -1;
-            if (index != size)
-            {
-                heap[index] = last;
-                last.triggerHeapIndex = index;
-                siftDown(index);
-                siftUp(last.triggerHeapIndex);
-            }
-        }
-
-        private boolean before(final Order a, final Order b)
+        boolean before(final Order a, final Order b)
         {
             if (a.triggerPriceTicks != b.triggerPriceTicks)
             {
@@ -153,47 +109,13 @@ public final class ConditionalOrders
             return a.orderId < b.orderId;
         }
 
-        private void siftUp(final int start)
+        int indexOf(final Order order)
         {
-            int index = start;
-            final Order order = heap[index];
-            while (index > 0)
-            {
-                final int parent = (index - 1) >>> 1;
-                if (!before(order, heap[parent]))
-                {
-                    break;
-                }
-                heap[index] = heap[parent];
-                heap[index].triggerHeapIndex = index;
-                index = parent;
-            }
-            heap[index] = order;
-            order.triggerHeapIndex = index;
+            return order.triggerHeapIndex;
         }
 
-        private void siftDown(final int start)
+        void indexOf(final Order order, final int index)
         {
-            int index = start;
-            final Order order = heap[index];
-            while (true)
-            {
-                final int left = 2 * index + 1;
-                if (left >= size)
-                {
-                    break;
-                }
-                final int right = left + 1;
-                final int child = right < size && before(heap[right], heap[left]) ? right : left;
-                if (!before(heap[child], order))
-                {
-                    break;
-                }
-                heap[index] = heap[child];
-                heap[index].triggerHeapIndex = index;
-                index = child;
-            }
-            heap[index] = order;
             order.triggerHeapIndex = index;
         }
     }

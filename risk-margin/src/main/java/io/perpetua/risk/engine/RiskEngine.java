@@ -615,13 +615,33 @@ public final class RiskEngine implements EngineExtension
         final long balanceDelta = (buy ? -quote : quote) - fee;
         // The makers are not known yet: open interest can grow by at most the order's size (each lot traded
         // adds at most one lot to the long side), so the IMF is charged at that bound.
-        if (!before.evaluate(account) ||
-            !after.evaluate(account, spec.marketId(), delta, balanceDelta, request.sizeLots()))
+        if (!after.evaluate(account, spec.marketId(), delta, balanceDelta, request.sizeLots()))
+        {
+            return RejectReason.OVERFLOW;
+        }
+        return marginVerdict(account, spec.marketId());
+    }
+
+    /**
+     * The margin rule on the change already evaluated into {@link #after}: {@code NC >= IMR} afterwards,
+     * or a change that only reduces risk; with a stale oracle, only the latter. The account as it is now
+     * ({@link #before}) is evaluated only when the answer depends on it.
+     *
+     * @return null to accept, or the reason to refuse
+     */
+    private RejectReason marginVerdict(final Account account, final int marketId)
+    {
+        final boolean stale = oracleStale(marketId);
+        if (!stale && after.netCollateral >= after.initialMargin)
+        {
+            return null;
+        }
+        if (!before.evaluate(account))
         {
             return RejectReason.OVERFLOW;
         }
         final boolean reduces = reducesRisk();
-        if (oracleStale(spec.marketId()) && !reduces)
+        if (stale && !reduces)
         {
             return RejectReason.ORACLE_STALE;
         }
@@ -695,16 +715,8 @@ public final class RiskEngine implements EngineExtension
     {
         final long fee = feeFor(spec, quote, maker);
         final long balanceDelta = (deltaLots > 0 ? -quote : quote) - fee;
-        if (!before.evaluate(account) || !after.evaluate(account, spec.marketId(), deltaLots, balanceDelta, openInterestDelta))
-        {
-            return false;
-        }
-        final boolean reduces = reducesRisk();
-        if (!reduces && oracleStale(spec.marketId()))
-        {
-            return false;
-        }
-        return after.netCollateral >= after.initialMargin || reduces;
+        return after.evaluate(account, spec.marketId(), deltaLots, balanceDelta, openInterestDelta) &&
+            marginVerdict(account, spec.marketId()) == null;
     }
 
     public long fee(final OrderBook book, final long accountId, final long quote, final boolean maker)

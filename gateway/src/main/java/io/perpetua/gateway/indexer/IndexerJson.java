@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.perpetua.core.sbe.MarketStatus;
 import io.perpetua.gateway.marketdata.Candle;
 import io.perpetua.gateway.marketdata.CandleResolution;
+import io.perpetua.gateway.marketdata.FundingTick;
 import io.perpetua.gateway.marketdata.MarketInfo;
 import io.perpetua.gateway.marketdata.MarketState;
 import io.perpetua.gateway.marketdata.MarketUnits;
@@ -77,8 +78,27 @@ public final class IndexerJson
         node.put("priceChange24H", units.price(day.priceChange()));
         node.put("volume24H", MarketUnits.quote(day.quoteVolume()));
         node.put("trades24H", day.trades());
-        // Funding does not exist yet, so the next rate is truly zero.
-        node.put("nextFundingRate", "0");
+        // No predicted rate exists (the funding processor computes a rate only at the period's end):
+        // the rate in force is the latest applied tick's, and the next period's end follows from the
+        // latest period's length.
+        final FundingTick lastTick = market.lastFundingTick();
+        if (lastTick == null)
+        {
+            node.putNull("nextFundingRate");
+        }
+        else
+        {
+            node.put("nextFundingRate", fundingRate(lastTick.rate8hPpb()));
+        }
+        final long nextFundingNs = market.nextFundingTimeNs();
+        if (nextFundingNs < 0)
+        {
+            node.putNull("nextFundingAt");
+        }
+        else
+        {
+            node.put("nextFundingAt", iso(nextFundingNs));
+        }
         putPpm(node, "initialMarginFraction", market.initialMarginPpm());
         putPpm(node, "maintenanceMarginFraction", market.maintenanceMarginPpm());
         node.put("openInterest", units.size(market.openInterest()));
@@ -162,6 +182,46 @@ public final class IndexerJson
         node.put("createdAt", iso(trade.timestampNs()));
         node.put("createdAtHeight", Long.toString(trade.sequence()));
         return node;
+    }
+
+    /**
+     * {@code {"historicalFunding": [...]}}, newest first, at most {@code limit}, of the ticks applied
+     * at or before both {@code beforeOrAtNs} and {@code beforeOrAtSequence}. Times compare as
+     * printed (milliseconds), so a tick's own {@code effectiveAt} selects it.
+     */
+    public static ObjectNode historicalFunding(
+        final MarketState market, final int limit, final long beforeOrAtNs, final long beforeOrAtSequence)
+    {
+        final ArrayNode array = NODES.arrayNode();
+        final MarketUnits units = market.info().units();
+        for (final Iterator<FundingTick> it = market.fundingTicksNewestFirst(); it.hasNext() && array.size() < limit; )
+        {
+            final FundingTick tick = it.next();
+            final long effectiveAtNs = Math.floorDiv(tick.timestampNs(), 1_000_000L) * 1_000_000L;
+            if (effectiveAtNs <= beforeOrAtNs && tick.sequence() <= beforeOrAtSequence)
+            {
+                array.addObject()
+                    .put("ticker", market.info().symbol())
+                    .put("rate", fundingRate(tick.rate8hPpb()))
+                    .put("price", units.price(tick.markPrice()))
+                    .put("effectiveAt", iso(tick.timestampNs()))
+                    .put("effectiveAtHeight", Long.toString(tick.sequence()));
+            }
+        }
+        final ObjectNode root = NODES.objectNode();
+        root.set("historicalFunding", array);
+        return root;
+    }
+
+    /**
+     * The rate a tick charges, as dYdX states its hourly rate: the fraction of the mark price a
+     * position pays per unit of size at that tick. A tick moves the funding index by one eighth of
+     * its 8-hour rate, so this is {@code rate8hPpb / 8e9}, always an exact decimal.
+     */
+    public static String fundingRate(final long rate8hPpb)
+    {
+        final BigDecimal rate = BigDecimal.valueOf(rate8hPpb).divide(BigDecimal.valueOf(8_000_000_000L));
+        return rate.signum() == 0 ? "0" : rate.stripTrailingZeros().toPlainString();
     }
 
     /** {@code {"candles": [...]}}, newest first, at most {@code limit}, within [fromNs, toNs]. */

@@ -104,17 +104,7 @@ public final class IndexerRest
         market = suffix(path, "/v4/historicalFunding/");
         if (market != null)
         {
-            synchronized (state)
-            {
-                if (state.market(market) == null)
-                {
-                    return unknownMarket(market);
-                }
-            }
-            // Funding does not exist yet: the history is truly empty.
-            final ObjectNode body = IndexerJson.object();
-            body.putArray("historicalFunding");
-            return Response.ok(body);
+            return historicalFunding(market, query);
         }
         market = suffix(path, "/v4/candles/perpetualMarkets/");
         if (market != null)
@@ -122,6 +112,29 @@ public final class IndexerRest
             return candles(market, query);
         }
         return null;
+    }
+
+    private Response historicalFunding(final String ticker, final Map<String, List<String>> query)
+    {
+        final int limit;
+        final long beforeOrAtNs;
+        final long beforeOrAtHeight;
+        try
+        {
+            limit = limit(query);
+            beforeOrAtNs = isoParameter(query, "effectiveBeforeOrAt", Long.MAX_VALUE);
+            beforeOrAtHeight = heightParameter(query, "effectiveBeforeOrAtHeight");
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return Response.error(HttpResponseStatus.BAD_REQUEST, ex.getMessage());
+        }
+        synchronized (state)
+        {
+            final MarketState market = state.market(ticker);
+            return market == null ? unknownMarket(ticker) :
+                Response.ok(IndexerJson.historicalFunding(market, limit, beforeOrAtNs, beforeOrAtHeight));
+        }
     }
 
     private Response candles(final String ticker, final Map<String, List<String>> query)
@@ -198,11 +211,33 @@ public final class IndexerRest
         throw new IllegalArgumentException("limit must be an integer from 1 to " + MAX_LIMIT + ": " + text);
     }
 
+    private static long heightParameter(final Map<String, List<String>> query, final String name)
+    {
+        final String text = single(query, name);
+        if (text == null)
+        {
+            return Long.MAX_VALUE;
+        }
+        try
+        {
+            final long height = Long.parseLong(text);
+            if (height >= 0)
+            {
+                return height;
+            }
+        }
+        catch (final NumberFormatException ignored)
+        {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a non-negative integer: " + text);
+    }
+
     private static long isoParameter(final Map<String, List<String>> query, final String name, final long absent)
     {
         // ccxt sends fromIso/toIso, the indexer documents fromISO/toISO: accept both spellings.
         String text = single(query, name);
-        if (text == null)
+        if (text == null && name.endsWith("ISO"))
         {
             text = single(query, name.substring(0, name.length() - 3) + "Iso");
         }

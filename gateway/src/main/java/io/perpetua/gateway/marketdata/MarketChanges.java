@@ -57,7 +57,7 @@ public final class MarketChanges
         return Collections.unmodifiableMap(candles);
     }
 
-    /** The mark price, the open interest or the margin fractions changed. */
+    /** The mark price, the open interest, the margin fractions or the funding figures changed. */
     public boolean figuresChanged()
     {
         return figures;

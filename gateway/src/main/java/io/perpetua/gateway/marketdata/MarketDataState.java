@@ -2,6 +2,7 @@ package io.perpetua.gateway.marketdata;
 
 import io.perpetua.core.sbe.BooleanType;
 import io.perpetua.core.sbe.FillDecoder;
+import io.perpetua.core.sbe.FundingTickAppliedDecoder;
 import io.perpetua.core.sbe.MarketConfiguredDecoder;
 import io.perpetua.core.sbe.MarkPriceUpdatedDecoder;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
@@ -36,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Levels change only through events: a rest adds size, a fill removes it from the maker's side,
  * a cancel of resting size, an expiry and an amend remove or shrink it. The market figures come from
  * risk-margin's events: the mark price from MarkPriceUpdated, open interest from PositionChanged
- * (each account's size after the change) and the margin fractions from RiskConfigured.
+ * (each account's size after the change), the margin fractions from RiskConfigured and the funding
+ * history from FundingTickApplied.
  */
 public final class MarketDataState implements JournalConsumer
 {
@@ -53,6 +55,7 @@ public final class MarketDataState implements JournalConsumer
     private final MarkPriceUpdatedDecoder markPrice = new MarkPriceUpdatedDecoder();
     private final PositionChangedDecoder positionChanged = new PositionChangedDecoder();
     private final RiskConfiguredDecoder riskConfigured = new RiskConfiguredDecoder();
+    private final FundingTickAppliedDecoder fundingTick = new FundingTickAppliedDecoder();
     private final Map<Integer, MarketState> markets = new TreeMap<>();
     private final Map<String, MarketState> bySymbol = new TreeMap<>();
     private final Map<Integer, MarketChanges> changes = new LinkedHashMap<>();
@@ -219,6 +222,13 @@ public final class MarketDataState implements JournalConsumer
                 final MarketState risked = require(riskConfigured.marketId());
                 risked.marginFractions(riskConfigured.initialMarginPpm(), riskConfigured.maintenanceMarginPpm());
                 changes(risked).figures = true;
+                return body + blockLength;
+            case FundingTickAppliedDecoder.TEMPLATE_ID:
+                fundingTick.wrap(buffer, body, blockLength, version);
+                final MarketState funded = require(fundingTick.marketId());
+                funded.addFundingTick(new FundingTick(fundingTick.sequence(), fundingTick.timestampNs(),
+                    fundingTick.fundingTimeNs(), fundingTick.rate8hPpb(), fundingTick.markPrice()));
+                changes(funded).figures = true;
                 return body + blockLength;
             default:
                 return schema.skip(buffer, position);

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The public market data of one market rebuilt from events: price levels (price units to open size
- * units), recent trades and candles. Read and written only under the {@link MarketDataState} lock.
+ * units), recent trades, candles and funding ticks. Read and written only under the {@link MarketDataState} lock.
  */
 public final class MarketState
 {
@@ -21,6 +21,8 @@ public final class MarketState
     public static final int MAX_TRADES = 1_000;
     /** Candles kept per resolution; a day of one-minute candles plus margin for the 24h figures. */
     public static final int MAX_CANDLES = 1_500;
+    /** Funding ticks kept for the funding history: over a year of hourly ticks. */
+    public static final int MAX_FUNDING_TICKS = 10_000;
     private static final long DAY_NS = TimeUnit.DAYS.toNanos(1);
 
     private MarketInfo info;
@@ -37,6 +39,7 @@ public final class MarketState
     /** Signed position size per account, to keep {@link #openInterest} from PositionChanged's size-after. */
     private final Long2LongHashMap positions = new Long2LongHashMap(0);
     private long openInterest;
+    private final ArrayDeque<FundingTick> fundingTicks = new ArrayDeque<>();
 
     MarketState(final MarketInfo info)
     {
@@ -130,6 +133,43 @@ public final class MarketState
     {
         final long before = sizeAfter == 0 ? positions.remove(accountId) : positions.put(accountId, sizeAfter);
         openInterest += Math.max(sizeAfter, 0) - Math.max(before, 0);
+    }
+
+    /** Applied funding ticks, newest first. */
+    public Iterator<FundingTick> fundingTicksNewestFirst()
+    {
+        return fundingTicks.descendingIterator();
+    }
+
+    /** The latest applied funding tick, or null before the first. */
+    public FundingTick lastFundingTick()
+    {
+        return fundingTicks.peekLast();
+    }
+
+    /**
+     * The end of the next funding period, assuming it is as long as the latest one (the journal
+     * records period ends, not the processor's interval), or -1 before the second tick.
+     */
+    public long nextFundingTimeNs()
+    {
+        if (fundingTicks.size() < 2)
+        {
+            return -1;
+        }
+        final Iterator<FundingTick> newestFirst = fundingTicks.descendingIterator();
+        final long last = newestFirst.next().fundingTimeNs();
+        final long previous = newestFirst.next().fundingTimeNs();
+        return last + (last - previous);
+    }
+
+    void addFundingTick(final FundingTick tick)
+    {
+        fundingTicks.addLast(tick);
+        if (fundingTicks.size() > MAX_FUNDING_TICKS)
+        {
+            fundingTicks.removeFirst();
+        }
     }
 
     /** The reference price the engine uses: the last trade, or the configured one before any trade. */

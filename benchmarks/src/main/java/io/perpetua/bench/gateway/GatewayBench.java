@@ -176,7 +176,7 @@ public final class GatewayBench implements Callable<Integer>
             final RunOutcome run = openLoop(traders, rates.get(i), seconds, seed + i);
             final double achieved = run.answeredCount() * 1e9 / Math.max(1, run.lastAnswerNs() - startNs);
             final Histogram latency = run.latency();
-            System.out.printf("| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %,d | %s |%n", rate(rates.get(i)), run.sentCount(),
+            System.out.printf("| %s | %,d | %s | %s | %s | %,d | %s |%n", rate(rates.get(i)), run.sentCount(),
                 rate(Math.round(achieved)), percentiles(latency), refusals(run.refusals()),
                 run.sentCount() - run.answeredCount(), usage.end());
         }

@@ -116,8 +116,8 @@ final class SbeTrader extends Trader
         dueTimes.set((int)(clientOrderId & (DUE_RING - 1)), dueNs);
         newOrder.wrapAndApplyHeader(orderBuffer, SOFH_LENGTH, headerEncoder)
             .clientOrderId(clientOrderId).marketId(BenchExchange.MARKET_ID).side(buy ? Side.BUY : Side.SELL)
-            .orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTC).selfTradePrevention(SelfTradePrevention.CANCEL_MAKER)
-            .price(price).size(BenchExchange.LOT).expiryNs(0);
+            .orderType(OrderType.LIMIT).timeInForce(TimeInForce.GTT).selfTradePrevention(SelfTradePrevention.CANCEL_MAKER)
+            .price(price).size(BenchExchange.LOT).expiryNs(dueNs + LIFETIME_NS);
         newOrder.flags().clear();
         channel.writeAndFlush(frame(orderBuffer, newOrder.encodedLength()));
     }

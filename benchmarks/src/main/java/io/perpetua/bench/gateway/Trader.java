@@ -3,12 +3,15 @@ package io.perpetua.bench.gateway;
 import java.util.SplittableRandom;
 
 /**
- * One order-entry connection of the benchmark. Orders are one-lot GTC limit orders within ten ticks
- * either side of the mid, so about half cross and trade and the rest rest near the touch: the book
- * stays a few dozen levels deep and every order passes the price band and the margin check.
+ * One order-entry connection of the benchmark. Orders are one-lot limit orders within ten ticks
+ * either side of the mid, so many cross and trade and the rest rest near the touch, within the price
+ * band and far inside every account's margin. They are good for {@link #LIFETIME_NS} after their due
+ * time (GTT), so what rests expires and the book stays about as large from one run to the next.
  */
 abstract class Trader
 {
+    /** How long an order may rest: long enough that no order expires before it arrives, even backlogged. */
+    static final long LIFETIME_NS = 60_000_000_000L;
     private static final int SPREAD_TICKS = 10;
 
     /** Where answers are counted; swapped between runs. */
@@ -22,7 +25,7 @@ abstract class Trader
         closedLoopRandom = new SplittableRandom(seed);
     }
 
-    /** Sends one order now, timed from {@code dueNs}; any thread. */
+    /** Sends one order now, timed from {@code dueNs} and good till {@code dueNs + LIFETIME_NS}; any thread. */
     abstract void place(long dueNs, boolean buy, long price);
 
     /** Sends a random order, timed from {@code dueNs}. */

@@ -53,7 +53,8 @@ final class WsTrader extends Trader
     {
         channel.writeAndFlush(new TextWebSocketFrame("{\"op\":\"place\",\"requestId\":\"" + dueNs +
             "\",\"market\":\"" + BenchExchange.SYMBOL + "\",\"side\":\"" + (buy ? "BUY" : "SELL") + "\",\"price\":\"" +
-            price / 100 + "." + (price % 100 < 10 ? "0" : "") + price % 100 + "\",\"size\":\"0.001\"}"));
+            price / 100 + "." + (price % 100 < 10 ? "0" : "") + price % 100 + "\",\"size\":\"0.001\",\"timeInForce\":\"GTT\"," +
+            "\"expiresAt\":" + (dueNs + LIFETIME_NS) / 1_000_000 + "}"));
     }
 
     @Override

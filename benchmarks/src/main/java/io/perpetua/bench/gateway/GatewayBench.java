@@ -2,6 +2,7 @@ package io.perpetua.bench.gateway;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
@@ -12,15 +13,19 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 /**
  * The gateway benchmark (issue 5): a real exchange in this process (pipeline, node engine, gateway)
@@ -42,7 +47,7 @@ import java.util.concurrent.locks.LockSupport;
     description = "Measure the gateway: order-entry latency and throughput (WebSocket, SBE), market-data fan-out.")
 public final class GatewayBench implements Callable<Integer>
 {
-    private static final long ANSWER_TIMEOUT_SECONDS = 120;
+    private static final long ANSWER_TIMEOUT_SECONDS = 300;
 
     @Option(names = "--phases", split = ",", defaultValue = "ws,sbe,feed",
         description = "Which measurements, in order: ws, sbe, feed.")
@@ -71,7 +76,7 @@ public final class GatewayBench implements Callable<Integer>
     @Option(names = "--subscribers", defaultValue = "1000", description = "Market-data subscribers in the fan-out phase.")
     int subscribers;
 
-    @Option(names = "--feed-rates", split = ",", defaultValue = "100,1000",
+    @Option(names = "--feed-rates", split = ",", defaultValue = "10,100",
         description = "Order rates (orders/s over WebSocket) while the subscribers listen.")
     List<Integer> feedRates;
 
@@ -96,7 +101,7 @@ public final class GatewayBench implements Callable<Integer>
     {
         printEnvironment();
         final CommandTimes times = new CommandTimes();
-        final EventLoopGroup clients = new NioEventLoopGroup(clientThreads);
+        final EventLoopGroup clients = new NioEventLoopGroup(clientThreads, new DefaultThreadFactory("bench-client"));
         try (BenchExchange exchange = new BenchExchange(wsConnections + sbeConnections, ioThreads, clock))
         {
             exchange.gateway.marketData().addListener(times);
@@ -169,6 +174,7 @@ public final class GatewayBench implements Callable<Integer>
         System.out.println();
         System.out.println("| offered/s | orders | achieved/s | p50 | p90 | p99 | p99.9 | max | refused | unanswered | GCs | CPU s |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        final List<String> threadLines = new ArrayList<>();
         for (int i = 0; i < rates.size(); i++)
         {
             final Usage usage = Usage.start();
@@ -179,7 +185,9 @@ public final class GatewayBench implements Callable<Integer>
             System.out.printf("| %s | %,d | %s | %s | %s | %,d | %s |%n", rate(rates.get(i)), run.sentCount(),
                 rate(Math.round(achieved)), percentiles(latency), refusals(run.refusals()),
                 run.sentCount() - run.answeredCount(), usage.end());
+            threadLines.add(rate(rates.get(i)) + "/s: " + usage.byThread());
         }
+        printThreads(threadLines);
 
         final Usage usage = Usage.start();
         final ClosedLoop closed = closedLoop(traders);
@@ -193,6 +201,15 @@ public final class GatewayBench implements Callable<Integer>
         System.out.printf("| %s | %,d | %s | %s | %,d | %s |%n", rate(Math.round(closed.acknowledgedPerSecond)),
             closed.run.sentCount(), percentiles(latency), refusals(closed.run.refusals()),
             closed.run.sentCount() - closed.run.answeredCount(), usage.end());
+        printThreads(List.of("closed loop: " + usage.byThread()));
+    }
+
+    private static void printThreads(final List<String> lines)
+    {
+        System.out.println();
+        System.out.println("CPU seconds by thread:");
+        System.out.println();
+        lines.forEach(line -> System.out.println("- " + line));
     }
 
     /** Sends {@code rate * seconds} orders on schedule, round robin over the traders, and waits for their answers. */
@@ -258,6 +275,7 @@ public final class GatewayBench implements Callable<Integer>
             System.out.println("| orders/s | orders acked | order p99 µs | messages delivered | per subscriber (min-max) | " +
                 "delivered/s | delay p50 | p90 | p99 | p99.9 | max | slow-consumer closes | other closes | connected after | GCs | CPU s |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            final List<String> threadLines = new ArrayList<>();
             for (int i = 0; i < feedRates.size(); i++)
             {
                 final Usage usage = Usage.start();
@@ -273,7 +291,9 @@ public final class GatewayBench implements Callable<Integer>
                     messages, perSubscriber[0], perSubscriber[1], rate(Math.round(perSecond)),
                     percentiles(fanOut.delays(stats)), stats.slowConsumerCloses.sum(), stats.otherCloses.sum(),
                     fanOut.connected(), usage.end());
+                threadLines.add(rate(feedRates.get(i)) + " orders/s: " + usage.byThread());
             }
+            printThreads(threadLines);
         }
     }
 
@@ -375,17 +395,54 @@ public final class GatewayBench implements Callable<Integer>
         return java.time.Instant.now().toString().substring(0, 19) + "Z, load average " + load;
     }
 
-    /** GC count and the process's CPU time over a run (exchange and clients together). */
-    private record Usage(long gcs, long cpuNs)
+    /**
+     * GC count and CPU time over a run: the process's (exchange and clients together) and, from
+     * {@link ThreadMXBean}, each thread's, summed by role.
+     */
+    private record Usage(long gcs, long cpuNs, Map<String, Long> threadCpuNs)
     {
         static Usage start()
         {
-            return new Usage(gcCount(), cpuTime());
+            return new Usage(gcCount(), cpuTime(), threadCpu());
         }
 
         String end()
         {
             return String.format("%d | %.1f", gcCount() - gcs, (cpuTime() - cpuNs) / 1e9);
+        }
+
+        /** CPU seconds per thread role since the start, largest first: {@code core 1.2, ...}. */
+        String byThread()
+        {
+            final Map<String, Long> now = threadCpu();
+            return now.entrySet().stream()
+                .map(entry -> Map.entry(entry.getKey(), entry.getValue() - threadCpuNs.getOrDefault(entry.getKey(), 0L)))
+                .filter(entry -> entry.getValue() >= 50_000_000L)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(entry -> String.format("%s %.1f", entry.getKey(), entry.getValue() / 1e9))
+                .collect(Collectors.joining(", "));
+        }
+
+        private static Map<String, Long> threadCpu()
+        {
+            final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            final Map<String, Long> byRole = new TreeMap<>();
+            for (final ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds()))
+            {
+                final long cpu = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
+                if (cpu > 0)
+                {
+                    byRole.merge(role(info.getThreadName()), cpu, Long::sum);
+                }
+            }
+            return byRole;
+        }
+
+        /** Thread names without their numbers; the gateway's Netty threads keep Netty's default name. */
+        private static String role(final String threadName)
+        {
+            final String role = threadName.replaceAll("[-#]?\\d+", "");
+            return role.equals("nioEventLoopGroup") ? "gateway-netty" : role;
         }
 
         private static long gcCount()

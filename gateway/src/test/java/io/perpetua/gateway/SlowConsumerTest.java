@@ -1,9 +1,13 @@
 package io.perpetua.gateway;
 
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.perpetua.core.engine.CommandEncoder;
 import io.perpetua.core.pipeline.Pipeline;
 import io.perpetua.core.pipeline.PublishResult;
 import io.perpetua.core.sbe.Side;
+import io.perpetua.gateway.indexer.PublicFeed;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,11 +26,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A market-data subscriber that stops reading is disconnected once its outbound buffer is full,
- * while a subscriber that reads receives every delta.
+ * while a subscriber that reads receives every delta; the close carries status 1008 and a reason.
  */
 class SlowConsumerTest
 {
@@ -111,6 +118,74 @@ class SlowConsumerTest
             assertTrue(deltas < COMMANDS, "the slow subscriber was cut off after " + deltas + " of " + COMMANDS + " deltas");
             assertTrue(end.equals("EOF") || end.startsWith("close 1008"), end);
         }
+    }
+
+    /**
+     * Whether the slow client above still reads the close frame depends on how soon it drains its
+     * buffers; here the feed's connections are embedded channels, so the close frame itself is seen.
+     * A connection whose outbound buffer is full (not writable) at the next delta loses its
+     * subscriptions and gets close 1008 with the reason; a writable one gets the delta and later ones.
+     */
+    @Test
+    void aFullConnectionIsClosedWithTheReasonAndLosesItsSubscriptions() throws Exception
+    {
+        try (TestExchange exchange = new TestExchange(journal))
+        {
+            final PublicFeed feed = new PublicFeed(exchange.gateway.marketData());
+            final EmbeddedChannel slow = subscribed(feed);
+            final EmbeddedChannel reader = subscribed(feed);
+            slow.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+            assertFalse(slow.isWritable());
+
+            exchange.awaitMarketData(rest(exchange, 5_900_000));
+            slow.runPendingTasks();
+            reader.runPendingTasks();
+            final CloseWebSocketFrame close = slow.readOutbound();
+            assertEquals(1008, close.statusCode());
+            assertEquals("slow consumer: outbound buffer full", close.reasonText());
+            close.release();
+            assertFalse(slow.isOpen(), "closed once the close frame is written");
+            assertTrue(text(reader).contains("\"channel_data\""), "the writable subscriber got the delta");
+
+            exchange.awaitMarketData(rest(exchange, 5_899_950));
+            slow.runPendingTasks();
+            reader.runPendingTasks();
+            assertNull(slow.readOutbound(), "nothing more for the closed subscriber");
+            assertTrue(text(reader).contains("\"channel_data\""), "the writable subscriber keeps receiving");
+            assertNull(reader.readOutbound());
+        }
+    }
+
+    /** An embedded connection of the feed subscribed to the BTC-USD book, its greeting and snapshot read. */
+    private static EmbeddedChannel subscribed(final PublicFeed feed)
+    {
+        final EmbeddedChannel channel = new EmbeddedChannel();
+        feed.onOpen(channel);
+        assertTrue(text(channel).contains("\"connected\""));
+        feed.onText(channel, "{\"type\":\"subscribe\",\"channel\":\"v4_orderbook\",\"id\":\"BTC-USD\"}");
+        channel.runPendingTasks();
+        assertTrue(text(channel).contains("\"subscribed\""));
+        return channel;
+    }
+
+    private static String text(final EmbeddedChannel channel)
+    {
+        final TextWebSocketFrame frame = channel.readOutbound();
+        assertNotNull(frame, "a message was sent");
+        try
+        {
+            return frame.text();
+        }
+        finally
+        {
+            frame.release();
+        }
+    }
+
+    private static long rest(final TestExchange exchange, final long price) throws Exception
+    {
+        return exchange.submit(exchange.encoder().limitOrder(exchange.buffer(), 0, 1, TestExchange.BTC, 0, Side.BUY,
+            price, 100_000)).sequence();
     }
 
     private static String readHeaders(final InputStream in) throws IOException

@@ -149,7 +149,8 @@ public final class MarketState
 
     /**
      * The end of the next funding period, assuming it is as long as the latest one (the journal
-     * records period ends, not the processor's interval), or -1 before the second tick.
+     * records period ends, not the processor's interval), or -1 before the second tick (or past the
+     * range of a long).
      */
     public long nextFundingTimeNs()
     {
@@ -160,7 +161,9 @@ public final class MarketState
         final Iterator<FundingTick> newestFirst = fundingTicks.descendingIterator();
         final long last = newestFirst.next().fundingTimeNs();
         final long previous = newestFirst.next().fundingTimeNs();
-        return last + (last - previous);
+        final long next = last + (last - previous);
+        // Period ends only grow, so an overflow is the one way next can fall before last.
+        return next > last ? next : -1;
     }
 
     void addFundingTick(final FundingTick tick)

@@ -393,6 +393,8 @@ class SbeMarketDataTest
         final Map<Integer, TreeMap<Long, List<Resting>>> consistent = new HashMap<>();
         final Map<Integer, List<Message>> buffered = new HashMap<>();
         final Map<String, Integer> counts = new TreeMap<>();
+        /** Per market: the mdSeqNo of the snapshot the book started from. */
+        final Map<Integer, Long> startedAt = new TreeMap<>();
 
         void onMessage(final Message message)
         {
@@ -431,6 +433,7 @@ class SbeMarketDataTest
             if (snapshot.number("part") == snapshot.number("partCount") && !mdSeqNos.containsKey(marketId))
             {
                 mdSeqNos.put(marketId, snapshot.number("mdSeqNo"));
+                startedAt.put(marketId, snapshot.number("mdSeqNo"));
                 for (final Message update : buffered.get(marketId))
                 {
                     apply(marketId, update);
@@ -496,7 +499,7 @@ class SbeMarketDataTest
         final long seed = System.nanoTime();
         try
         {
-            randomTraffic(seed, 1_500);
+            randomTraffic(seed, 2_000);
         }
         catch (final AssertionError | Exception ex)
         {
@@ -575,7 +578,10 @@ class SbeMarketDataTest
             }
             System.out.println("SbeMarketDataTest random traffic: updates by type " + earlyBooks.counts + ", consistent views " +
                 earlyBooks.consistent.values().stream().mapToInt(Map::size).sum() + " (early) and " +
-                lateBooks.consistent.values().stream().mapToInt(Map::size).sum() + " (late subscriber)");
+                lateBooks.consistent.values().stream().mapToInt(Map::size).sum() + " (late subscriber, from snapshots at " +
+                lateBooks.startedAt + ")");
+            assertTrue(lateBooks.startedAt.values().stream().anyMatch(mdSeqNo -> mdSeqNo > 0),
+                "the late subscriber's snapshots are mid-traffic: " + lateBooks.startedAt);
             for (final int marketId : marketIds)
             {
                 final TreeMap<Long, List<Resting>> earlyViews = earlyBooks.consistent.get(marketId);
@@ -630,7 +636,8 @@ class SbeMarketDataTest
         }
         else
         {
-            final long[] order = placed.get(random.nextInt(placed.size()));
+            // One of the recent orders: older ones are mostly gone already.
+            final long[] order = placed.get(placed.size() - 1 - random.nextInt(Math.min(placed.size(), 20)));
             if (choice < 70)
             {
                 length = encoder.cancelOrder(exchange.buffer(), 0, order[0], (int)order[1], 0, order[2]);

@@ -216,10 +216,17 @@ class SbeMarketDataTest
 
     /**
      * Requests snapshots of the market until one reflects {@code engineSequence}, handing every other
-     * message read meanwhile to {@code others}; returns that snapshot (a single part).
+     * message read meanwhile to {@code others}; returns that snapshot (of a single part).
      */
     private static Message snapshotAtLeast(final SbeTestClient client, final int marketId, final long engineSequence,
         final java.util.function.Consumer<Message> others) throws IOException
+    {
+        return snapshotAtLeast(client, marketId, engineSequence, others, 1);
+    }
+
+    /** As above, for a snapshot of {@code parts} parts; returns its last part. */
+    private static Message snapshotAtLeast(final SbeTestClient client, final int marketId, final long engineSequence,
+        final java.util.function.Consumer<Message> others, final int parts) throws IOException
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         long requestId = 1_000;
@@ -237,13 +244,62 @@ class SbeMarketDataTest
                 }
                 if (message.number("part") == message.number("partCount") && message.number("engineSequence") >= engineSequence)
                 {
-                    assertEquals(1, message.number("partCount"), "this helper reads single-part snapshots");
+                    assertEquals(parts, message.number("partCount"), message.toString());
                     return message;
                 }
                 if (message.number("part") == message.number("partCount"))
                 {
                     break;
                 }
+            }
+        }
+    }
+
+    @Test
+    void aLargeBookComesInSnapshotPartsInPriorityOrder() throws Exception
+    {
+        start(4 * 1024 * 1024);
+        // 2,050 bids on 205 prices, ten per price from accounts taking turns; placed worst price first.
+        long lastSequence = 0;
+        for (int level = 0; level < 205; level++)
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                lastSequence = limit(1 + i % 3, TestExchange.BTC, level * 10L + i + 1, Side.BUY, PRICE - 50L * (205 - level),
+                    LOT * (1 + i)).sequence();
+            }
+        }
+        try (SbeTestClient alice = established("alice-key", ALICE_SECRET))
+        {
+            snapshotAtLeast(alice, TestExchange.BTC, lastSequence, message ->
+            {
+                throw new AssertionError("not subscribed: " + message);
+            }, 3);
+            subscribe(alice, 1, TestExchange.BTC, YesNo.YES);
+            assertEquals(2_050, alice.read().number("mdSeqNo"));
+            final List<Map<String, Object>> orders = new ArrayList<>();
+            for (int part = 1; part <= 3; part++)
+            {
+                final Message snapshot = alice.read();
+                assertEquals("BookSnapshot", snapshot.name(), snapshot.toString());
+                assertEquals(part, snapshot.number("part"));
+                assertEquals(3, snapshot.number("partCount"));
+                assertEquals(2_050, snapshot.number("mdSeqNo"));
+                assertEquals(part < 3 ? 1_000 : 50, snapshot.group("orders").size());
+                orders.addAll(snapshot.group("orders"));
+            }
+            long previousPrice = Long.MAX_VALUE;
+            long previousOrderId = 0;
+            for (int i = 0; i < orders.size(); i++)
+            {
+                final Map<String, Object> order = orders.get(i);
+                final long price = (Long)order.get("price");
+                final long orderId = (Long)order.get("orderId");
+                assertEquals(PRICE - 50L * (1 + i / 10), price, "best bid first: " + order);
+                assertEquals(LOT * (1 + i % 10), order.get("size"), "time priority within the price: " + order);
+                assertTrue(price < previousPrice || orderId > previousOrderId, "time priority: " + order);
+                previousPrice = price;
+                previousOrderId = orderId;
             }
         }
     }

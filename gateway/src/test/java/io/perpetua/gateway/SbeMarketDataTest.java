@@ -305,6 +305,55 @@ class SbeMarketDataTest
     }
 
     @Test
+    void aSecondGatewayOnTheSameJournalNumbersTheUpdatesTheSame() throws Exception
+    {
+        start(4 * 1024 * 1024);
+        final Random random = new Random(7);
+        long lastSequence = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            lastSequence = randomCommand(random);
+        }
+        // A gateway started later (as after a restart) reads the journal from its start.
+        try (Gateway second = Gateway.start(journal, new Gateway.Config().address(new InetSocketAddress("127.0.0.1", 0))
+            .trading(exchange.pipeline, SbeOrderEntryTest.keys()).sbe(new InetSocketAddress("127.0.0.1", 0)));
+            SbeTestClient first = established("alice-key", ALICE_SECRET);
+            SbeTestClient restarted = new SbeTestClient(second.sbePort()))
+        {
+            assertEquals("EstablishAck", restarted.establish("bob-key-1", BOB_SECRET, nonce(), 0).name());
+            for (final int marketId : new int[] {TestExchange.BTC, TestExchange.ETH})
+            {
+                final Message before = snapshotAtLeast(first, marketId, lastSequence, m -> { });
+                final Message after = snapshotAtLeast(restarted, marketId, lastSequence, m -> { });
+                assertTrue(before.number("mdSeqNo") > 0, before.toString());
+                assertEquals(before.number("mdSeqNo"), after.number("mdSeqNo"));
+                assertEquals(before.group("orders"), after.group("orders"));
+            }
+            subscribe(first, 1, TestExchange.BTC, YesNo.NO);
+            subscribe(restarted, 1, TestExchange.BTC, YesNo.NO);
+            assertEquals(first.read().number("mdSeqNo"), restarted.read().number("mdSeqNo"));
+            final long sequence = limit(MAKER, TestExchange.BTC, 1_000_000, Side.SELL, PRICE + 10_000, LOT).sequence();
+            final Message add = firstUpdateOf(first, sequence);
+            assertEquals("OrderAdd", add.name(), add.toString());
+            assertEquals(add.fields(), firstUpdateOf(restarted, sequence).fields());
+        }
+    }
+
+    /** Reads the subscribed client's messages up to the first update caused by command {@code sequence}. */
+    private static Message firstUpdateOf(final SbeTestClient client, final long sequence) throws IOException
+    {
+        while (true)
+        {
+            final Message message = client.read();
+            if (message.fields().containsKey("engineSequence") && message.number("engineSequence") == sequence &&
+                !message.name().equals("BookSnapshot"))
+            {
+                return message;
+            }
+        }
+    }
+
+    @Test
     void badMarketDataRequestsGetSpecificRejectsAndOtherSessionsGoOn() throws Exception
     {
         start(4 * 1024 * 1024);

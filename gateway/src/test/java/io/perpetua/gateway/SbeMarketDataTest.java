@@ -612,6 +612,13 @@ class SbeMarketDataTest
         }
     }
 
+    /**
+     * Random orders, cancels, cancel-replaces, cancel-alls and heartbeats on both markets from one
+     * thread, one subscriber from the start and one that subscribes a third of the way in; then every
+     * book either rebuilt after a command is compared with the engine's replayed from the commands
+     * journal. The seed fixes the commands; when GTT orders expire and where the late snapshot falls
+     * depend on timing, so the journal replay, not the seed alone, is the reference.
+     */
     private void randomTraffic(final long seed, final int commands) throws Exception
     {
         System.out.println("SbeMarketDataTest random traffic seed " + seed);
@@ -669,7 +676,8 @@ class SbeMarketDataTest
             {
                 for (final var client : Map.of(early, earlyBooks, late, lateBooks).entrySet())
                 {
-                    final Message last = snapshotAtLeast(client.getKey(), marketId, lastSequence.get(), client.getValue()::onMessage);
+                    final Message last = snapshotAtLeast(client.getKey(), marketId, lastSequence.get(),
+                        client.getValue()::onMessage);
                     final LinkedHashMap<Long, Resting> snapshotBook = new LinkedHashMap<>();
                     for (final Map<String, Object> order : last.group("orders"))
                     {
@@ -730,8 +738,9 @@ class SbeMarketDataTest
             final Side side = random.nextBoolean() ? Side.BUY : Side.SELL;
             final int kind = random.nextInt(10);
             final TimeInForce timeInForce = kind == 0 ? TimeInForce.IOC : kind == 1 ? TimeInForce.GTT : TimeInForce.GTC;
-            final long expiryNs = timeInForce == TimeInForce.GTT ?
-                TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) + TimeUnit.MILLISECONDS.toNanos(1 + random.nextInt(300)) : 0;
+            // GTT expiries are in the sequencer's (wall-clock) command time: 1 to 300 ms from now.
+            final long expiryNs = timeInForce == TimeInForce.GTT ? TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() +
+                1 + random.nextInt(300)) : 0;
             final byte flags = kind == 2 ? CommandEncoder.POST_ONLY : 0;
             final OrderType type = kind == 3 ? OrderType.MARKET : OrderType.LIMIT;
             length = encoder.placeOrder(exchange.buffer(), 0, account, marketId, clientOrderId, side, type,

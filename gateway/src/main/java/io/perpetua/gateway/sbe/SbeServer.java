@@ -19,10 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The market makers' binary order entry and order-by-order market data: SBE over TCP with Simple Open Framing, specified in
- * {@code docs/api/sbe-v1.md} and {@code gateway/src/main/resources/sbe/perpetua-mm.xml}. Create it
- * before the events tailer (its {@link #executionReports()} and {@link #marketData()} consumers must
- * be registered with the tailer), then {@link #start} it.
+ * The market makers' binary order entry and order-by-order market data: SBE over TCP with Simple
+ * Open Framing, specified in {@code docs/api/sbe-v1.md} and
+ * {@code gateway/src/main/resources/sbe/perpetua-mm.xml}. Create it before the events tailer (its
+ * {@link #executionReports()} and {@link #marketData()} consumers must be registered with the
+ * tailer), then {@link #start} it.
  */
 public final class SbeServer implements AutoCloseable
 {

@@ -1,6 +1,8 @@
 // A minimal market-maker client built from codecs that sbe-tool generates from the published schema
 // (gateway/src/main/resources/sbe/perpetua-mm.xml). It establishes a session, places one limit
-// order and prints the execution reports it receives until the order's first one.
+// order and prints the execution reports it receives until the order's first one; then it
+// subscribes to the market's order-by-order data with a snapshot, prints the snapshot, and reads
+// updates until its own order is on the book.
 // Usage: sbe_client PORT API_KEY TIMESTAMP_MS NONCE SIGNATURE MARKET_ID PRICE SIZE CLIENT_ORDER_ID
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -22,6 +24,11 @@
 #include "perpetua_mm/ExecutionReport.h"
 #include "perpetua_mm/BusinessReject.h"
 #include "perpetua_mm/Terminate.h"
+#include "perpetua_mm/MarketDataSubscribe.h"
+#include "perpetua_mm/MarketDataStatus.h"
+#include "perpetua_mm/MarketDataReject.h"
+#include "perpetua_mm/BookSnapshot.h"
+#include "perpetua_mm/OrderAdd.h"
 
 using namespace perpetua_mm;
 
@@ -150,6 +157,7 @@ int main(int argc, char** argv)
     order.flags().clear();
     sendFrame(fd, frame, MessageHeader::encodedLength() + order.encodedLength());
 
+    std::int64_t orderId = 0;
     while (true)
     {
         reply = readFrame(fd);
@@ -165,6 +173,7 @@ int main(int argc, char** argv)
                 static_cast<long long>(report.leavesQty()));
             if (report.clientOrderId() == clientOrderId)
             {
+                orderId = report.orderId();
                 break;
             }
         }
@@ -173,6 +182,68 @@ int main(int argc, char** argv)
             fail("refused (template " + std::to_string(header.templateId()) + ")");
         }
     }
+
+    const int marketId = std::atoi(argv[6]);
+    MarketDataSubscribe subscribe;
+    subscribe.wrapAndApplyHeader(frame.data(), 6, frame.size() - 6)
+        .requestId(1)
+        .marketId(marketId)
+        .snapshot(YesNo::YES);
+    sendFrame(fd, frame, MessageHeader::encodedLength() + subscribe.encodedLength());
+
+    // The order may be in the snapshot or, if the feed had not reached it yet, arrive as an OrderAdd.
+    bool snapshotRead = false;
+    bool orderSeen = false;
+    while (!snapshotRead || !orderSeen)
+    {
+        reply = readFrame(fd);
+        header.wrap(reply.data(), 0, 0, reply.size());
+        if (header.templateId() == MarketDataStatus::sbeTemplateId())
+        {
+            MarketDataStatus status;
+            status.wrapForDecode(reply.data(), MessageHeader::encodedLength(), header.blockLength(), header.version(),
+                reply.size());
+            std::printf("%s market=%d mdSeqNo=%lld\n", SubscriptionStatus::c_str(status.status()), status.marketId(),
+                static_cast<long long>(status.mdSeqNo()));
+        }
+        else if (header.templateId() == BookSnapshot::sbeTemplateId())
+        {
+            BookSnapshot snapshot;
+            snapshot.wrapForDecode(reply.data(), MessageHeader::encodedLength(), header.blockLength(), header.version(),
+                reply.size());
+            const int market = snapshot.marketId();
+            const long long mdSeqNo = static_cast<long long>(snapshot.mdSeqNo());
+            const unsigned part = snapshot.part();
+            const unsigned partCount = snapshot.partCount();
+            BookSnapshot::Orders& orders = snapshot.orders();
+            std::printf("snapshot market=%d mdSeqNo=%lld part=%u/%u orders=%llu\n", market, mdSeqNo, part, partCount,
+                static_cast<unsigned long long>(orders.count()));
+            while (orders.hasNext())
+            {
+                orders.next();
+                std::printf("  order id=%lld side=%s price=%lld size=%lld\n", static_cast<long long>(orders.orderId()),
+                    Side::c_str(orders.side()), static_cast<long long>(orders.price()),
+                    static_cast<long long>(orders.size()));
+                orderSeen = orderSeen || orders.orderId() == orderId;
+            }
+            snapshotRead = part == partCount;
+        }
+        else if (header.templateId() == OrderAdd::sbeTemplateId())
+        {
+            OrderAdd add;
+            add.wrapForDecode(reply.data(), MessageHeader::encodedLength(), header.blockLength(), header.version(),
+                reply.size());
+            std::printf("update mdSeqNo=%lld OrderAdd id=%lld price=%lld size=%lld\n",
+                static_cast<long long>(add.mdSeqNo()), static_cast<long long>(add.orderId()),
+                static_cast<long long>(add.price()), static_cast<long long>(add.size()));
+            orderSeen = orderSeen || add.orderId() == orderId;
+        }
+        else if (header.templateId() == MarketDataReject::sbeTemplateId() || header.templateId() == Terminate::sbeTemplateId())
+        {
+            fail("market data refused (template " + std::to_string(header.templateId()) + ")");
+        }
+    }
+    std::printf("book has order %lld\n", static_cast<long long>(orderId));
     ::close(fd);
     return 0;
 }

@@ -176,6 +176,7 @@ public final class Gateway implements AutoCloseable
         if (sbe != null)
         {
             consumers.add(sbe.executionReports());
+            consumers.add(sbe.marketData());
         }
         final EventsTailer tailer = new EventsTailer(new JournalLayout(journalDir).eventsDir(), consumers,
             config.errorHandler).start();

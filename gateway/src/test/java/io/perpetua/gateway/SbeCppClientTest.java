@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A C++ client compiled with g++ from codecs that sbe-tool generates from the published schema
- * establishes a session, places an order and reads its execution report: the schema is usable
- * outside Java, byte for byte.
+ * establishes a session, places an order and reads its execution report, then subscribes to the
+ * market's order-by-order data and prints its snapshot: the schema is usable outside Java, byte for byte.
  */
 class SbeCppClientTest
 {
@@ -91,6 +91,13 @@ class SbeCppClientTest
             assertTrue(output.contains("established account=" + SbeOrderEntryTest.ALICE + " nextSeqNo=1"), output);
             assertTrue(output.contains("execution report seqNo=1 orderId=") &&
                 output.contains("clientOrderId=77 execType=NEW leavesQty=" + SbeOrderEntryTest.LOT), output);
+            assertTrue(output.contains("SUBSCRIBED market=" + TestExchange.BTC + " mdSeqNo="), output);
+            assertTrue(output.contains("snapshot market=" + TestExchange.BTC + " mdSeqNo="), output);
+            final String orderId = output.replaceAll("(?s).*execution report seqNo=1 orderId=(\\d+).*", "$1");
+            assertTrue(output.contains("id=" + orderId + " side=BUY price=" + SbeOrderEntryTest.PRICE + " size=" +
+                SbeOrderEntryTest.LOT) || output.contains("OrderAdd id=" + orderId + " price=" + SbeOrderEntryTest.PRICE),
+                output);
+            assertTrue(output.contains("book has order " + orderId), output);
         }
     }
 }

@@ -27,6 +27,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,13 @@ final class SbeTestClient implements AutoCloseable
         String text(final String field)
         {
             return String.valueOf(fields.get(field));
+        }
+
+        /** The entries of a repeating group, each its fields. */
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> group(final String name)
+        {
+            return (List<Map<String, Object>>)fields.get(name);
         }
 
         @Override
@@ -229,10 +237,32 @@ final class SbeTestClient implements AutoCloseable
         {
             throw new AssertionError("server sent schema " + headerDecoder.getSchemaId(buffer, 0));
         }
-        final Map<String, Object> fields = new LinkedHashMap<>();
+        final Map<String, Object> message = new LinkedHashMap<>();
         final int end = OtfMessageDecoder.decode(buffer, headerDecoder.encodedLength(), headerDecoder.getSchemaVersion(buffer, 0),
             headerDecoder.getBlockLength(buffer, 0), tokens, new AbstractTokenListener()
             {
+                private Map<String, Object> fields = message;
+
+                @Override
+                public void onGroupHeader(final Token token, final int numInGroup)
+                {
+                    message.put(token.name(), new ArrayList<Map<String, Object>>());
+                }
+
+                @Override
+                @SuppressWarnings("unchecked")
+                public void onBeginGroup(final Token token, final int groupIndex, final int numInGroup)
+                {
+                    fields = new LinkedHashMap<>();
+                    ((List<Map<String, Object>>)message.get(token.name())).add(fields);
+                }
+
+                @Override
+                public void onEndGroup(final Token token, final int groupIndex, final int numInGroup)
+                {
+                    fields = message;
+                }
+
                 @Override
                 public void onEncoding(final Token fieldToken, final DirectBuffer buffer, final int index,
                     final Token typeToken, final int actingVersion)
@@ -287,7 +317,7 @@ final class SbeTestClient implements AutoCloseable
         {
             throw new AssertionError(tokens.get(0).name() + " of " + length + " bytes decodes to " + end + " bytes");
         }
-        return new Message(tokens.get(0).name(), fields);
+        return new Message(tokens.get(0).name(), message);
     }
 
     /** Reads to the end of the stream, ignoring a reset; for tests that expect the server to close. */

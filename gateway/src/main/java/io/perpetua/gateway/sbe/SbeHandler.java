@@ -10,6 +10,7 @@ import io.perpetua.core.engine.CommandEncoder;
 import io.perpetua.core.pipeline.Pipeline;
 import io.perpetua.core.pipeline.PublishResult;
 import io.perpetua.core.pipeline.ResultListener;
+import io.perpetua.gateway.sbe.codec.BookSnapshotRequestDecoder;
 import io.perpetua.gateway.sbe.codec.BusinessRejectCode;
 import io.perpetua.gateway.sbe.codec.BusinessRejectEncoder;
 import io.perpetua.gateway.sbe.codec.CancelOrderDecoder;
@@ -18,6 +19,10 @@ import io.perpetua.gateway.sbe.codec.EstablishAckEncoder;
 import io.perpetua.gateway.sbe.codec.EstablishDecoder;
 import io.perpetua.gateway.sbe.codec.HeartbeatDecoder;
 import io.perpetua.gateway.sbe.codec.HeartbeatEncoder;
+import io.perpetua.gateway.sbe.codec.MarketDataRejectCode;
+import io.perpetua.gateway.sbe.codec.MarketDataRejectEncoder;
+import io.perpetua.gateway.sbe.codec.MarketDataSubscribeDecoder;
+import io.perpetua.gateway.sbe.codec.MarketDataUnsubscribeDecoder;
 import io.perpetua.gateway.sbe.codec.MassCancelDecoder;
 import io.perpetua.gateway.sbe.codec.MessageHeaderDecoder;
 import io.perpetua.gateway.sbe.codec.MessageHeaderEncoder;
@@ -30,6 +35,7 @@ import io.perpetua.gateway.sbe.codec.SessionRejectCode;
 import io.perpetua.gateway.sbe.codec.Side;
 import io.perpetua.gateway.sbe.codec.TerminateDecoder;
 import io.perpetua.gateway.sbe.codec.TimeInForce;
+import io.perpetua.gateway.sbe.codec.YesNo;
 import io.perpetua.gateway.trading.LoginVerifier;
 import io.perpetua.gateway.trading.TradingException;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -59,6 +65,7 @@ final class SbeHandler extends ChannelInboundHandlerAdapter
     private final Pipeline pipeline;
     private final LoginVerifier verifier;
     private final ExecutionReports reports;
+    private final MarketDataFeed marketData;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final EstablishDecoder establish = new EstablishDecoder();
     private final RetransmitRequestDecoder retransmit = new RetransmitRequestDecoder();
@@ -66,6 +73,9 @@ final class SbeHandler extends ChannelInboundHandlerAdapter
     private final CancelOrderDecoder cancelOrder = new CancelOrderDecoder();
     private final CancelReplaceDecoder cancelReplace = new CancelReplaceDecoder();
     private final MassCancelDecoder massCancel = new MassCancelDecoder();
+    private final MarketDataSubscribeDecoder subscribe = new MarketDataSubscribeDecoder();
+    private final MarketDataUnsubscribeDecoder unsubscribe = new MarketDataUnsubscribeDecoder();
+    private final BookSnapshotRequestDecoder snapshotRequest = new BookSnapshotRequestDecoder();
     private final CommandEncoder commands = new CommandEncoder();
     private final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
     private final UnsafeBuffer message = new UnsafeBuffer(new byte[0]);
@@ -74,8 +84,9 @@ final class SbeHandler extends ChannelInboundHandlerAdapter
     private final AtomicLong slowConsumers;
 
     SbeHandler(final Pipeline pipeline, final LoginVerifier verifier, final ExecutionReports reports,
-        final AtomicLong slowConsumers)
+        final MarketDataFeed marketData, final AtomicLong slowConsumers)
     {
+        this.marketData = marketData;
         this.slowConsumers = slowConsumers;
         this.pipeline = pipeline;
         this.verifier = verifier;
@@ -95,6 +106,7 @@ final class SbeHandler extends ChannelInboundHandlerAdapter
         if (session.accountId() != 0)
         {
             reports.unsubscribe(session);
+            marketData.unsubscribeAll(session);
         }
         super.channelInactive(ctx);
     }
@@ -203,6 +215,11 @@ final class SbeHandler extends ChannelInboundHandlerAdapter
             case CancelOrderDecoder.TEMPLATE_ID -> onCancel(cancelOrder.wrap(message, body, blockLength, version));
             case CancelReplaceDecoder.TEMPLATE_ID -> onCancelReplace(cancelReplace.wrap(message, body, blockLength, version));
             case MassCancelDecoder.TEMPLATE_ID -> onMassCancel(massCancel.wrap(message, body, blockLength, version));
+            case MarketDataSubscribeDecoder.TEMPLATE_ID -> onSubscribe(subscribe.wrap(message, body, blockLength, version));
+            case MarketDataUnsubscribeDecoder.TEMPLATE_ID ->
+                onUnsubscribe(unsubscribe.wrap(message, body, blockLength, version));
+            case BookSnapshotRequestDecoder.TEMPLATE_ID ->
+                onSnapshotRequest(snapshotRequest.wrap(message, body, blockLength, version));
             default -> throw new FramingException(SessionRejectCode.UNKNOWN_TEMPLATE, "template " + templateId +
                 " is sent by the server, not by clients");
         }
@@ -221,6 +238,9 @@ final class SbeHandler extends ChannelInboundHandlerAdapter
             case CancelOrderDecoder.TEMPLATE_ID -> CancelOrderDecoder.BLOCK_LENGTH;
             case CancelReplaceDecoder.TEMPLATE_ID -> CancelReplaceDecoder.BLOCK_LENGTH;
             case MassCancelDecoder.TEMPLATE_ID -> MassCancelDecoder.BLOCK_LENGTH;
+            case MarketDataSubscribeDecoder.TEMPLATE_ID -> MarketDataSubscribeDecoder.BLOCK_LENGTH;
+            case MarketDataUnsubscribeDecoder.TEMPLATE_ID -> MarketDataUnsubscribeDecoder.BLOCK_LENGTH;
+            case BookSnapshotRequestDecoder.TEMPLATE_ID -> BookSnapshotRequestDecoder.BLOCK_LENGTH;
             default -> -1;
         };
     }
@@ -381,6 +401,83 @@ final class SbeHandler extends ChannelInboundHandlerAdapter
             return;
         }
         submit(MassCancelDecoder.TEMPLATE_ID, 0, commands.cancelAll(command, 0, session.accountId(), cancel.marketId()));
+    }
+
+    private void onSubscribe(final MarketDataSubscribeDecoder request)
+    {
+        final YesNo snapshot = known(YesNo::get, YesNo.NULL_VAL, request.snapshotRaw());
+        if (snapshot == null)
+        {
+            marketDataReject(request.requestId(), request.marketId(), MarketDataRejectCode.INVALID_FIELD,
+                "snapshot must be NO (0) or YES (1): " + request.snapshotRaw());
+        }
+        else if (validMarketDataRequest(request.requestId(), request.marketId()))
+        {
+            answer(request.requestId(), request.marketId(),
+                marketData.subscribe(session, request.requestId(), request.marketId(), snapshot == YesNo.YES));
+        }
+    }
+
+    private void onUnsubscribe(final MarketDataUnsubscribeDecoder request)
+    {
+        if (validMarketDataRequest(request.requestId(), request.marketId()))
+        {
+            answer(request.requestId(), request.marketId(),
+                marketData.unsubscribe(session, request.requestId(), request.marketId()));
+        }
+    }
+
+    private void onSnapshotRequest(final BookSnapshotRequestDecoder request)
+    {
+        if (validMarketDataRequest(request.requestId(), request.marketId()))
+        {
+            answer(request.requestId(), request.marketId(),
+                marketData.snapshot(session, request.requestId(), request.marketId()));
+        }
+    }
+
+    /** False (and an INVALID_FIELD reject sent) if the request id or market id is out of range. */
+    private boolean validMarketDataRequest(final long requestId, final int marketId)
+    {
+        final String invalid = requestId < 1 ? "requestId must be positive: " + requestId :
+            marketId < 1 ? "marketId must be positive: " + marketId : null;
+        if (invalid != null)
+        {
+            marketDataReject(requestId, marketId, MarketDataRejectCode.INVALID_FIELD, invalid);
+        }
+        return invalid == null;
+    }
+
+    /** Sends the reject for a refused market-data request; an accepted one was answered by the feed. */
+    private void answer(final long requestId, final int marketId, final MarketDataRejectCode refused)
+    {
+        if (refused != null)
+        {
+            marketDataReject(requestId, marketId, refused, switch (refused)
+            {
+                case UNKNOWN_MARKET -> "no market " + marketId;
+                case ALREADY_SUBSCRIBED -> "already subscribed to market " + marketId;
+                case NOT_SUBSCRIBED -> "not subscribed to market " + marketId;
+                default -> refused.name();
+            });
+        }
+    }
+
+    private void marketDataReject(final long requestId, final int marketId, final MarketDataRejectCode code,
+        final String reason)
+    {
+        final byte[] text = reason.getBytes(StandardCharsets.US_ASCII);
+        final int length = SofhFrameDecoder.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH +
+            MarketDataRejectEncoder.BLOCK_LENGTH + MarketDataRejectEncoder.reasonHeaderLength() + text.length;
+        final byte[] frame = new byte[length];
+        final UnsafeBuffer buffer = new UnsafeBuffer(frame);
+        SbeSession.putFramingHeader(buffer, 0, length);
+        new MarketDataRejectEncoder().wrapAndApplyHeader(buffer, SofhFrameDecoder.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(requestId)
+            .marketId(marketId)
+            .code(code)
+            .putReason(text, 0, text.length);
+        session.sendFrame(frame);
     }
 
     private void submit(final int templateId, final long clientOrderId, final int length)

@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The market makers' binary order entry: SBE over TCP with Simple Open Framing, specified in
- * {@code docs/api/sbe-v1.md} and {@code gateway/src/main/resources/sbe/perpetua-mm.xml}. Create it
- * before the events tailer (its {@link #executionReports()} consumer must be registered with the
+ * The market makers' binary order entry and order-by-order market data: SBE over TCP with Simple
+ * Open Framing, specified in {@code docs/api/sbe-v1.md} and
+ * {@code gateway/src/main/resources/sbe/perpetua-mm.xml}. Create it before the events tailer (its
+ * {@link #executionReports()} and {@link #marketData()} consumers must be registered with the
  * tailer), then {@link #start} it.
  */
 public final class SbeServer implements AutoCloseable
@@ -39,6 +40,7 @@ public final class SbeServer implements AutoCloseable
     public static final String SIGNED_CONTEXT = "perpetua-sbe-v1";
 
     private final ExecutionReports reports = new ExecutionReports();
+    private final MarketDataFeed marketData = new MarketDataFeed();
     private final AtomicLong slowConsumers = new AtomicLong();
     private final Pipeline pipeline;
     private final LoginVerifier verifier;
@@ -62,6 +64,12 @@ public final class SbeServer implements AutoCloseable
     public JournalConsumer executionReports()
     {
         return reports;
+    }
+
+    /** Builds the order-by-order market data from the events journal: register it with the events tailer. */
+    public JournalConsumer marketData()
+    {
+        return marketData;
     }
 
     static IdleStateHandler idleHandler(final long keepAliveMs)
@@ -90,7 +98,7 @@ public final class SbeServer implements AutoCloseable
                         channel.pipeline()
                             .addLast(IDLE_HANDLER, new IdleStateHandler(ESTABLISH_TIMEOUT_MS, 0, 0, TimeUnit.MILLISECONDS))
                             .addLast(new SofhFrameDecoder(MAX_FRAME_LENGTH))
-                            .addLast(new SbeHandler(pipeline, verifier, reports, slowConsumers));
+                            .addLast(new SbeHandler(pipeline, verifier, reports, marketData, slowConsumers));
                     }
                 })
                 .bind(address).sync().channel();

@@ -10,6 +10,7 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -69,6 +70,15 @@ final class SbeSession
         {
             channel.eventLoop().execute(() -> write(frame));
         }
+    }
+
+    /**
+     * Sends the frames after everything already queued for this connection, even when called on its
+     * own I/O thread, so frames decided in one order under a lock arrive in that order.
+     */
+    void sendQueued(final List<byte[]> frames)
+    {
+        channel.eventLoop().execute(() -> frames.forEach(this::write));
     }
 
     private void write(final byte[] frame)

@@ -3,7 +3,6 @@ package io.perpetua.gateway.indexer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netty.channel.Channel;
 import io.perpetua.gateway.http.Connections;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
 /**
@@ -52,14 +51,15 @@ final class FeedSession
         send(begin("error").append(",\"message\":").append(quote(message)).append('}'));
     }
 
+    /** Writes a message, or closes a connection whose outbound buffer is full; event loop only. */
     void send(final CharSequence json)
     {
-        channel.writeAndFlush(new TextWebSocketFrame(json.toString()));
+        Connections.writeText(channel, json.toString());
     }
 
     void sendRaw(final String text)
     {
-        channel.writeAndFlush(new TextWebSocketFrame(text));
+        Connections.writeText(channel, text);
     }
 
     /** Runs {@code task} on the connection's event loop (from the tailer thread). */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.AttributeKey;
+import io.perpetua.gateway.http.Connections;
 import io.perpetua.gateway.http.WebSocketEndpoint;
 import io.perpetua.gateway.marketdata.Candle;
 import io.perpetua.gateway.marketdata.CandleResolution;
@@ -492,7 +493,6 @@ public final class PublicFeed implements WebSocketEndpoint, MarketDataListener
                 removeFromTopic(entry.getKey(), entry.getValue());
             }
         }
-        session.execute(() -> session.close(WebSocketCloseStatus.POLICY_VIOLATION,
-            "slow consumer: outbound buffer full"));
+        session.execute(() -> session.close(WebSocketCloseStatus.POLICY_VIOLATION, Connections.SLOW_CONSUMER));
     }
 }

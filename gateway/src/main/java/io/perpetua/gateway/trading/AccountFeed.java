@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.perpetua.core.sbe.MarkPriceUpdatedDecoder;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
+import io.perpetua.gateway.http.Connections;
 import io.perpetua.gateway.marketdata.JournalConsumer;
 import io.perpetua.gateway.marketdata.JournalSchema;
 import io.perpetua.gateway.marketdata.MarketInfo;
@@ -123,7 +124,7 @@ final class AccountFeed implements JournalConsumer
                 if (!session.channel().isWritable())
                 {
                     entry.getValue().remove(session);
-                    session.close(WebSocketCloseStatus.POLICY_VIOLATION, "slow consumer: outbound buffer full");
+                    session.close(WebSocketCloseStatus.POLICY_VIOLATION, Connections.SLOW_CONSUMER);
                     continue;
                 }
                 session.send(message);

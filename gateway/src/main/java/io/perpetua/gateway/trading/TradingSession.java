@@ -3,7 +3,6 @@ package io.perpetua.gateway.trading;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
 import io.perpetua.gateway.http.Connections;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
 /** One trading connection: its logged-in account (0 before login). Writes go through its event loop. */
@@ -49,11 +48,11 @@ final class TradingSession implements TradingPeer
         final String text = message.toString();
         if (channel.eventLoop().inEventLoop())
         {
-            channel.writeAndFlush(new TextWebSocketFrame(text));
+            Connections.writeText(channel, text);
         }
         else
         {
-            channel.eventLoop().execute(() -> channel.writeAndFlush(new TextWebSocketFrame(text)));
+            channel.eventLoop().execute(() -> Connections.writeText(channel, text));
         }
     }
 

@@ -37,6 +37,10 @@ import io.perpetua.core.market.MarketSpec;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Encodes the events of one command, back to back, into a reusable buffer.
  *
@@ -58,16 +62,30 @@ public final class EventPublisher
         // Account, position and liquidation events (version 1) are all smaller than 256 bytes.
         256;
 
-    /** A plain array buffer, grown by hand before an event could overrun it: cheaper per put than an expandable one. */
-    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 * 1024]);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Every event begins with the sequence and timestamp of the command that caused it. */
+    private static final int SEQUENCE_OFFSET = OrderAcceptedEncoder.sequenceEncodingOffset();
+    private static final int TIMESTAMP_OFFSET = OrderAcceptedEncoder.timestampNsEncodingOffset();
+
+    private static final long ACCEPTED_HEADER = header(OrderAcceptedEncoder.BLOCK_LENGTH, OrderAcceptedEncoder.TEMPLATE_ID);
+    private static final long REJECTED_HEADER = header(RejectedEncoder.BLOCK_LENGTH, RejectedEncoder.TEMPLATE_ID);
+    private static final long FILL_HEADER = header(FillEncoder.BLOCK_LENGTH, FillEncoder.TEMPLATE_ID);
+    private static final long RESTED_HEADER = header(OrderRestedEncoder.BLOCK_LENGTH, OrderRestedEncoder.TEMPLATE_ID);
+    private static final long CANCELLED_HEADER = header(OrderCancelledEncoder.BLOCK_LENGTH, OrderCancelledEncoder.TEMPLATE_ID);
+    private static final long AMENDED_HEADER = header(OrderAmendedEncoder.BLOCK_LENGTH, OrderAmendedEncoder.TEMPLATE_ID);
+    private static final long EXPIRED_HEADER = header(OrderExpiredEncoder.BLOCK_LENGTH, OrderExpiredEncoder.TEMPLATE_ID);
+
+    /**
+     * A plain array, grown by hand before an event could overrun it. The order events are written
+     * straight into it; {@link #buffer} wraps it for the generated encoders of the rarer events and
+     * for readers.
+     */
+    private byte[] bytes = new byte[64 * 1024];
+    private final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
-    private final OrderAcceptedEncoder accepted = new OrderAcceptedEncoder();
-    private final RejectedEncoder rejected = new RejectedEncoder();
-    private final FillEncoder fill = new FillEncoder();
-    private final OrderRestedEncoder rested = new OrderRestedEncoder();
-    private final OrderCancelledEncoder cancelled = new OrderCancelledEncoder();
-    private final OrderAmendedEncoder amended = new OrderAmendedEncoder();
-    private final OrderExpiredEncoder expired = new OrderExpiredEncoder();
     private final MarketConfiguredEncoder marketConfigured = new MarketConfiguredEncoder();
     private final SnapshotTakenEncoder snapshotTaken = new SnapshotTakenEncoder();
     private final AccountCreatedEncoder accountCreated = new AccountCreatedEncoder();
@@ -128,23 +146,20 @@ public final class EventPublisher
         final long expiryNs,
         final long triggerPrice)
     {
-        ensureRoom();
-        accepted.wrapAndApplyHeader(buffer, length, header)
-            .sequence(sequence)
-            .timestampNs(timestampNs)
-            .accountId(accountId)
-            .marketId(marketId)
-            .orderId(orderId)
-            .clientOrderId(clientOrderId)
-            .side(side)
-            .orderType(orderType)
-            .timeInForce(timeInForce)
-            .price(price)
-            .size(size)
-            .expiryNs(expiryNs)
-            .triggerPrice(triggerPrice);
-        accepted.buffer().putByte(accepted.offset() + OrderAcceptedEncoder.flagsEncodingOffset(), flags);
-        advance(MessageHeaderEncoder.ENCODED_LENGTH + accepted.encodedLength());
+        final int o = begin(ACCEPTED_HEADER, OrderAcceptedEncoder.BLOCK_LENGTH);
+        final byte[] b = bytes;
+        putLong(b, o + OrderAcceptedEncoder.accountIdEncodingOffset(), accountId);
+        putInt(b, o + OrderAcceptedEncoder.marketIdEncodingOffset(), marketId);
+        putLong(b, o + OrderAcceptedEncoder.orderIdEncodingOffset(), orderId);
+        putLong(b, o + OrderAcceptedEncoder.clientOrderIdEncodingOffset(), clientOrderId);
+        b[o + OrderAcceptedEncoder.sideEncodingOffset()] = (byte)side.value();
+        b[o + OrderAcceptedEncoder.orderTypeEncodingOffset()] = (byte)orderType.value();
+        b[o + OrderAcceptedEncoder.timeInForceEncodingOffset()] = (byte)timeInForce.value();
+        b[o + OrderAcceptedEncoder.flagsEncodingOffset()] = flags;
+        putLong(b, o + OrderAcceptedEncoder.priceEncodingOffset(), price);
+        putLong(b, o + OrderAcceptedEncoder.sizeEncodingOffset(), size);
+        putLong(b, o + OrderAcceptedEncoder.expiryNsEncodingOffset(), expiryNs);
+        putLong(b, o + OrderAcceptedEncoder.triggerPriceEncodingOffset(), triggerPrice);
     }
 
     public void rejected(
@@ -155,17 +170,14 @@ public final class EventPublisher
         final long orderId,
         final long clientOrderId)
     {
-        ensureRoom();
-        rejected.wrapAndApplyHeader(buffer, length, header)
-            .sequence(sequence)
-            .timestampNs(timestampNs)
-            .commandTemplateId(commandTemplateId)
-            .reason(reason)
-            .accountId(accountId)
-            .marketId(marketId)
-            .orderId(orderId)
-            .clientOrderId(clientOrderId);
-        advance(MessageHeaderEncoder.ENCODED_LENGTH + rejected.encodedLength());
+        final int o = begin(REJECTED_HEADER, RejectedEncoder.BLOCK_LENGTH);
+        final byte[] b = bytes;
+        putShort(b, o + RejectedEncoder.commandTemplateIdEncodingOffset(), commandTemplateId);
+        putShort(b, o + RejectedEncoder.reasonEncodingOffset(), reason.value());
+        putLong(b, o + RejectedEncoder.accountIdEncodingOffset(), accountId);
+        putInt(b, o + RejectedEncoder.marketIdEncodingOffset(), marketId);
+        putLong(b, o + RejectedEncoder.orderIdEncodingOffset(), orderId);
+        putLong(b, o + RejectedEncoder.clientOrderIdEncodingOffset(), clientOrderId);
     }
 
     public void fill(
@@ -185,42 +197,36 @@ public final class EventPublisher
         final long takerFee,
         final boolean liquidation)
     {
-        ensureRoom();
-        fill.wrapAndApplyHeader(buffer, length, header)
-            .sequence(sequence)
-            .timestampNs(timestampNs)
-            .marketId(marketId)
-            .tradeId(tradeId)
-            .makerAccountId(makerAccountId)
-            .makerOrderId(makerOrderId)
-            .takerAccountId(takerAccountId)
-            .takerOrderId(takerOrderId)
-            .aggressorSide(aggressorSide)
-            .price(price)
-            .size(size)
-            .quote(quote)
-            .makerRemaining(makerRemaining)
-            .takerRemaining(takerRemaining)
-            .makerFee(makerFee)
-            .takerFee(takerFee)
-            .liquidation(liquidation ? BooleanType.TRUE : BooleanType.FALSE);
-        advance(MessageHeaderEncoder.ENCODED_LENGTH + fill.encodedLength());
+        final int o = begin(FILL_HEADER, FillEncoder.BLOCK_LENGTH);
+        final byte[] b = bytes;
+        putInt(b, o + FillEncoder.marketIdEncodingOffset(), marketId);
+        putLong(b, o + FillEncoder.tradeIdEncodingOffset(), tradeId);
+        putLong(b, o + FillEncoder.makerAccountIdEncodingOffset(), makerAccountId);
+        putLong(b, o + FillEncoder.makerOrderIdEncodingOffset(), makerOrderId);
+        putLong(b, o + FillEncoder.takerAccountIdEncodingOffset(), takerAccountId);
+        putLong(b, o + FillEncoder.takerOrderIdEncodingOffset(), takerOrderId);
+        b[o + FillEncoder.aggressorSideEncodingOffset()] = (byte)aggressorSide.value();
+        putLong(b, o + FillEncoder.priceEncodingOffset(), price);
+        putLong(b, o + FillEncoder.sizeEncodingOffset(), size);
+        putLong(b, o + FillEncoder.quoteEncodingOffset(), quote);
+        putLong(b, o + FillEncoder.makerRemainingEncodingOffset(), makerRemaining);
+        putLong(b, o + FillEncoder.takerRemainingEncodingOffset(), takerRemaining);
+        putLong(b, o + FillEncoder.makerFeeEncodingOffset(), makerFee);
+        putLong(b, o + FillEncoder.takerFeeEncodingOffset(), takerFee);
+        b[o + FillEncoder.liquidationEncodingOffset()] = bool(liquidation);
     }
 
     public void orderRested(
         final long accountId, final int marketId, final long orderId, final Side side, final long price, final long size)
     {
-        ensureRoom();
-        rested.wrapAndApplyHeader(buffer, length, header)
-            .sequence(sequence)
-            .timestampNs(timestampNs)
-            .accountId(accountId)
-            .marketId(marketId)
-            .orderId(orderId)
-            .side(side)
-            .price(price)
-            .size(size);
-        advance(MessageHeaderEncoder.ENCODED_LENGTH + rested.encodedLength());
+        final int o = begin(RESTED_HEADER, OrderRestedEncoder.BLOCK_LENGTH);
+        final byte[] b = bytes;
+        putLong(b, o + OrderRestedEncoder.accountIdEncodingOffset(), accountId);
+        putInt(b, o + OrderRestedEncoder.marketIdEncodingOffset(), marketId);
+        putLong(b, o + OrderRestedEncoder.orderIdEncodingOffset(), orderId);
+        b[o + OrderRestedEncoder.sideEncodingOffset()] = (byte)side.value();
+        putLong(b, o + OrderRestedEncoder.priceEncodingOffset(), price);
+        putLong(b, o + OrderRestedEncoder.sizeEncodingOffset(), size);
     }
 
     public void orderCancelled(
@@ -234,20 +240,17 @@ public final class EventPublisher
         final CancelReason reason,
         final boolean wasResting)
     {
-        ensureRoom();
-        cancelled.wrapAndApplyHeader(buffer, length, header)
-            .sequence(sequence)
-            .timestampNs(timestampNs)
-            .accountId(accountId)
-            .marketId(marketId)
-            .orderId(orderId)
-            .clientOrderId(clientOrderId)
-            .side(side)
-            .price(price)
-            .remainingSize(remainingSize)
-            .reason(reason)
-            .wasResting(wasResting ? BooleanType.TRUE : BooleanType.FALSE);
-        advance(MessageHeaderEncoder.ENCODED_LENGTH + cancelled.encodedLength());
+        final int o = begin(CANCELLED_HEADER, OrderCancelledEncoder.BLOCK_LENGTH);
+        final byte[] b = bytes;
+        putLong(b, o + OrderCancelledEncoder.accountIdEncodingOffset(), accountId);
+        putInt(b, o + OrderCancelledEncoder.marketIdEncodingOffset(), marketId);
+        putLong(b, o + OrderCancelledEncoder.orderIdEncodingOffset(), orderId);
+        putLong(b, o + OrderCancelledEncoder.clientOrderIdEncodingOffset(), clientOrderId);
+        b[o + OrderCancelledEncoder.sideEncodingOffset()] = (byte)side.value();
+        putLong(b, o + OrderCancelledEncoder.priceEncodingOffset(), price);
+        putLong(b, o + OrderCancelledEncoder.remainingSizeEncodingOffset(), remainingSize);
+        b[o + OrderCancelledEncoder.reasonEncodingOffset()] = (byte)reason.value();
+        b[o + OrderCancelledEncoder.wasRestingEncodingOffset()] = bool(wasResting);
     }
 
     public void orderAmended(
@@ -262,21 +265,18 @@ public final class EventPublisher
         final long newSize,
         final boolean priorityKept)
     {
-        ensureRoom();
-        amended.wrapAndApplyHeader(buffer, length, header)
-            .sequence(sequence)
-            .timestampNs(timestampNs)
-            .accountId(accountId)
-            .marketId(marketId)
-            .orderId(orderId)
-            .clientOrderId(clientOrderId)
-            .side(side)
-            .oldPrice(oldPrice)
-            .oldSize(oldSize)
-            .newPrice(newPrice)
-            .newSize(newSize)
-            .priorityKept(priorityKept ? BooleanType.TRUE : BooleanType.FALSE);
-        advance(MessageHeaderEncoder.ENCODED_LENGTH + amended.encodedLength());
+        final int o = begin(AMENDED_HEADER, OrderAmendedEncoder.BLOCK_LENGTH);
+        final byte[] b = bytes;
+        putLong(b, o + OrderAmendedEncoder.accountIdEncodingOffset(), accountId);
+        putInt(b, o + OrderAmendedEncoder.marketIdEncodingOffset(), marketId);
+        putLong(b, o + OrderAmendedEncoder.orderIdEncodingOffset(), orderId);
+        putLong(b, o + OrderAmendedEncoder.clientOrderIdEncodingOffset(), clientOrderId);
+        b[o + OrderAmendedEncoder.sideEncodingOffset()] = (byte)side.value();
+        putLong(b, o + OrderAmendedEncoder.oldPriceEncodingOffset(), oldPrice);
+        putLong(b, o + OrderAmendedEncoder.oldSizeEncodingOffset(), oldSize);
+        putLong(b, o + OrderAmendedEncoder.newPriceEncodingOffset(), newPrice);
+        putLong(b, o + OrderAmendedEncoder.newSizeEncodingOffset(), newSize);
+        b[o + OrderAmendedEncoder.priorityKeptEncodingOffset()] = bool(priorityKept);
     }
 
     public void orderExpired(
@@ -288,18 +288,15 @@ public final class EventPublisher
         final long price,
         final long remainingSize)
     {
-        ensureRoom();
-        expired.wrapAndApplyHeader(buffer, length, header)
-            .sequence(sequence)
-            .timestampNs(timestampNs)
-            .accountId(accountId)
-            .marketId(marketId)
-            .orderId(orderId)
-            .clientOrderId(clientOrderId)
-            .side(side)
-            .price(price)
-            .remainingSize(remainingSize);
-        advance(MessageHeaderEncoder.ENCODED_LENGTH + expired.encodedLength());
+        final int o = begin(EXPIRED_HEADER, OrderExpiredEncoder.BLOCK_LENGTH);
+        final byte[] b = bytes;
+        putLong(b, o + OrderExpiredEncoder.accountIdEncodingOffset(), accountId);
+        putInt(b, o + OrderExpiredEncoder.marketIdEncodingOffset(), marketId);
+        putLong(b, o + OrderExpiredEncoder.orderIdEncodingOffset(), orderId);
+        putLong(b, o + OrderExpiredEncoder.clientOrderIdEncodingOffset(), clientOrderId);
+        b[o + OrderExpiredEncoder.sideEncodingOffset()] = (byte)side.value();
+        putLong(b, o + OrderExpiredEncoder.priceEncodingOffset(), price);
+        putLong(b, o + OrderExpiredEncoder.remainingSizeEncodingOffset(), remainingSize);
     }
 
     public void marketConfigured(
@@ -619,14 +616,62 @@ public final class EventPublisher
         eventCount++;
     }
 
+    /**
+     * Starts an order event: its header (one precomputed word), sequence and timestamp. The schema's
+     * offsets come from the generated encoders, so the bytes are exactly what they would write.
+     *
+     * @return the offset of the event's block
+     */
+    private int begin(final long header, final int blockLength)
+    {
+        ensureRoom();
+        final byte[] b = bytes;
+        final int offset = length;
+        final int block = offset + MessageHeaderEncoder.ENCODED_LENGTH;
+        putLong(b, offset, header);
+        putLong(b, block + SEQUENCE_OFFSET, sequence);
+        putLong(b, block + TIMESTAMP_OFFSET, timestampNs);
+        length = block + blockLength;
+        eventCount++;
+        return block;
+    }
+
+    /** The message header of a template of this schema as one little-endian word. */
+    private static long header(final int blockLength, final int templateId)
+    {
+        return (blockLength & 0xFFFFL) |
+            (templateId & 0xFFFFL) << 16 |
+            (MessageHeaderEncoder.SCHEMA_ID & 0xFFFFL) << 32 |
+            (MessageHeaderEncoder.SCHEMA_VERSION & 0xFFFFL) << 48;
+    }
+
+    private static void putLong(final byte[] b, final int offset, final long value)
+    {
+        LONG.set(b, offset, value);
+    }
+
+    private static void putInt(final byte[] b, final int offset, final int value)
+    {
+        INT.set(b, offset, value);
+    }
+
+    private static void putShort(final byte[] b, final int offset, final int value)
+    {
+        SHORT.set(b, offset, (short)value);
+    }
+
+    private static byte bool(final boolean value)
+    {
+        return (byte)(value ? BooleanType.TRUE : BooleanType.FALSE).value();
+    }
+
     /** Grows the buffer (a copy, only at a new high-water mark) so that one more event fits. */
     private void ensureRoom()
     {
-        if (length + MAX_EVENT_LENGTH > buffer.capacity())
+        if (length + MAX_EVENT_LENGTH > bytes.length)
         {
-            final byte[] larger = new byte[buffer.capacity() * 2];
-            buffer.getBytes(0, larger, 0, length);
-            buffer.wrap(larger);
+            bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2);
+            buffer.wrap(bytes);
         }
     }
 }

@@ -24,12 +24,16 @@ public final class BookState
 {
     private final Int2ObjectHashMap<OrderBook> books = new Int2ObjectHashMap<>();
     private int[] marketIds = new int[0];
+    private int lastMarketId;
+    private OrderBook lastBook;
     private final Long2ObjectHashMap<Order> ordersById;
     private final Long2ObjectHashMap<AccountOrders> accounts = new Long2ObjectHashMap<>();
     private final ClientOrderIndex clientOrderIndex;
     private final ExpiryHeap expiryHeap = new ExpiryHeap();
     private final OrderPool orderPool;
     private final LevelPool levelPool = new LevelPool();
+    /** Open resting reduce-only orders of all accounts (each account keeps its own count too). */
+    private int reduceOnlyCount;
 
     public BookState(final int preallocatedOrders, final int orderCapacity)
     {
@@ -41,7 +45,18 @@ public final class BookState
     /** The book of a market, or null if there is no such market. */
     public OrderBook book(final int marketId)
     {
-        return books.get(marketId);
+        // Commands mostly come in runs on one market; market ids start at 1, so 0 never hits.
+        if (marketId == lastMarketId)
+        {
+            return lastBook;
+        }
+        final OrderBook book = books.get(marketId);
+        if (book != null)
+        {
+            lastMarketId = marketId;
+            lastBook = book;
+        }
+        return book;
     }
 
     public OrderBook addMarket(final MarketSpec spec)
@@ -91,6 +106,11 @@ public final class BookState
     /** Whether the account has open reduce-only orders. */
     public boolean hasReduceOnlyOrders(final long accountId)
     {
+        // Asked for both sides of every fill; most books hold no reduce-only order at all.
+        if (reduceOnlyCount == 0)
+        {
+            return false;
+        }
         final AccountOrders orders = accounts.get(accountId);
         return orders != null && orders.reduceOnlyCount > 0;
     }
@@ -186,9 +206,14 @@ public final class BookState
 
     private void index(final Order order)
     {
-        final long accountId = order.accountId;
         ordersById.put(order.orderId, order);
-        account(accountId).append(order);
+        final AccountOrders account = account(order.accountId);
+        account.append(order);
+        order.account = account;
+        if (order.isReduceOnly() && !order.isConditional())
+        {
+            reduceOnlyCount++;
+        }
         if (order.clientOrderId != 0)
         {
             clientOrderIndex.put(order);
@@ -235,12 +260,19 @@ public final class BookState
     public void discard(final Order order)
     {
         ordersById.remove(order.orderId);
-        accounts.get(order.accountId).unlink(order);
+        order.account.unlink(order);
+        if (order.isReduceOnly() && !order.isConditional())
+        {
+            reduceOnlyCount--;
+        }
         if (order.clientOrderId != 0)
         {
             clientOrderIndex.remove(order);
         }
-        expiryHeap.remove(order);
+        if (order.timeInForce == TimeInForce.GTT)
+        {
+            expiryHeap.remove(order);
+        }
         orderPool.release(order);
     }
 

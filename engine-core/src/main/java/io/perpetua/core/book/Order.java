@@ -37,6 +37,8 @@ public final class Order
     Order prev;
     Order next;
 
+    /** The account's open orders this order is linked into. */
+    AccountOrders account;
     Order accountPrev;
     Order accountNext;
 
@@ -150,6 +152,7 @@ public final class Order
         level = null;
         prev = null;
         next = null;
+        account = null;
         accountPrev = null;
         accountNext = null;
         expiryHeapIndex = -1;

@@ -41,9 +41,10 @@ public final class CommandAdapter
     public static final int TIMESTAMP_OFFSET = MessageHeaderDecoder.ENCODED_LENGTH + 8;
     /** Largest command the pipeline carries. */
     public static final int MAX_COMMAND_LENGTH = 512;
+    /** Minimum block length by command template id (commands are 1-99); -1 for ids that are not commands. */
+    private static final int[] MINIMUM_BLOCK_LENGTH = minimumBlockLengths();
 
     private final MatchingEngine engine;
-    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final PlaceOrderDecoder place = new PlaceOrderDecoder();
     private final CancelOrderDecoder cancel = new CancelOrderDecoder();
     private final CancelAllDecoder cancelAll = new CancelAllDecoder();
@@ -70,14 +71,19 @@ public final class CommandAdapter
      */
     public void apply(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (!isWellFormed(buffer, offset, length))
+        // The header is read once, as one word, for the structural check and for dispatch.
+        if (!fitsBuffer(buffer, offset, length))
         {
-            throw new IllegalArgumentException("not a well-formed command at offset " + offset + " length " + length);
+            throw notWellFormed(offset, length);
         }
-        header.wrap(buffer, offset);
-        final int templateId = header.templateId();
-        final int blockLength = header.blockLength();
-        final int version = header.version();
+        final long header = buffer.getLong(offset, PlaceOrderDecoder.BYTE_ORDER);
+        if (!isWellFormed(buffer, offset, length, header))
+        {
+            throw notWellFormed(offset, length);
+        }
+        final int templateId = templateId(header);
+        final int blockLength = blockLength(header);
+        final int version = version(header);
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
         engine.beginCommand(buffer.getLong(offset + SEQUENCE_OFFSET, PlaceOrderDecoder.BYTE_ORDER),
             buffer.getLong(offset + TIMESTAMP_OFFSET, PlaceOrderDecoder.BYTE_ORDER));
@@ -150,6 +156,11 @@ public final class CommandAdapter
         }
     }
 
+    private static IllegalArgumentException notWellFormed(final int offset, final int length)
+    {
+        return new IllegalArgumentException("not a well-formed command at offset " + offset + " length " + length);
+    }
+
     /** Writes the sequencer's stamp into a command in place. */
     public static void stamp(final MutableDirectBuffer buffer, final int offset, final long sequence, final long timestampNs)
     {
@@ -176,20 +187,48 @@ public final class CommandAdapter
     /** The structural check described in the class comment. */
     public static boolean isWellFormed(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH || length > MAX_COMMAND_LENGTH ||
-            offset < 0 || offset + length > buffer.capacity())
+        return fitsBuffer(buffer, offset, length) &&
+            isWellFormed(buffer, offset, length, buffer.getLong(offset, PlaceOrderDecoder.BYTE_ORDER));
+    }
+
+    /** A header's worth of bytes, no more than the largest command, inside the buffer. */
+    private static boolean fitsBuffer(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return length >= MessageHeaderDecoder.ENCODED_LENGTH && length <= MAX_COMMAND_LENGTH &&
+            offset >= 0 && offset + length <= buffer.capacity();
+    }
+
+    // The message header as one little-endian word: blockLength, templateId, schemaId, version (uint16 each).
+    private static int blockLength(final long header)
+    {
+        return (int)header & 0xFFFF;
+    }
+
+    private static int templateId(final long header)
+    {
+        return (int)(header >>> 16) & 0xFFFF;
+    }
+
+    private static int schemaId(final long header)
+    {
+        return (int)(header >>> 32) & 0xFFFF;
+    }
+
+    private static int version(final long header)
+    {
+        return (int)(header >>> 48) & 0xFFFF;
+    }
+
+    private static boolean isWellFormed(final DirectBuffer buffer, final int offset, final int length, final long header)
+    {
+        final int templateId = templateId(header);
+        final int blockLength = blockLength(header);
+        if (schemaId(header) != PlaceOrderDecoder.SCHEMA_ID || version(header) > PlaceOrderDecoder.SCHEMA_VERSION ||
+            templateId >= MINIMUM_BLOCK_LENGTH.length)
         {
             return false;
         }
-        final int blockLength = buffer.getShort(offset, PlaceOrderDecoder.BYTE_ORDER) & 0xFFFF;
-        final int templateId = templateIdOf(buffer, offset, length);
-        final int schemaId = buffer.getShort(offset + 4, PlaceOrderDecoder.BYTE_ORDER) & 0xFFFF;
-        final int version = buffer.getShort(offset + 6, PlaceOrderDecoder.BYTE_ORDER) & 0xFFFF;
-        if (schemaId != PlaceOrderDecoder.SCHEMA_ID || version > PlaceOrderDecoder.SCHEMA_VERSION)
-        {
-            return false;
-        }
-        final int minimumBlock = minimumBlockLength(templateId);
+        final int minimumBlock = MINIMUM_BLOCK_LENGTH[templateId];
         if (minimumBlock < 0 || blockLength < minimumBlock)
         {
             return false;
@@ -221,6 +260,16 @@ public final class CommandAdapter
             return symbolLength <= MarketSpec.MAX_SYMBOL_LENGTH && length >= end + varHeader + symbolLength;
         }
         return length >= end;
+    }
+
+    private static int[] minimumBlockLengths()
+    {
+        final int[] lengths = new int[100];
+        for (int templateId = 0; templateId < lengths.length; templateId++)
+        {
+            lengths[templateId] = minimumBlockLength(templateId);
+        }
+        return lengths;
     }
 
     private static int minimumBlockLength(final int templateId)

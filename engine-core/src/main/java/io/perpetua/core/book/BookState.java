@@ -256,6 +256,24 @@ public final class BookState
         book.side(order.side).add(order);
     }
 
+    /**
+     * Moves a resting order to the back of the queue at a new price and size (an amend that trades
+     * nothing). At the same price it stays in its level, which is neither removed nor re-created.
+     */
+    public void requeue(final OrderBook book, final Order order, final long priceTicks, final long sizeLots)
+    {
+        final BookSide side = book.side(order.side);
+        if (priceTicks == order.priceTicks)
+        {
+            order.level.requeue(order, sizeLots);
+            return;
+        }
+        side.remove(order);
+        order.priceTicks = priceTicks;
+        order.sizeLots = sizeLots;
+        side.add(order);
+    }
+
     /** Forgets an order that is on no price level and returns it to the pool. */
     public void discard(final Order order)
     {

@@ -62,6 +62,30 @@ public final class PriceLevel
         orderCount++;
     }
 
+    /** Gives an order of this level a new size and moves it to the back of the queue. */
+    void requeue(final Order order, final long sizeLots)
+    {
+        totalSizeLots += sizeLots - order.sizeLots;
+        order.sizeLots = sizeLots;
+        if (order == tail)
+        {
+            return;
+        }
+        if (order.prev == null)
+        {
+            head = order.next;
+        }
+        else
+        {
+            order.prev.next = order.next;
+        }
+        order.next.prev = order.prev;
+        order.prev = tail;
+        order.next = null;
+        tail.next = order;
+        tail = order;
+    }
+
     void unlink(final Order order)
     {
         if (order.prev == null)

@@ -1028,7 +1028,8 @@ public final class MatchingEngine
                 spec.toSize(oldSizeLots), spec.toPrice(priceTicks), spec.toSize(sizeLots), true);
             return null;
         }
-        if ((order.flags() & FLAG_POST_ONLY) != 0 && book.opposite(side).crosses(priceTicks))
+        final boolean crosses = book.opposite(side).crosses(priceTicks);
+        if ((order.flags() & FLAG_POST_ONLY) != 0 && crosses)
         {
             return RejectReason.POST_ONLY_WOULD_CROSS;
         }
@@ -1040,6 +1041,14 @@ public final class MatchingEngine
         events.orderAmended(
             accountId, marketId, order.orderId(), order.clientOrderId(), side, spec.toPrice(oldPriceTicks),
             spec.toSize(oldSizeLots), spec.toPrice(priceTicks), spec.toSize(sizeLots), false);
+        if (!crosses)
+        {
+            // Nothing to trade: straight to the back of the queue at the new price and size, the
+            // events matching would have given (no fills, all of it rests).
+            state.requeue(book, order, priceTicks, sizeLots);
+            events.orderRested(accountId, marketId, order.orderId(), side, spec.toPrice(priceTicks), spec.toSize(sizeLots));
+            return null;
+        }
         // Off the book but still indexed: it cannot meet itself, and keeps its ids and expiry.
         state.unlink(book, order);
         final long remainingLots = match(book, accountId, order.orderId(), side, priceTicks, sizeLots,

@@ -62,6 +62,10 @@ public class OrderBookBenchmark
     private final int[] cancelDeepLength = new int[VARIANTS];
     private UnsafeBuffer sweep;
     private int sweepLength;
+    private UnsafeBuffer moveAway;
+    private int moveAwayLength;
+    private UnsafeBuffer moveBack;
+    private int moveBackLength;
     private final UnsafeBuffer[] replenish = new UnsafeBuffer[3];
     private final int[] replenishLength = new int[3];
     private int variant;
@@ -97,6 +101,15 @@ public class OrderBookBenchmark
             cancelDeepLength[v] = encoder.cancelOrder(cancelDeep[v], 0, 7, MARKET, 0, 1 + v);
         }
 
+        // An order ten ticks below the best bid, moved by client id (as exchange-core's MOVE) one
+        // tick deeper and back: neither price crosses, so each amend re-queues it without trading.
+        final long moverPrice = BEST_BID - 10 * TICK;
+        apply(scratch, encoder.limitOrder(scratch, 0, 8, MARKET, 1, Side.BUY, moverPrice, 2 * LOT));
+        moveAway = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
+        moveAwayLength = encoder.amendOrder(moveAway, 0, 8, MARKET, 0, 1, moverPrice - TICK, 0, 0);
+        moveBack = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
+        moveBackLength = encoder.amendOrder(moveBack, 0, 8, MARKET, 0, 1, moverPrice, 0, 0);
+
         // A taker that takes the three oldest orders at the best ask, then makers that put them back.
         sweep = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
         sweepLength = encoder.placeOrder(sweep, 0, 9, MARKET, 0, Side.BUY, OrderType.LIMIT, TimeInForce.IOC, (byte)0,
@@ -123,6 +136,16 @@ public class OrderBookBenchmark
         apply(placeDeep[v], placeDeepLength[v]);
         final int events = engine.events().length();
         apply(cancelDeep[v], cancelDeepLength[v]);
+        return events + engine.events().length();
+    }
+
+    /** Two commands: a resting order's price amended one tick away and back (the peer stream's MOVE). */
+    @Benchmark
+    public int amendPriceAwayAndBack()
+    {
+        apply(moveAway, moveAwayLength);
+        final int events = engine.events().length();
+        apply(moveBack, moveBackLength);
         return events + engine.events().length();
     }
 

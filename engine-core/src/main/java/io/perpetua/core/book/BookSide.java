@@ -73,7 +73,9 @@ public final class BookSide
     /** True if an order at {@code priceTicks} can rest here without the side spanning more than {@link #MAX_SPAN_TICKS}. */
     public boolean canHold(final long priceTicks)
     {
-        if (count == 0)
+        // Every level lies inside the window, so a price inside a window no wider than the limit
+        // fits without looking at the extreme levels.
+        if (count == 0 || (window.length <= MAX_SPAN_TICKS && priceTicks >= base && priceTicks - base < window.length))
         {
             return true;
         }

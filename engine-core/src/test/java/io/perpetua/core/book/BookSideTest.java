@@ -82,4 +82,51 @@ class BookSideTest
             }
         }
     }
+
+    @Test
+    void canHoldAgreesWithTheSpanRuleNearTheLimit()
+    {
+        final String fixed = System.getenv("PERPETUA_SEED");
+        final long seed = fixed != null && !fixed.isBlank() ? Long.parseLong(fixed.trim()) : System.nanoTime();
+        final long limit = BookSide.MAX_SPAN_TICKS;
+        for (final Side sideKind : new Side[]{Side.BUY, Side.SELL})
+        {
+            final SplittableRandom random = new SplittableRandom(seed);
+            final BookSide side = new BookSide(sideKind, new LevelPool());
+            final TreeMap<Long, Integer> prices = new TreeMap<>();
+            final List<Order> live = new ArrayList<>();
+            final long centre = 10 * limit;
+            int refused = 0;
+            for (int step = 0; step < 4_000; step++)
+            {
+                if (live.isEmpty() || random.nextInt(100) < 60)
+                {
+                    // Mostly near the centre (a narrow window), sometimes out to three quarters of the limit each way.
+                    final long reach = random.nextInt(4) == 0 ? limit * 3 / 4 : 2_000;
+                    final long price = centre + random.nextLong(-reach, reach + 1);
+                    final boolean expected = prices.isEmpty() ||
+                        Math.max(prices.lastKey(), price) - Math.min(prices.firstKey(), price) < limit;
+                    assertEquals(expected, side.canHold(price), "seed " + seed + " " + sideKind + " step " + step + " price " + price);
+                    refused += expected ? 0 : 1;
+                    if (expected)
+                    {
+                        final Order order = new Order();
+                        order.priceTicks = price;
+                        order.sizeLots = 1;
+                        order.side = sideKind;
+                        side.add(order);
+                        live.add(order);
+                        prices.merge(price, 1, Integer::sum);
+                    }
+                }
+                else
+                {
+                    final Order order = live.remove(random.nextInt(live.size()));
+                    side.remove(order);
+                    prices.merge(order.priceTicks, -1, (a, b) -> a + b == 0 ? null : a + b);
+                }
+            }
+            assertTrue(refused > 0, "seed " + seed + " " + sideKind + ": no price beyond the limit was tried");
+        }
+    }
 }

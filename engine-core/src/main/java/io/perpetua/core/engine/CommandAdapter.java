@@ -187,8 +187,21 @@ public final class CommandAdapter
     /** The structural check described in the class comment. */
     public static boolean isWellFormed(final DirectBuffer buffer, final int offset, final int length)
     {
-        return fitsBuffer(buffer, offset, length) &&
-            isWellFormed(buffer, offset, length, buffer.getLong(offset, PlaceOrderDecoder.BYTE_ORDER));
+        return fitsBuffer(buffer, offset, length) && isWellFormed(buffer, offset, length, headerFields(buffer, offset));
+    }
+
+    /**
+     * The header word, read field by field from the caller's buffer as the ingress check always
+     * has; {@link #apply} reads it as one word from the copy it is given.
+     */
+    private static long headerFields(final DirectBuffer buffer, final int offset)
+    {
+        long header = 0;
+        for (int field = 0; field < 4; field++)
+        {
+            header |= (buffer.getShort(offset + 2 * field, PlaceOrderDecoder.BYTE_ORDER) & 0xFFFFL) << (16 * field);
+        }
+        return header;
     }
 
     /** A header's worth of bytes, no more than the largest command, inside the buffer. */

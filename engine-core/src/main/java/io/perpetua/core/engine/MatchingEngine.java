@@ -246,18 +246,19 @@ public final class MatchingEngine
         {
             return RejectReason.SIZE_OUT_OF_RANGE;
         }
-        final long sizeLots = spec.lotsOf(size);
-        if (sizeLots < 0)
+        if (size % spec.lotSize() != 0)
         {
             return RejectReason.BAD_LOT;
         }
         if (conditional)
         {
             return validateAndHold(
-                book, accountId, clientOrderId, side, orderType, timeInForce, flags, stp, price, sizeLots, expiryNs,
-                triggerPrice);
+                book, accountId, clientOrderId, side, orderType, timeInForce, flags, stp, price, size / spec.lotSize(),
+                expiryNs, triggerPrice);
         }
-        return enter(book, 0, accountId, clientOrderId, side, orderType, timeInForce, flags, stp, price, sizeLots, expiryNs, 0);
+        return enter(
+            book, 0, accountId, clientOrderId, side, orderType, timeInForce, flags, stp, price, size / spec.lotSize(),
+            expiryNs, 0);
     }
 
     /**
@@ -317,12 +318,11 @@ public final class MatchingEngine
         }
         else
         {
-            // Zero, negative or off the tick.
-            limitTicks = spec.ticksOf(price);
-            if (limitTicks <= 0)
+            if (price <= 0 || price % spec.tickSize() != 0)
             {
                 return RejectReason.BAD_TICK;
             }
+            limitTicks = price / spec.tickSize();
         }
         if (triggeredOrderId == 0)
         {
@@ -448,7 +448,6 @@ public final class MatchingEngine
     {
         final MarketSpec spec = book.spec();
         final boolean market = underlyingType(orderType) == OrderType.MARKET;
-        final long priceTicks = spec.ticksOf(price);
         if (market)
         {
             if (spec.priceBandPpm() == 0)
@@ -456,15 +455,15 @@ public final class MatchingEngine
                 return RejectReason.INVALID_ORDER;
             }
         }
-        else if (priceTicks <= 0)
+        else if (price <= 0 || price % spec.tickSize() != 0)
         {
             return RejectReason.BAD_TICK;
         }
-        final long triggerTicks = spec.ticksOf(triggerPrice);
-        if (triggerTicks <= 0)
+        if (triggerPrice <= 0 || triggerPrice % spec.tickSize() != 0)
         {
             return RejectReason.INVALID_TRIGGER;
         }
+        final long triggerTicks = triggerPrice / spec.tickSize();
         final long markTicks = book.markPriceTicks();
         if (markTicks == 0)
         {
@@ -484,7 +483,7 @@ public final class MatchingEngine
         }
         // A market order's limit is only known at the trigger; the mark will then be near the
         // trigger, so the gates see the protective limit around it.
-        final long limitTicks = market ? protectiveLimit(spec, side, triggerTicks) : priceTicks;
+        final long limitTicks = market ? protectiveLimit(spec, side, triggerTicks) : price / spec.tickSize();
         if (limitTicks == FixedPoint.OVERFLOW)
         {
             return RejectReason.OVERFLOW;
@@ -966,23 +965,19 @@ public final class MatchingEngine
         {
             return RejectReason.INVALID_AMEND;
         }
-        // All three are non-negative here, so -1 means off the tick or lot.
-        final long newPriceTicks = spec.ticksOf(newPrice);
-        if (newPriceTicks < 0)
+        if (newPrice % spec.tickSize() != 0)
         {
             return RejectReason.BAD_TICK;
         }
-        final long newSizeLots = spec.lotsOf(newSize);
-        final long reduceByLots = spec.lotsOf(reduceBy);
-        if (newSizeLots < 0 || reduceByLots < 0)
+        if (newSize % spec.lotSize() != 0 || reduceBy % spec.lotSize() != 0)
         {
             return RejectReason.BAD_LOT;
         }
 
         final long oldPriceTicks = order.priceTicks();
         final long oldSizeLots = order.sizeLots();
-        final long priceTicks = newPriceTicks != 0 ? newPriceTicks : oldPriceTicks;
-        final long sizeLots = newSizeLots != 0 ? newSizeLots : oldSizeLots - reduceByLots;
+        final long priceTicks = newPrice != 0 ? newPrice / spec.tickSize() : oldPriceTicks;
+        final long sizeLots = newSize != 0 ? newSize / spec.lotSize() : oldSizeLots - reduceBy / spec.lotSize();
         if (sizeLots <= 0)
         {
             cancelResting(book, order, CancelReason.REDUCED_TO_ZERO);

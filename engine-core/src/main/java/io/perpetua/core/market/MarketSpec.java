@@ -2,7 +2,6 @@ package io.perpetua.core.market;
 
 import io.perpetua.core.sbe.MarketStatus;
 import io.perpetua.core.sbe.RejectReason;
-import io.perpetua.core.units.ExactDivisor;
 import io.perpetua.core.units.FixedPoint;
 
 /**
@@ -32,8 +31,6 @@ public final class MarketSpec
     private final long lotSize;
     private final int quoteScaleExponent;
     private final long quantumsPerTickLot;
-    private final ExactDivisor ticks;
-    private final ExactDivisor lots;
     private long minSizeLots;
     private long maxSizeLots;
     private long maxNotional;
@@ -59,8 +56,6 @@ public final class MarketSpec
         this.lotSize = lotSize;
         this.quoteScaleExponent = quoteScaleExponent;
         this.quantumsPerTickLot = quantumsPerTickLot;
-        this.ticks = new ExactDivisor(tickSize);
-        this.lots = new ExactDivisor(lotSize);
         this.initialReferencePriceTicks = initialReferencePriceTicks;
     }
 
@@ -231,18 +226,6 @@ public final class MarketSpec
     }
 
     /** Price units of a tick count (never overflows for prices that entered as price units). */
-    /** {@code price / tickSize} if {@code price} is a non-negative multiple of the tick, else -1. */
-    public long ticksOf(final long price)
-    {
-        return ticks.quotientOfMultiple(price);
-    }
-
-    /** {@code size / lotSize} if {@code size} is a non-negative multiple of the lot, else -1. */
-    public long lotsOf(final long size)
-    {
-        return lots.quotientOfMultiple(size);
-    }
-
     public long toPrice(final long priceTicks)
     {
         return priceTicks * tickSize;

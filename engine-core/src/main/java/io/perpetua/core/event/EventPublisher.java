@@ -47,8 +47,10 @@ import java.nio.ByteOrder;
  * <p>The core calls {@link #begin(long, long)} before each command; every event then carries that
  * command's sequence and timestamp. After the command, {@link #buffer()} holds {@link #length()}
  * bytes of SBE messages (each with its own header) that the pipeline journals and delivers as the
- * command's result. Encoders are held in fields and re-wrapped, so publishing allocates nothing
- * unless a command emits more bytes than ever before.
+ * command's result. The order events, several per command, are written straight into the array
+ * at the offsets the generated encoders publish (same bytes, without a bounds check per field);
+ * the rarer ones go through the generated encoders, held in fields and re-wrapped. Publishing
+ * allocates nothing unless a command emits more bytes than ever before.
  */
 public final class EventPublisher
 {

@@ -400,7 +400,7 @@ class TradingApiTest
                     "expiresAt", Long.MAX_VALUE},
                 {"INVALID_FIELD", "market", "BTC-USD", "side", "BUY", "price", "60000", "size", "0.01",
                     "selfTradePrevention", "NONE"},
-                {"UNKNOWN_FIELD", "market", "BTC-USD", "side", "BUY", "price", "60000", "size", "0.01", "reduceOnly", true},
+                {"UNKNOWN_FIELD", "market", "BTC-USD", "side", "BUY", "price", "60000", "size", "0.01", "icebergSize", "0.001"},
             };
             for (final Object[] place : places)
             {

@@ -154,11 +154,6 @@ final class Node implements AutoCloseable
         return pipeline;
     }
 
-    OracleFeeds oracle()
-    {
-        return oracle;
-    }
-
     /** The markets, their risk and oracle parameters, then the deposits: each must be accepted or the node does not start. */
     private void setUp()
     {

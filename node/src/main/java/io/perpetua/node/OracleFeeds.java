@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The node's oracle: per market, the latest signed price of each configured source, as ORACLE keys
@@ -42,7 +41,6 @@ final class OracleFeeds implements OracleInbox
     private final Map<Integer, Feed> feeds = new HashMap<>();
     private final Pipeline pipeline;
     private final EpochNanoClock clock;
-    private final AtomicLong submitted = new AtomicLong();
 
     /** @param clock the wall clock the aggregator judges freshness by (never the engine's) */
     OracleFeeds(final List<NodeConfig.Market> markets, final Pipeline pipeline, final EpochNanoClock clock)
@@ -53,12 +51,6 @@ final class OracleFeeds implements OracleInbox
         {
             feeds.put(market.id(), new Feed(ConfigLoader.oracleConfig(market.id(), market.oracle()), market.oracle().maxAgeNs()));
         }
-    }
-
-    /** OraclePrice commands submitted so far. */
-    long submitted()
-    {
-        return submitted.get();
     }
 
     @Override
@@ -140,7 +132,6 @@ final class OracleFeeds implements OracleInbox
             {
                 return false;
             }
-            submitted.incrementAndGet();
             return true;
         }
     }

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * A client of the trading WebSocket API ({@code /v1/trade}), as the demo's market maker, takers
  * and oracle sources use it: it logs in with an API key and an HMAC signature like any client, then
  * sends requests without waiting for their answers (the gateway answers each one, in order per
- * connection), counts results and errors by code, and keeps a count of requests not answered yet
+ * connection), counts errors by code, and keeps a count of requests not answered yet
  * (shared by the caller's clients, so the caller can bound them). Sends come from one thread at a time.
  */
 final class TradingClient implements AutoCloseable
@@ -32,7 +32,6 @@ final class TradingClient implements AutoCloseable
     private final String apiKey;
     private final WebSocket socket;
     private final CompletableFuture<String> loginReply = new CompletableFuture<>();
-    private final LongAdder results = new LongAdder();
     private final Map<String, LongAdder> errors;
     private final AtomicLong inFlight;
     private volatile boolean loggedIn;
@@ -89,12 +88,6 @@ final class TradingClient implements AutoCloseable
     private void write(final String json)
     {
         await(socket.sendText(json, true), "send to the gateway as " + apiKey);
-    }
-
-    /** Answers that were results. */
-    long results()
-    {
-        return results.sum();
     }
 
     private static <T> T await(final CompletableFuture<T> future, final String what)
@@ -165,10 +158,6 @@ final class TradingClient implements AutoCloseable
             {
                 final Matcher code = ERROR_CODE.matcher(message);
                 errors.computeIfAbsent(code.find() ? code.group(1) : "UNKNOWN", c -> new LongAdder()).increment();
-            }
-            else
-            {
-                results.increment();
             }
         }
 

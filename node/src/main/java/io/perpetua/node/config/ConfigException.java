@@ -8,17 +8,8 @@ public final class ConfigException extends IllegalArgumentException
 {
     private static final long serialVersionUID = 1L;
 
-    private final String path;
-
     public ConfigException(final String path, final String problem)
     {
         super((path.isEmpty() ? "(top level)" : path) + ": " + problem);
-        this.path = path;
-    }
-
-    /** The field's path, e.g. {@code markets[1].tickSize}; empty for the document itself. */
-    public String path()
-    {
-        return path;
     }
 }

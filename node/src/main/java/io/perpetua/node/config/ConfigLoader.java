@@ -15,6 +15,7 @@ import io.perpetua.gateway.trading.ApiKeyStore;
 import io.perpetua.risk.auth.Ed25519Keys;
 import io.perpetua.risk.margin.RiskParams;
 import io.perpetua.risk.oracle.OracleConfig;
+import io.perpetua.settlement.tree.ReservedLeaves;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +44,7 @@ public final class ConfigLoader
     public static final int DEFAULT_HTTP_PORT = 8080;
     /** Default port of SBE order entry. */
     public static final int DEFAULT_SBE_PORT = 9090;
-    /** Default depth of the settlement tree: account ids up to 1,023 ({@code perpetua batches verify} assumes it too). */
+    /** Default depth of the settlement tree: account ids up to 1,020 ({@code perpetua batches verify} assumes it too). */
     public static final int DEFAULT_TREE_DEPTH = 10;
     /** USDC amounts have six decimal places (quantums). */
     private static final int USDC_DECIMALS = 6;
@@ -382,7 +383,8 @@ public final class ConfigLoader
         final List<NodeConfig.Deposit> deposits = new ArrayList<>();
         for (final ConfigNode node : root.objects("deposits", DEPOSIT, false))
         {
-            final long maxAccount = settlement == null ? Long.MAX_VALUE : (1L << settlement.treeDepth()) - 1;
+            // With settlement, the top leaves of the tree are the ledger's own (fee, insurance, funding).
+            final long maxAccount = settlement == null ? Long.MAX_VALUE : ReservedLeaves.firstReserved(settlement.treeDepth()) - 1;
             final long account = node.integer("account", 1, maxAccount);
             final long amount = node.decimal("amount", USDC_DECIMALS, 1);
             final byte[] owner = node.hex("ownerKey", Ed25519Keys.PUBLIC_KEY_LENGTH);

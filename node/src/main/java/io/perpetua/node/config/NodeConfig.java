@@ -130,7 +130,7 @@ public record NodeConfig(
     /**
      * The settlement batcher and the simulated L1 contract, state under {@code <journal>/settlement}.
      *
-     * @param treeDepth       depth of the account tree: account ids below 2^depth
+     * @param treeDepth       depth of the account tree: account ids below 2^depth - 3 (the top leaves are the ledger's)
      * @param maxBatchNs      a batch closes after this long of command time
      * @param maxTransitions  or after this many transitions
      */

@@ -204,7 +204,7 @@ class ConfigLoaderTest
             errorWith("fundingIntervalSeconds: 20", "fundingIntervalSeconds: 21"));
         assertEquals("deposits[0].amount: has more than 6 decimal places: 1.0000001", errorWith("\"2500.5\"", "\"1.0000001\""));
         assertEquals("deposits[0].amount: must be from 0.000001 to 9223372036854.775807: 0", errorWith("\"2500.5\"", "\"0\""));
-        assertEquals("deposits[0].account: must be from 1 to 4095: 5000", errorWith("{account: 11, amount", "{account: 5000, amount"));
+        assertEquals("deposits[0].account: must be from 1 to 4092: 5000", errorWith("{account: 11, amount", "{account: 5000, amount"));
         assertEquals("settlement.treeDepth: must be from 1 to 30: 40", errorWith("treeDepth: 12", "treeDepth: 40"));
     }
 

@@ -129,12 +129,12 @@ final class DemoSession
         }
         finally
         {
+            summary.finish();
             for (final TradingClient client : clients)
             {
                 client.close();
             }
             node.close();
-            summary.finish();
         }
         if (!errors.isEmpty())
         {

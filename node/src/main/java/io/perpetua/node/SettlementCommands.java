@@ -1,5 +1,6 @@
 package io.perpetua.node;
 
+import io.perpetua.node.config.ConfigLoader;
 import io.perpetua.settlement.batch.BatchBlob;
 import io.perpetua.settlement.batch.BatchStore;
 import io.perpetua.settlement.batch.SettlementBatch;
@@ -166,7 +167,7 @@ final class SettlementCommands
             @Option(names = "--preset", defaultValue = "P100", description = "Pinned proof parameters (default: ${DEFAULT-VALUE}).")
             String preset;
 
-            @Option(names = "--depth", defaultValue = "" + DemoSettlement.TREE_DEPTH,
+            @Option(names = "--depth", defaultValue = "" + ConfigLoader.DEFAULT_TREE_DEPTH,
                 description = "Pinned tree depth (default: ${DEFAULT-VALUE}, the demo's).")
             int depth;
 

@@ -1,0 +1,137 @@
+// Drives the trading page in headless Debian chromium with playwright-core, for
+// TradingPageBrowserTest. Prints one JSON line per step on stdout (the Java test checks the
+// exchange's side of each); any failure goes to stderr with exit code 1.
+//
+//   node trade-page.mjs BASE_URL API_KEY SECRET OTHER_KEY OTHER_SECRET SCREENSHOT
+import { chromium } from 'playwright-core';
+
+const [base, key, secret, otherKey, otherSecret, screenshot] = process.argv.slice(2);
+const CHROMIUM = '/usr/bin/chromium';
+const TIMEOUT_MS = 60_000;
+
+const step = (name, fields = {}) => console.log(JSON.stringify({ step: name, ...fields }));
+
+/** Waits until the Java side has checked the exchange and says "next" on stdin. */
+const lines = (async function* () {
+  let buffer = '';
+  for await (const chunk of process.stdin) {
+    buffer += chunk;
+    let newline;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      yield buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+    }
+  }
+})();
+async function checked() {
+  const { value, done } = await lines.next();
+  if (done || value !== 'next') {
+    throw new Error(`the Java side did not confirm the step: ${done ? 'stdin closed' : value}`);
+  }
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+const pageErrors = [];
+try {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  context.setDefaultTimeout(TIMEOUT_MS);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
+  });
+  const requests = [];
+  page.on('request', (request) => requests.push(request.url()));
+
+  await page.goto(`${base}/`);
+  await page.waitForSelector('#feed-status[data-state="open"]');
+  await page.waitForSelector('#market option[value="BTC-USD"]');
+  // The other account's resting sell is in the book the page built from snapshot + deltas.
+  const ask = await page.locator('#asks .level[data-price="60500"] .size').textContent();
+  step('market-data', { ask, market: await page.inputValue('#market') });
+
+  // Log in with the form.
+  await page.fill('#login-key', key);
+  await page.fill('#login-secret', secret);
+  await page.click('#login-button');
+  await page.waitForSelector('#trade-status[data-state="open"]:has-text("account")');
+  step('logged-in', { status: await page.textContent('#trade-status'),
+    balance: await page.locator('#margin-balance b').textContent() });
+
+  // What a trader mistypes never reaches the gateway.
+  await page.fill('#order-price', '59000');
+  await page.fill('#order-size', '0.00x');
+  await page.click('#order-submit');
+  await page.waitForSelector('#order-result[data-outcome="error"][data-code="INPUT"]');
+  step('input-refused', { result: await page.textContent('#order-result') });
+
+  // A resting limit buy: in open orders, and in the book (marked as ours).
+  await page.fill('#order-size', '0.003');
+  await page.fill('#order-client-id', '42');
+  await page.click('#order-submit');
+  await page.waitForSelector('#order-result[data-outcome="ok"]');
+  const orderId = await page.getAttribute('#order-result', 'data-order-id');
+  const row = page.locator(`#open-orders tr[data-order-id="${orderId}"]`);
+  await row.waitFor();
+  await page.waitForSelector('#bids .level.mine[data-price="59000"]');
+  step('placed', { orderId, result: await page.textContent('#order-result'),
+    open: await row.locator('td.open').textContent(),
+    bookSize: await page.locator('#bids .level[data-price="59000"] .size').textContent() });
+  await checked();
+
+  // Cancel it: gone from open orders and from the book.
+  await row.locator('button.cancel').click();
+  await row.waitFor({ state: 'detached' });
+  await page.waitForSelector('#bids .level[data-price="59000"]', { state: 'detached' });
+  step('cancelled', { result: await page.textContent('#order-result') });
+  await checked();
+
+  // An engine reject shows its code and message.
+  await page.fill('#order-client-id', '');
+  await page.fill('#order-price', '60500');
+  await page.check('#order-post-only');
+  await page.click('#order-submit');
+  await page.waitForSelector('#order-result[data-code="POST_ONLY_WOULD_CROSS"]');
+  await page.waitForSelector('#messages li[data-code="POST_ONLY_WOULD_CROSS"]');
+  step('rejected', { result: await page.textContent('#order-result') });
+
+  // A market buy takes part of the ask: a fill, a position and the smaller level.
+  await page.uncheck('#order-post-only');
+  await page.selectOption('#order-type', 'MARKET');
+  await page.fill('#order-size', '0.002');
+  await page.click('#order-submit');
+  await page.waitForSelector('#fills tbody tr');
+  await page.waitForSelector('#positions tr[data-market="BTC-USD"]');
+  await page.waitForSelector('#asks .level[data-price="60500"] .size:text-is("0.003")');
+  const fill = page.locator('#fills tbody tr').first();
+  step('filled', {
+    fillPrice: await fill.locator('td').nth(5).textContent(),
+    fillSize: await fill.locator('td').nth(6).textContent(),
+    position: await page.locator('#positions tr[data-market="BTC-USD"] td').nth(1).textContent(),
+    trades: await page.locator('#trades tbody tr').count(),
+  });
+  await checked();
+  await page.screenshot({ path: screenshot, fullPage: true });
+
+  // The demo's link: credentials in the fragment log in, and leave the address bar.
+  const linked = await context.newPage();
+  linked.on('pageerror', (error) => pageErrors.push(`page error (link): ${error.message}`));
+  await linked.goto(`${base}/#key=${encodeURIComponent(otherKey)}&secret=${encodeURIComponent(otherSecret)}`);
+  await linked.waitForSelector('#trade-status[data-state="open"]:has-text("account")');
+  step('fragment-login', { status: await linked.textContent('#trade-status'), url: linked.url() });
+
+  const external = requests.filter((url) => !url.startsWith(base) && !url.startsWith('ws://127.0.0.1'));
+  if (external.length > 0) {
+    throw new Error(`the page fetched from elsewhere: ${external.join(', ')}`);
+  }
+  if (pageErrors.length > 0) {
+    throw new Error(pageErrors.join('\n'));
+  }
+  step('done', { requests: requests.length });
+} catch (error) {
+  console.error(error.stack ?? String(error));
+  if (pageErrors.length > 0) console.error(pageErrors.join('\n'));
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

@@ -32,10 +32,11 @@ async function checked() {
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 const pageErrors = [];
+let page = null;
 try {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   context.setDefaultTimeout(TIMEOUT_MS);
-  const page = await context.newPage();
+  page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
@@ -45,7 +46,7 @@ try {
 
   await page.goto(`${base}/`);
   await page.waitForSelector('#feed-status[data-state="open"]');
-  await page.waitForSelector('#market option[value="BTC-USD"]');
+  await page.waitForSelector('#market option[value="BTC-USD"]', { state: 'attached' });
   // The other account's resting sell is in the book the page built from snapshot + deltas.
   const ask = await page.locator('#asks .level[data-price="60500"] .size').textContent();
   step('market-data', { ask, market: await page.inputValue('#market') });
@@ -100,6 +101,7 @@ try {
   await page.selectOption('#order-type', 'MARKET');
   await page.fill('#order-size', '0.002');
   await page.click('#order-submit');
+  await page.click('.tabs button[data-tab="fills"]');
   await page.waitForSelector('#fills tbody tr');
   await page.waitForSelector('#positions tr[data-market="BTC-USD"]');
   await page.waitForSelector('#asks .level[data-price="60500"] .size:text-is("0.003")');
@@ -111,6 +113,15 @@ try {
     trades: await page.locator('#trades tbody tr').count(),
   });
   await checked();
+
+  // For the screenshot: a resting bid again, so the book has both sides and a spread.
+  await page.click('.tabs button[data-tab="orders"]');
+  await page.selectOption('#order-type', 'LIMIT');
+  await page.fill('#order-price', '59500');
+  await page.fill('#order-size', '0.004');
+  await page.click('#order-submit');
+  await page.waitForSelector('#bids .level.mine[data-price="59500"]');
+  await page.waitForSelector('#spread:has-text("spread 1000.0")');
   await page.screenshot({ path: screenshot, fullPage: true });
 
   // The demo's link: credentials in the fragment log in, and leave the address bar.
@@ -132,6 +143,12 @@ try {
   console.error(error.stack ?? String(error));
   if (pageErrors.length > 0) console.error(pageErrors.join('\n'));
   process.exitCode = 1;
+  if (page) {
+    // What the page showed when it failed, next to the screenshot of a passing run.
+    await page.screenshot({ path: screenshot.replace(/\.png$/, '-failure.png'), fullPage: true }).catch(() => {});
+  }
 } finally {
   await browser.close();
 }
+// stdin stays open (the Java side's confirmations): end here.
+process.exit(process.exitCode ?? 0);

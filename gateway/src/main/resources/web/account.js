@@ -31,12 +31,9 @@ export class Account {
     }
   }
 
-  /**
-   * Applies one `account` message. Returns the `rejected` events in it (the caller shows them).
-   */
+  /** Applies one `account` message. */
   apply(message) {
     this.sequence = message.sequence;
-    const rejects = [];
     for (const event of message.events) {
       switch (event.event) {
         case 'accepted':
@@ -82,10 +79,6 @@ export class Account {
           this.orders.delete(event.orderId);
           this.log(event, message.sequence);
           break;
-        case 'rejected':
-          rejects.push(event);
-          this.log(event, message.sequence);
-          break;
         case 'margin':
           this.margin = event;
           break;
@@ -94,11 +87,10 @@ export class Account {
           this.log(event, message.sequence);
           break;
         default:
-          // position, collateral, liquidation, deleveraged, insuranceFund
+          // rejected, position, collateral, liquidation, deleveraged, insuranceFund
           this.log(event, message.sequence);
       }
     }
-    return rejects;
   }
 
   /** Open orders, newest first. */

@@ -176,7 +176,7 @@ function renderBook() {
   const spread = state.book.spread();
   if (spread) {
     const bps = spread.spread.approx() / spread.mid.approx() * 10_000;
-    $('#spread').textContent = `spread ${spread.spread.format(tickPlaces())} (${bps.toFixed(1)} bps) · mid ${spread.mid}`;
+    $('#spread').textContent = `spread ${spread.spread.format(tickPlaces())} (${bps.toFixed(1)} bps) · mid ${spread.mid.format(tickPlaces())}`;
   } else {
     $('#spread').textContent = state.book.sequence === null ? 'loading…' : 'no spread (a side is empty)';
   }
@@ -441,9 +441,8 @@ const trading = new TradingSession({
     render('account');
   },
   onAccount(message) {
-    for (const reject of state.account.apply(message)) {
-      showMessage('error', reject.code, `order ${reject.orderId ?? ''} rejected: ${reject.message}`);
-    }
+    // Its rejects are listed under account activity: the request's own error is in the messages already.
+    state.account.apply(message);
     render('account');
   },
   onError(error) {

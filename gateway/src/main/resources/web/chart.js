@@ -121,7 +121,8 @@ export function drawCandles(canvas, candles, pricePlaces) {
   const labelEvery = Math.max(1, Math.ceil(70 / slot));
   visible.forEach((candle, i) => {
     if ((visible.length - 1 - i) % labelEvery === 0) {
-      g.fillText(timeLabel(candle.startedAt, candle.resolution), i * slot + slot / 2, height - TIME_HEIGHT / 2);
+      const x = Math.max(18, Math.min(plotWidth - 18, i * slot + slot / 2));
+      g.fillText(timeLabel(candle.startedAt, candle.resolution), x, height - TIME_HEIGHT / 2);
     }
   });
 }

@@ -33,13 +33,18 @@ async function checked() {
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 const pageErrors = [];
 let page = null;
+// While the gateway is down, chromium itself logs each refused WebSocket connection as an error.
+let gatewayDown = false;
+const refused = /^WebSocket connection to .* failed: .*ERR_CONNECTION_REFUSED/;
 try {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   context.setDefaultTimeout(TIMEOUT_MS);
   page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
+    if (message.type() === 'error' && !(gatewayDown && refused.test(message.text()))) {
+      pageErrors.push(`console error: ${message.text()}`);
+    }
   });
   const requests = [];
   page.on('request', (request) => requests.push(request.url()));
@@ -123,6 +128,23 @@ try {
   await page.waitForSelector('#bids .level.mine[data-price="59500"]');
   await page.waitForSelector('#spread:has-text("spread 1000.0")');
   await page.screenshot({ path: screenshot, fullPage: true });
+
+  // The gateway goes away and comes back: both connections say so, reconnect, log in again and
+  // rebuild the book from a new snapshot.
+  step('before-restart');
+  gatewayDown = true;
+  await checked();
+  await page.waitForSelector('#feed-status[data-state="reconnecting"]');
+  await page.waitForSelector('#trade-status[data-state="reconnecting"]');
+  step('down', { feed: await page.textContent('#feed-status'), trading: await page.textContent('#trade-status') });
+  await checked();
+  await page.waitForSelector('#feed-status[data-state="open"]');
+  await page.waitForSelector('#trade-status[data-state="open"]:has-text("account 11")');
+  await page.waitForSelector('#messages li[data-code="LOGGED_IN"]:has-text("logged in again")');
+  await page.waitForSelector('#bids .level.mine[data-price="59500"]');
+  await page.waitForSelector('#asks .level[data-price="60500"]');
+  gatewayDown = false;
+  step('reconnected', { trading: await page.textContent('#trade-status') });
 
   // The demo's link: credentials in the fragment log in, and leave the address bar.
   const linked = await context.newPage();

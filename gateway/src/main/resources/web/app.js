@@ -197,16 +197,17 @@ function renderChart() {
 
 function renderAccount() {
   const account = state.account;
-  const loggedIn = account.accountId !== null;
+  // The credentials are kept while reconnecting: the form comes back only when they are dropped.
+  const loggedIn = state.apiKey !== null;
   $('#login-form').hidden = loggedIn;
   $('#login-info').hidden = !loggedIn;
-  $('#account-id').textContent = account.accountId ?? '';
+  $('#account-id').textContent = account.accountId ?? '…';
   $('#account-key').textContent = state.apiKey ?? '';
 
   const margin = account.margin;
   if (!margin) {
     $('#margin').replaceChildren(el('span', { class: 'muted' },
-      loggedIn ? 'No margin view yet (no deposit or trade of this account in the journal).' : 'Log in to see your margin and positions.'));
+      account.accountId !== null ? 'No margin view yet (no deposit or trade of this account in the journal).' : 'Log in to see your margin and positions.'));
   } else {
     const figure = (label, value, id) => el('div', { class: 'figure', id }, el('span', { class: 'muted' }, label), el('b', {}, value ?? '—'));
     $('#margin').replaceChildren(
@@ -420,15 +421,16 @@ async function loadMarkets() {
 
 const trading = new TradingSession({
   onStatus(status) {
-    const text = status.state === 'open' ? (state.account.accountId ? `account ${state.account.accountId}` : 'logging in') :
-      status.state === 'offline' ? 'not logged in' : status.state;
-    setStatus($('#trade-status'), 'trading', { ...status, text });
-    if (status.state !== 'open' && status.state !== 'connecting') {
-      render('account');
+    if (status.state !== 'open') {
+      // Logged in again (as what the gateway then says) once the connection is back.
+      state.account.accountId = null;
     }
+    const text = status.state === 'open' ? 'logging in' : status.state === 'offline' ? 'not logged in' : status.state;
+    setStatus($('#trade-status'), 'trading', { ...status, text });
+    render('account');
   },
   onLogin(result) {
-    const again = state.account.accountId === null && state.account.sequence !== null;
+    const again = state.account.sequence !== null;
     state.account.accountId = result.accountId;
     setStatus($('#trade-status'), 'trading', { state: 'open', text: `account ${result.accountId}` });
     showMessage('info', 'LOGGED_IN', again ?

@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code src/test/browser}): it builds the book from the public feed, logs in with the form (the
  * signature computed by WebCrypto), refuses a mistyped size without sending it, places a limit
  * order that shows in open orders and in the book, cancels it, shows an engine reject with its
- * code, takes a fill that becomes a position, and logs in from a {@code #key=...&secret=...} link.
+ * code, takes a fill that becomes a position, reconnects (and logs in again) when the gateway
+ * restarts, and logs in from a {@code #key=...&secret=...} link.
  * After each step the exchange's own order book (REST, from the journal) is checked here. A
  * screenshot goes to {@code target/trading-page.png}.
  *
@@ -109,6 +110,18 @@ class TradingPageBrowserTest
                 assertTrue(step.get("trades").asInt() >= 1, step.toString());
                 assertEquals("0.003", bookLevel(exchange, "asks", "60500"), "the exchange's ask after the fill");
                 page.send("next");
+
+                next(page, "before-restart");
+                final int port = exchange.gateway.port();
+                exchange.stopGateway();
+                page.send("next");
+                step = next(page, "down");
+                assertTrue(step.get("feed").asText().startsWith("market data: reconnecting"), step.toString());
+                assertTrue(step.get("trading").asText().startsWith("trading: reconnecting"), step.toString());
+                exchange.restartGateway(port);
+                page.send("next");
+                step = next(page, "reconnected");
+                assertEquals("trading: account 11", step.get("trading").asText());
 
                 step = next(page, "fragment-login");
                 assertEquals("trading: account 12", step.get("status").asText());

@@ -64,8 +64,12 @@ try {
   step('logged-in', { status: await page.textContent('#trade-status'),
     balance: await page.locator('#margin-balance b').textContent() });
 
+  // An amount off the tick is pointed out as it is typed.
+  await page.fill('#order-price', '59000.25');
+  await page.waitForSelector('#tick-hint.warn:has-text("59000.25 is not a multiple of the tick 0.5")');
   // What a trader mistypes never reaches the gateway.
   await page.fill('#order-price', '59000');
+  await page.waitForSelector('#tick-hint:not(.warn)');
   await page.fill('#order-size', '0.00x');
   await page.click('#order-submit');
   await page.waitForSelector('#order-result[data-outcome="error"][data-code="INPUT"]');
@@ -128,6 +132,20 @@ try {
   await page.waitForSelector('#bids .level.mine[data-price="59500"]');
   await page.waitForSelector('#spread:has-text("spread 1000.0")');
   await page.screenshot({ path: screenshot, fullPage: true });
+
+  // Amend that bid to a smaller size (it keeps its place), and choose a leverage.
+  const bid = page.locator('#open-orders tbody tr').first();
+  await bid.locator('button.amend').click();
+  await page.fill('#amend-size', '0.002');
+  await page.click('#amend-form button[type="submit"]');
+  await page.waitForSelector('#amend-form', { state: 'hidden' });
+  await bid.locator('td.open:text-is("0.002")').waitFor();
+  await page.waitForSelector('#bids .level[data-price="59500"] .size:text-is("0.002")');
+  await page.fill('#leverage', '5');
+  await page.click('#leverage-form button[type="submit"]');
+  await page.waitForSelector('#leverage-current:text-is("set: 5x")');
+  step('amended', { result: await page.textContent('#order-result'), orderId: await bid.getAttribute('data-order-id') });
+  await checked();
 
   // The gateway goes away and comes back: both connections say so, reconnect, log in again and
   // rebuild the book from a new snapshot.

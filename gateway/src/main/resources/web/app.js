@@ -142,8 +142,6 @@ function renderMarkets() {
     ...item('Funding', m.nextFundingRate ?? '—'),
     ...item('Tick / step', `${m.tickSize} / ${m.stepSize}`),
     ...item('Status', m.status, m.status === 'ACTIVE' ? null : 'down'));
-  $('#tick-hint').textContent = `tick ${m.tickSize}`;
-  $('#step-hint').textContent = `step ${m.stepSize}`;
   updateOrderForm();
 }
 
@@ -552,17 +550,39 @@ function updateOrderForm() {
   button.className = sell ? 'sell' : 'buy';
   button.textContent = `${sell ? 'Sell' : 'Buy'} ${state.ticker ?? ''}${isMarket ? ' at market' : ''}`;
   let notional = '—';
-  try {
-    const m = isMarket ? null : market();
-    if (m) {
-      const price = Decimal.parse(positiveInput($('#order-price').value, 'price', priceDecimals(m)));
-      const size = Decimal.parse(positiveInput($('#order-size').value, 'size', sizeDecimals(m)));
-      notional = `${price.mul(size).toString()} USDC`;
-    }
-  } catch (e) {
-    notional = '—';
+  const m = market();
+  const price = hint('#order-price', '#tick-hint', 'tick', m?.tickSize, m ? priceDecimals(m) : 0);
+  const size = hint('#order-size', '#step-hint', 'step', m?.stepSize, m ? sizeDecimals(m) : 0);
+  if (!isMarket && price && size) {
+    notional = `${price.mul(size).toString()} USDC`;
   }
   $('#order-notional').textContent = notional;
+}
+
+/**
+ * Shows the market's tick or step under an input, with a warning when the typed amount is off it
+ * (the order is still sent: the engine's BAD_TICK / BAD_LOT is the answer). Returns the amount, or
+ * null if there is none yet.
+ */
+function hint(input, hintElement, name, step, maxPlaces) {
+  const element = $(hintElement);
+  element.classList.remove('warn');
+  if (!step) {
+    element.textContent = '';
+    return null;
+  }
+  element.textContent = `${name} ${step}`;
+  let amount;
+  try {
+    amount = Decimal.parse(positiveInput($(input).value, name, maxPlaces));
+  } catch (e) {
+    return null;
+  }
+  if (!amount.isMultipleOf(Decimal.parse(step))) {
+    element.classList.add('warn');
+    element.textContent = `${amount} is not a multiple of the ${name} ${step}`;
+  }
+  return amount;
 }
 
 // ---------------------------------------------------------------- wiring

@@ -31,11 +31,6 @@ export class Decimal {
     return new Decimal(negative ? -units : units, scale);
   }
 
-  /** Like parse, but null and undefined (the gateway's "not known") stay null. */
-  static parseOrNull(text) {
-    return text === null || text === undefined ? null : Decimal.parse(text);
-  }
-
   static of(units, scale = 0) {
     return new Decimal(BigInt(units), scale);
   }

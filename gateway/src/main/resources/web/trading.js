@@ -92,10 +92,6 @@ export class TradingSession {
     this.failPending();
   }
 
-  isLoggedIn() {
-    return this.accountId !== null && this.socket.isOpen();
-  }
-
   /**
    * Sends one request; resolves with its result, rejects with a TradingError carrying the code
    * and message of the gateway's or the engine's error.

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code src/test/browser}): it builds the book from the public feed, logs in with the form (the
  * signature computed by WebCrypto), refuses a mistyped size without sending it, places a limit
  * order that shows in open orders and in the book, cancels it, shows an engine reject with its
- * code, takes a fill that becomes a position, reconnects (and logs in again) when the gateway
+ * code, takes a fill that becomes a position, amends an order, sets a leverage, reconnects (and logs in again) when the gateway
  * restarts, and logs in from a {@code #key=...&secret=...} link.
  * After each step the exchange's own order book (REST, from the journal) is checked here. A
  * screenshot goes to {@code target/trading-page.png}.
@@ -109,6 +109,11 @@ class TradingPageBrowserTest
                 assertEquals("0.002", step.get("position").asText());
                 assertTrue(step.get("trades").asInt() >= 1, step.toString());
                 assertEquals("0.003", bookLevel(exchange, "asks", "60500"), "the exchange's ask after the fill");
+                page.send("next");
+
+                step = next(page, "amended");
+                assertTrue(step.get("result").asText().startsWith("leverage 5"), step.toString());
+                assertEquals("0.002", bookLevel(exchange, "bids", "59500"), "the exchange's bid after the amend");
                 page.send("next");
 
                 next(page, "before-restart");

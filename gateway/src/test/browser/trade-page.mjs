@@ -171,6 +171,14 @@ try {
   await linked.waitForSelector('#trade-status[data-state="open"]:has-text("account")');
   step('fragment-login', { status: await linked.textContent('#trade-status'), url: linked.url() });
 
+  // Another market: its units in the header and the form, its own (empty) book.
+  await linked.selectOption('#market', 'ETH-USD');
+  await linked.waitForSelector('#stats dd:text-is("0.05 / 0.01")');
+  await linked.waitForSelector('#order-submit:text-is("Buy ETH-USD")');
+  await linked.waitForSelector('#spread:text-is("no spread (a side is empty)")');
+  step('other-market', { url: linked.url(), asks: await linked.locator('#asks .level').count(),
+    bids: await linked.locator('#bids .level').count() });
+
   const external = requests.filter((url) => !url.startsWith(base) && !url.startsWith('ws://127.0.0.1'));
   if (external.length > 0) {
     throw new Error(`the page fetched from elsewhere: ${external.join(', ')}`);

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * signature computed by WebCrypto), refuses a mistyped size without sending it, places a limit
  * order that shows in open orders and in the book, cancels it, shows an engine reject with its
  * code, takes a fill that becomes a position, amends an order, sets a leverage, reconnects (and logs in again) when the gateway
- * restarts, and logs in from a {@code #key=...&secret=...} link.
+ * restarts, logs in from a {@code #key=...&secret=...} link and switches to the other market.
  * After each step the exchange's own order book (REST, from the journal) is checked here. A
  * screenshot goes to {@code target/trading-page.png}.
  *
@@ -131,6 +131,10 @@ class TradingPageBrowserTest
                 step = next(page, "fragment-login");
                 assertEquals("trading: account 12", step.get("status").asText());
                 assertFalse(step.get("url").asText().contains("secret"), "the secret left the address bar: " + step);
+
+                step = next(page, "other-market");
+                assertTrue(step.get("url").asText().endsWith("/?market=ETH-USD"), step.toString());
+                assertEquals(0, step.get("asks").asInt() + step.get("bids").asInt(), step.toString());
 
                 next(page, "done");
                 assertEquals(0, page.awaitExit(60), () -> "the browser script failed:\n" + page.stderr());

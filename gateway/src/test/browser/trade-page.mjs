@@ -147,6 +147,7 @@ try {
   step('amended', { result: await page.textContent('#order-result'), orderId: await bid.getAttribute('data-order-id') });
   await checked();
 
+
   // The gateway goes away and comes back: both connections say so, reconnect, log in again and
   // rebuild the book from a new snapshot.
   step('before-restart');
@@ -163,13 +164,38 @@ try {
   await page.waitForSelector('#asks .level[data-price="60500"]');
   gatewayDown = false;
   step('reconnected', { trading: await page.textContent('#trade-status') });
+  await checked();
+
+  // A reduce-only stop that waits off the book for its trigger, then cancel-all in the market.
+  await page.selectOption('#order-type', 'STOP_MARKET');
+  await page.click('label[for="side-sell"]');
+  await page.fill('#order-trigger', '58000');
+  await page.fill('#order-size', '0.002');
+  await page.check('#order-reduce-only');
+  await page.click('#order-submit');
+  await page.waitForSelector('#order-result[data-outcome="ok"]:has-text("when the mark reaches 58000")');
+  const stopId = await page.getAttribute('#order-result', 'data-order-id');
+  const stop = page.locator(`#open-orders tr[data-order-id="${stopId}"]`);
+  await stop.locator('td.status:text-is("UNTRIGGERED")').waitFor();
+  step('stop-waiting', { orderId: stopId, flags: await stop.locator('td').nth(10).textContent(),
+    asks: await page.locator('#asks .level').count() });
+  await checked();
+  await page.click('#cancel-all-market');
+  await page.waitForSelector('#open-orders tbody tr', { state: 'detached' });
+  await page.waitForSelector('#bids .level', { state: 'detached' });
+  step('cancelled-all', { result: await page.textContent('#order-result') });
+  await checked();
 
   // The demo's link: credentials in the fragment log in, and leave the address bar.
   const linked = await context.newPage();
   linked.on('pageerror', (error) => pageErrors.push(`page error (link): ${error.message}`));
   await linked.goto(`${base}/#key=${encodeURIComponent(otherKey)}&secret=${encodeURIComponent(otherSecret)}`);
   await linked.waitForSelector('#trade-status[data-state="open"]:has-text("account")');
-  step('fragment-login', { status: await linked.textContent('#trade-status'), url: linked.url() });
+  // Bob's sell, placed before this page existed, comes with the subscribe snapshot.
+  const bobs = linked.locator('#open-orders tbody tr');
+  await bobs.locator('td.open:text-is("0.003")').waitFor();
+  step('fragment-login', { status: await linked.textContent('#trade-status'), url: linked.url(),
+    orders: await bobs.count(), orderStatus: await bobs.first().locator('td.status').textContent() });
 
   // Another market: its units in the header and the form, its own (empty) book.
   await linked.selectOption('#market', 'ETH-USD');

@@ -1,11 +1,11 @@
-// What the page knows of the logged-in account, from the account channel's events in journal
-// order: open orders, fills, the margin view (balance, margins, positions) and a log of the
-// other account events. Version 1 of the API has no query of open orders, so the list holds the
-// orders accepted since the page subscribed (cancel-all reaches the others too).
+// What the page knows of the logged-in account: the snapshot of the `subscribe` result (open
+// orders and the margin view), then the account channel's events in journal order: open orders,
+// fills, the margin view (balance, margins, positions) and a log of the other account events.
 
 import { Decimal } from './decimal.js';
 
 const MAX_FILLS = 200;
+const CONDITIONAL = new Set(['STOP_LIMIT', 'STOP_MARKET', 'TAKE_PROFIT_LIMIT', 'TAKE_PROFIT_MARKET']);
 const MAX_ACTIVITY = 100;
 
 export class Account {
@@ -23,11 +23,32 @@ export class Account {
     this.sequence = null;
   }
 
-  /** The `subscribe` result: the margin view at that moment, the stream continues after `sequence`. */
+  /**
+   * The `subscribe` result: open orders and the margin view at `sequence`, where the account
+   * channel's stream continues. Replaces what was known (after a reconnect, what changed while
+   * disconnected is in it).
+   */
   subscribed(result) {
     this.sequence = result.sequence;
-    if (result.margin) {
-      this.margin = result.margin;
+    this.margin = result.margin ?? null;
+    this.orders.clear();
+    for (const order of result.orders ?? []) {
+      this.orders.set(order.orderId, {
+        orderId: order.orderId,
+        clientOrderId: order.clientOrderId || null,
+        market: order.market,
+        status: order.status,
+        side: order.side,
+        type: order.type,
+        timeInForce: order.timeInForce,
+        postOnly: order.postOnly,
+        reduceOnly: order.reduceOnly,
+        price: order.price ?? null,
+        triggerPrice: order.triggerPrice ?? null,
+        size: order.size,
+        open: order.remaining,
+        expiresAt: order.expiresAt ?? null,
+      });
     }
   }
 
@@ -36,25 +57,38 @@ export class Account {
     this.sequence = message.sequence;
     for (const event of message.events) {
       switch (event.event) {
-        case 'accepted':
+        case 'accepted': {
+          // A conditional order is accepted twice: waiting for its trigger, then (same id) as the
+          // LIMIT or MARKET order it becomes once triggered.
+          const waiting = CONDITIONAL.has(event.type);
+          const before = this.orders.get(event.orderId);
           this.orders.set(event.orderId, {
             orderId: event.orderId,
-            clientOrderId: event.clientOrderId ?? null,
+            clientOrderId: event.clientOrderId || null,
             market: event.market,
+            status: waiting ? 'UNTRIGGERED' : 'PENDING',
             side: event.side,
-            type: event.type,
+            type: waiting || !before ? event.type : before.type,
             timeInForce: event.timeInForce,
             postOnly: event.postOnly,
-            price: event.price,
+            reduceOnly: event.reduceOnly ?? false,
+            price: waiting && event.type.endsWith('_MARKET') ? null : event.price,
+            triggerPrice: event.triggerPrice ?? before?.triggerPrice ?? null,
             size: event.size,
             open: event.size,
             expiresAt: event.expiresAt ?? null,
-            resting: false,
           });
+          break;
+        }
+        case 'triggered':
+          this.update(event.orderId, (order) => {
+            order.status = 'TRIGGERED';
+          });
+          this.log(event, message.sequence);
           break;
         case 'rested':
           this.update(event.orderId, (order) => {
-            order.resting = true;
+            order.status = 'OPEN';
             order.open = event.size;
           });
           break;
@@ -93,7 +127,7 @@ export class Account {
     }
   }
 
-  /** Open orders, newest first. */
+  /** Open orders (resting, or waiting for their trigger), newest first. */
   openOrders() {
     return [...this.orders.values()].sort((a, b) => compareIds(b.orderId, a.orderId));
   }

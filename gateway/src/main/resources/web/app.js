@@ -148,7 +148,7 @@ function renderMarkets() {
 function ownPrices(side) {
   const prices = new Set();
   for (const order of state.account.orders.values()) {
-    if (order.market === state.ticker && order.side === side && order.resting) {
+    if (order.market === state.ticker && order.side === side && order.status === 'OPEN') {
       prices.add(Decimal.parse(order.price).toString());
     }
   }
@@ -243,14 +243,16 @@ function renderAccount() {
     const m = state.markets.get(order.market);
     const pp = m ? placesOf(m.tickSize) : 2;
     const sp = m ? placesOf(m.stepSize) : 0;
-    const flags = [order.postOnly ? 'post-only' : null, order.expiresAt ? `until ${new Date(order.expiresAt).toISOString().slice(11, 19)}` : null]
-      .filter(Boolean).join(', ');
+    const flags = [order.postOnly ? 'post-only' : null, order.reduceOnly ? 'reduce-only' : null,
+      order.expiresAt ? `until ${new Date(order.expiresAt).toISOString().slice(11, 19)}` : null].filter(Boolean).join(', ');
     return el('tr', { 'data-order-id': order.orderId },
       el('td', {}, order.orderId, order.clientOrderId ? el('span', { class: 'muted' }, ` #${order.clientOrderId}`) : null),
       el('td', {}, order.market),
       el('td', { class: order.side === 'BUY' ? 'up' : 'down' }, order.side),
       el('td', {}, order.type),
+      el('td', { class: 'status' }, order.status),
       el('td', {}, fmt(order.price, pp)),
+      el('td', {}, fmt(order.triggerPrice, pp)),
       el('td', {}, fmt(order.size, sp)),
       el('td', { class: 'open' }, fmt(order.open, sp)),
       el('td', {}, order.timeInForce),
@@ -432,7 +434,8 @@ const trading = new TradingSession({
     state.account.accountId = result.accountId;
     setStatus($('#trade-status'), 'trading', { state: 'open', text: `account ${result.accountId}` });
     showMessage('info', 'LOGGED_IN', again ?
-      `logged in again as account ${result.accountId}: account events while disconnected are not replayed` :
+      `logged in again as account ${result.accountId}: open orders and margin are current again; ` +
+        'fills and activity while disconnected are not replayed' :
       `logged in as account ${result.accountId} (API version ${result.version})`);
     render('account');
   },
@@ -490,7 +493,9 @@ async function submit(op, fields, describe) {
 function describeEvents(response) {
   const parts = (response.events ?? []).map((e) => {
     switch (e.event) {
-      case 'accepted': return `accepted ${e.side} ${e.size} ${e.type}${e.type === 'LIMIT' ? ` @ ${e.price}` : ''}`;
+      case 'accepted': return `accepted ${e.side} ${e.size} ${e.type}${hasPrice(e.type) ? ` @ ${e.price}` : ''}` +
+        (e.triggerPrice ? ` when the mark reaches ${e.triggerPrice}` : '');
+      case 'triggered': return `triggered at mark ${e.markPrice}`;
       case 'fill': return `filled ${e.size} @ ${e.price} (${e.liquidity.toLowerCase()})`;
       case 'rested': return `resting ${e.size} @ ${e.price}`;
       case 'cancelled': return `cancelled ${e.remaining} (${e.reason.toLowerCase().replace('_', ' ')})`;
@@ -502,6 +507,13 @@ function describeEvents(response) {
   });
   const id = response.orderId ? `order ${response.orderId}: ` : '';
   return `${id}${parts.join(', ') || 'done'} (seq ${response.sequence})`;
+}
+
+const CONDITIONAL = new Set(['STOP_LIMIT', 'STOP_MARKET', 'TAKE_PROFIT_LIMIT', 'TAKE_PROFIT_MARKET']);
+
+/** LIMIT and the _LIMIT types carry a price; the MARKET types' limit is the exchange's band. */
+function hasPrice(type) {
+  return type === 'LIMIT' || type.endsWith('_LIMIT');
 }
 
 function orderFields() {
@@ -518,10 +530,14 @@ function orderFields() {
     timeInForce,
     size: positiveInput($('#order-size').value, 'size', sizeDecimals(m)),
     postOnly: $('#order-post-only').checked,
+    reduceOnly: $('#order-reduce-only').checked,
     selfTradePrevention: $('#order-stp').value,
   };
-  if (type === 'LIMIT') {
+  if (hasPrice(type)) {
     fields.price = positiveInput($('#order-price').value, 'price', priceDecimals(m));
+  }
+  if (CONDITIONAL.has(type)) {
+    fields.triggerPrice = positiveInput($('#order-trigger').value, 'trigger price', priceDecimals(m));
   }
   const clientOrderId = $('#order-client-id').value.trim();
   if (clientOrderId !== '') {
@@ -542,15 +558,19 @@ function orderFields() {
 }
 
 function updateOrderForm() {
-  const isMarket = $('#order-type').value === 'MARKET';
+  const type = $('#order-type').value;
+  const isMarket = !hasPrice(type);
   $('#order-price').disabled = isMarket;
+  $('#trigger-row').hidden = !CONDITIONAL.has(type);
   $('#expires-row').hidden = $('#order-tif').value !== 'GTT';
   const sell = $('#side-sell').checked;
   const button = $('#order-submit');
   button.className = sell ? 'sell' : 'buy';
-  button.textContent = `${sell ? 'Sell' : 'Buy'} ${state.ticker ?? ''}${isMarket ? ' at market' : ''}`;
+  button.textContent = `${sell ? 'Sell' : 'Buy'} ${state.ticker ?? ''}${isMarket ? ' at market' : ''}` +
+    (CONDITIONAL.has(type) ? ' on trigger' : '');
   let notional = '—';
   const m = market();
+  hint('#order-trigger', '#trigger-hint', 'tick', m?.tickSize, m ? priceDecimals(m) : 0);
   const price = hint('#order-price', '#tick-hint', 'tick', m?.tickSize, m ? priceDecimals(m) : 0);
   const size = hint('#order-size', '#step-hint', 'step', m?.stepSize, m ? sizeDecimals(m) : 0);
   if (!isMarket && price && size) {
@@ -611,7 +631,7 @@ function wire() {
   $('#order-form').addEventListener('input', updateOrderForm);
   $('#order-form').addEventListener('change', (e) => {
     if (e.target.id === 'order-type') {
-      $('#order-tif').value = e.target.value === 'MARKET' ? 'IOC' : 'GTC';
+      $('#order-tif').value = hasPrice(e.target.value) ? 'GTC' : 'IOC';
     }
     updateOrderForm();
   });

@@ -30,8 +30,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code src/test/browser}): it builds the book from the public feed, logs in with the form (the
  * signature computed by WebCrypto), refuses a mistyped size without sending it, places a limit
  * order that shows in open orders and in the book, cancels it, shows an engine reject with its
- * code, takes a fill that becomes a position, amends an order, sets a leverage, reconnects (and logs in again) when the gateway
- * restarts, logs in from a {@code #key=...&secret=...} link and switches to the other market.
+ * code, takes a fill that becomes a position, amends an order, sets a leverage, places a reduce-only
+ * stop that waits off the book, cancels all, reconnects (and logs in again) when the gateway
+ * restarts, logs in from a {@code #key=...&secret=...} link (seeing that account's earlier order)
+ * and switches to the other market.
  * After each step the exchange's own order book (REST, from the journal) is checked here. A
  * screenshot goes to {@code target/trading-page.png}.
  *
@@ -127,10 +129,24 @@ class TradingPageBrowserTest
                 page.send("next");
                 step = next(page, "reconnected");
                 assertEquals("trading: account 11", step.get("trading").asText());
+                page.send("next");
+
+                step = next(page, "stop-waiting");
+                assertEquals("reduce-only", step.get("flags").asText());
+                assertEquals(1, step.get("asks").asInt(), "a waiting stop is not on the book: " + step);
+                assertEquals(null, bookLevel(exchange, "asks", "58000"));
+                page.send("next");
+
+                step = next(page, "cancelled-all");
+                assertTrue(step.get("result").asText().contains("cancelled 0.002 (cancel all)"), step.toString());
+                assertEquals(null, bookLevel(exchange, "bids", "59500"), "cancel-all emptied the account's bids");
+                page.send("next");
 
                 step = next(page, "fragment-login");
                 assertEquals("trading: account 12", step.get("status").asText());
                 assertFalse(step.get("url").asText().contains("secret"), "the secret left the address bar: " + step);
+                assertEquals(1, step.get("orders").asInt(), "bob's order placed before the page: " + step);
+                assertEquals("OPEN", step.get("orderStatus").asText());
 
                 step = next(page, "other-market");
                 assertTrue(step.get("url").asText().endsWith("/?market=ETH-USD"), step.toString());

@@ -30,6 +30,11 @@ async function checked() {
   }
 }
 
+async function selectTab(name) {
+  await page.click(`.tabs button[data-tab="${name}"]`);
+  await page.waitForSelector(`.tabs button[data-tab="${name}"][aria-selected="true"]`, { timeout: 5_000 });
+}
+
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 const pageErrors = [];
 let page = null;
@@ -110,10 +115,11 @@ try {
   await page.selectOption('#order-type', 'MARKET');
   await page.fill('#order-size', '0.002');
   await page.click('#order-submit');
-  await page.click('.tabs button[data-tab="fills"]');
-  await page.waitForSelector('#fills tbody tr');
   await page.waitForSelector('#positions tr[data-market="BTC-USD"]');
   await page.waitForSelector('#asks .level[data-price="60500"] .size:text-is("0.003")');
+  // Clicked once the new position row has moved the tabs down, so the click lands on the tab.
+  await selectTab('fills');
+  await page.waitForSelector('#fills tbody tr');
   const fill = page.locator('#fills tbody tr').first();
   step('filled', {
     fillPrice: await fill.locator('td').nth(5).textContent(),
@@ -124,7 +130,7 @@ try {
   await checked();
 
   // For the screenshot: a resting bid again, so the book has both sides and a spread.
-  await page.click('.tabs button[data-tab="orders"]');
+  await selectTab('orders');
   await page.selectOption('#order-type', 'LIMIT');
   await page.fill('#order-price', '59500');
   await page.fill('#order-size', '0.004');
@@ -176,7 +182,7 @@ try {
   await page.waitForSelector('#order-result[data-outcome="ok"]:has-text("when the mark reaches 58000")');
   const stopId = await page.getAttribute('#order-result', 'data-order-id');
   const stop = page.locator(`#open-orders tr[data-order-id="${stopId}"]`);
-  await stop.locator('td.status:text-is("UNTRIGGERED")').waitFor();
+  await stop.locator('td.order-status:text-is("UNTRIGGERED")').waitFor();
   step('stop-waiting', { orderId: stopId, flags: await stop.locator('td').nth(10).textContent(),
     asks: await page.locator('#asks .level').count() });
   await checked();
@@ -195,7 +201,7 @@ try {
   const bobs = linked.locator('#open-orders tbody tr');
   await bobs.locator('td.open:text-is("0.003")').waitFor();
   step('fragment-login', { status: await linked.textContent('#trade-status'), url: linked.url(),
-    orders: await bobs.count(), orderStatus: await bobs.first().locator('td.status').textContent() });
+    orders: await bobs.count(), orderStatus: await bobs.first().locator('td.order-status').textContent() });
 
   // Another market: its units in the header and the form, its own (empty) book.
   await linked.selectOption('#market', 'ETH-USD');

@@ -250,7 +250,7 @@ function renderAccount() {
       el('td', {}, order.market),
       el('td', { class: order.side === 'BUY' ? 'up' : 'down' }, order.side),
       el('td', {}, order.type),
-      el('td', { class: 'status' }, order.status),
+      el('td', { class: 'order-status' }, order.status),
       el('td', {}, fmt(order.price, pp)),
       el('td', {}, fmt(order.triggerPrice, pp)),
       el('td', {}, fmt(order.size, sp)),

@@ -73,11 +73,23 @@ public final class Account
     /** The open position in a market, or null. */
     public Position position(final int marketId)
     {
-        for (int i = 0; i < positionCount; i++)
+        int low = 0;
+        int high = positionCount - 1;
+        while (low <= high)
         {
-            if (positions[i].marketId == marketId)
+            final int middle = (low + high) >>> 1;
+            final int middleMarket = positions[middle].marketId;
+            if (middleMarket < marketId)
             {
-                return positions[i];
+                low = middle + 1;
+            }
+            else if (middleMarket > marketId)
+            {
+                high = middle - 1;
+            }
+            else
+            {
+                return positions[middle];
             }
         }
         return null;
@@ -119,6 +131,7 @@ public final class Account
         {
             position = new Position(marketId);
         }
+        position.leverage = leverage(marketId);
         positions[index] = position;
         positionCount++;
         return position;
@@ -162,6 +175,12 @@ public final class Account
 
     void leverage(final int marketId, final int leverage)
     {
+        final Position position = position(marketId);
+        if (position != null)
+        {
+            position.leverage = leverage;
+            position.marginCache.invalidate();
+        }
         for (int i = 0; i < leverageMarkets.length; i++)
         {
             if (leverageMarkets[i] == marketId)

@@ -4,6 +4,7 @@ import io.perpetua.core.units.FixedPoint;
 import io.perpetua.risk.ledger.Account;
 import io.perpetua.risk.ledger.Funding;
 import io.perpetua.risk.ledger.Ledger;
+import io.perpetua.risk.ledger.MarginCache;
 import io.perpetua.risk.ledger.Position;
 import org.agrona.collections.Int2ObjectHashMap;
 
@@ -70,28 +71,52 @@ public final class MarginCalculator
         tradedNotional = 0;
         tradedMaintenance = 0;
         boolean tradedSeen = deltaLots == 0;
+        final long epoch = ledger.marginEpoch();
         final int count = account.positionCount();
         for (int i = 0; i <= count; i++)
         {
             final int market;
-            long size;
+            final long size;
+            final int leverage;
+            final long owed;
             if (i < count)
             {
                 final Position position = account.positionAt(i);
                 market = position.marketId();
-                size = position.sizeLots();
-                final long behind = FixedPoint.add(ledger.fundingIndex(market), -position.fundingIndex());
-                final long owed = behind == FixedPoint.OVERFLOW ? behind : Funding.payment(behind, position.sizeLots());
-                if (owed == FixedPoint.OVERFLOW)
+                final MarginCache cache = position.marginCache();
+                if (cache.stamp != epoch)
                 {
-                    return false;
+                    refresh(position, cache, epoch);
                 }
-                nc = nc == FixedPoint.OVERFLOW ? nc : FixedPoint.add(nc, -owed);
-                if (market == marketId)
+                owed = cache.owedFunding;
+                if (market != marketId)
                 {
-                    size += deltaLots;
-                    tradedSeen = true;
+                    // Untouched by the trade: the cached figures, combined exactly as below.
+                    if (owed == FixedPoint.OVERFLOW)
+                    {
+                        return false;
+                    }
+                    nc = nc == FixedPoint.OVERFLOW ? nc : FixedPoint.add(nc, -owed);
+                    final long notional = cache.notional;
+                    if (notional == FixedPoint.OVERFLOW || nc == FixedPoint.OVERFLOW)
+                    {
+                        return false;
+                    }
+                    nc = FixedPoint.add(nc, notional);
+                    final long im = cache.scaledInitial ? initialMargin(market, notional, 0, position.leverage()) :
+                        cache.initialMargin;
+                    final long mm = cache.maintenanceMargin;
+                    if (im == FixedPoint.OVERFLOW || mm == FixedPoint.OVERFLOW)
+                    {
+                        return false;
+                    }
+                    imr = FixedPoint.add(imr, im);
+                    mmr = FixedPoint.add(mmr, mm);
+                    continue;
                 }
+                size = position.sizeLots() + deltaLots;
+                leverage = position.leverage();
+                tradedSeen = true;
             }
             else
             {
@@ -101,7 +126,15 @@ public final class MarginCalculator
                 }
                 market = marketId;
                 size = deltaLots;
+                leverage = account.leverage(market);
+                owed = 0;
             }
+            // The market of the trade: its figures after the trade, computed afresh.
+            if (owed == FixedPoint.OVERFLOW)
+            {
+                return false;
+            }
+            nc = nc == FixedPoint.OVERFLOW ? nc : FixedPoint.add(nc, -owed);
             if (size == 0)
             {
                 continue;
@@ -113,23 +146,16 @@ public final class MarginCalculator
                 return false;
             }
             nc = FixedPoint.add(nc, notional);
-            final long absolute = Math.abs(notional);
-            final RiskParams params = risk.params();
-            final long openInterest = ledger.openInterestLots(market) + (market == marketId ? openInterestDeltaLots : 0);
-            final long imf = params.initialFractionPpm(openInterest, account.leverage(market));
-            final long im = FixedPoint.ppmCeil(absolute, imf);
-            final long mm = FixedPoint.ppmCeil(absolute, params.maintenanceMarginPpm);
+            final long im = initialMargin(market, notional, openInterestDeltaLots, leverage);
+            final long mm = FixedPoint.ppmCeil(Math.abs(notional), risk.params().maintenanceMarginPpm);
             if (im == FixedPoint.OVERFLOW || mm == FixedPoint.OVERFLOW)
             {
                 return false;
             }
             imr = FixedPoint.add(imr, im);
             mmr = FixedPoint.add(mmr, mm);
-            if (market == marketId)
-            {
-                tradedNotional = notional;
-                tradedMaintenance = mm;
-            }
+            tradedNotional = notional;
+            tradedMaintenance = mm;
         }
         if (nc == FixedPoint.OVERFLOW || imr == FixedPoint.OVERFLOW || mmr == FixedPoint.OVERFLOW)
         {
@@ -139,6 +165,41 @@ public final class MarginCalculator
         initialMargin = imr;
         maintenanceMargin = mmr;
         return true;
+    }
+
+    /** The initial requirement of a notional in a market, at its open interest moved by {@code openInterestDeltaLots}. */
+    private long initialMargin(final int market, final long notional, final long openInterestDeltaLots, final int leverage)
+    {
+        final RiskParams params = markets.get(market).params();
+        final long imf = params.initialFractionPpm(ledger.openInterestLots(market) + openInterestDeltaLots, leverage);
+        return FixedPoint.ppmCeil(Math.abs(notional), imf);
+    }
+
+    /**
+     * Recomputes a position's cached figures at the current marks, funding indexes and parameters,
+     * with the same functions (and the same overflow markers) the full evaluation uses.
+     */
+    private void refresh(final Position position, final MarginCache cache, final long epoch)
+    {
+        final int market = position.marketId();
+        final long behind = FixedPoint.add(ledger.fundingIndex(market), -position.fundingIndex());
+        cache.owedFunding = behind == FixedPoint.OVERFLOW ? behind : Funding.payment(behind, position.sizeLots());
+        final MarketRisk risk = markets.get(market);
+        final RiskParams params = risk.params();
+        final long notional = FixedPoint.multiply(position.sizeLots(), risk.markTicks(), risk.quantumsPerTickLot());
+        cache.notional = notional;
+        cache.scaledInitial = params.openInterestLowerCapLots > 0;
+        if (notional == FixedPoint.OVERFLOW)
+        {
+            cache.initialMargin = FixedPoint.OVERFLOW;
+            cache.maintenanceMargin = FixedPoint.OVERFLOW;
+        }
+        else
+        {
+            cache.initialMargin = cache.scaledInitial ? 0 : initialMargin(market, notional, 0, position.leverage());
+            cache.maintenanceMargin = FixedPoint.ppmCeil(Math.abs(notional), params.maintenanceMarginPpm);
+        }
+        cache.stamp = epoch;
     }
 
     /** Liquidatable iff {@code MMR > 0 and NC < MMR} (MECHANICS §5). */

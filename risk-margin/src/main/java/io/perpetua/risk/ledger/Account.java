@@ -24,6 +24,7 @@ public final class Account
     private int spareCount;
     private int[] leverageMarkets = new int[0];
     private int[] leverages = new int[0];
+    private final MarginTotals marginTotals = new MarginTotals();
 
     Account(final long accountId, final long parentAccountId, final byte[] publicKey)
     {
@@ -62,6 +63,18 @@ public final class Account
     public int positionCount()
     {
         return positionCount;
+    }
+
+    /** The margin figures the calculator keeps for the account as a whole. */
+    public MarginTotals marginTotals()
+    {
+        return marginTotals;
+    }
+
+    /** A position's size, settled funding or leverage changed: the account's totals must be summed again. */
+    void positionChanged()
+    {
+        marginTotals.invalidate();
     }
 
     /** Open positions by ascending market id. */
@@ -110,6 +123,7 @@ public final class Account
         {
             return existing;
         }
+        positionChanged();
         if (positionCount == positions.length)
         {
             positions = Arrays.copyOf(positions, positionCount * 2);
@@ -144,6 +158,7 @@ public final class Account
         {
             return;
         }
+        positionChanged();
         for (int i = 0; i < positionCount; i++)
         {
             if (positions[i] == position)
@@ -180,6 +195,7 @@ public final class Account
         {
             position.leverage = leverage;
             position.marginCache.invalidate();
+            positionChanged();
         }
         for (int i = 0; i < leverageMarkets.length; i++)
         {

@@ -174,6 +174,7 @@ public final class Ledger
                 " trades before settling funding");
         }
         final long realized = position.trade(deltaLots, quote);
+        account.positionChanged();
         if ((before == 0) != (position.sizeLots == 0))
         {
             market.openPositions += before == 0 ? 1 : -1;
@@ -272,6 +273,7 @@ public final class Ledger
         market.balance = Math.addExact(market.balance, payment);
         position.fundingIndex = market.index;
         position.marginCache.invalidate();
+        account.positionChanged();
         market.unsettledPositions--;
         lastFundingPayment = payment;
         return true;

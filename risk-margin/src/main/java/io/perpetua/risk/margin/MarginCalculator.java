@@ -5,6 +5,7 @@ import io.perpetua.risk.ledger.Account;
 import io.perpetua.risk.ledger.Funding;
 import io.perpetua.risk.ledger.Ledger;
 import io.perpetua.risk.ledger.MarginCache;
+import io.perpetua.risk.ledger.MarginTotals;
 import io.perpetua.risk.ledger.Position;
 import org.agrona.collections.Int2ObjectHashMap;
 
@@ -19,9 +20,28 @@ import org.agrona.collections.Int2ObjectHashMap;
  *
  * <p>One instance per thread; {@link #evaluate} fills {@link #netCollateral}, {@link #initialMargin}
  * and {@link #maintenanceMargin} and allocates nothing. It reports overflow instead of wrapping.
+ *
+ * <p>Cost: each position's figures are cached ({@link MarginCache}) until its mark, funding index,
+ * market parameters, size or leverage change, and the account keeps their sums ({@link MarginTotals}).
+ * A check then costs one position's arithmetic (the traded market's) whatever the number of positions.
+ * The sums are used only where they provably give the same figures, overflow included, as adding
+ * the positions one by one in market order; otherwise (huge figures, open-interest scaling of a held
+ * market) it does that.
  */
 public final class MarginCalculator
 {
+    /**
+     * Largest position figure the totals may hold: {@code |N| <= 2^43} also keeps {@code |N| * 10^6} inside
+     * 64 bits, so the requirements of a bounded notional never overflow.
+     */
+    private static final long TERM_BOUND = 1L << 43;
+    private static final int MAX_SUMMED_POSITIONS = 64;
+    /** Largest balance (after the hypothetical change) evaluated from the totals: 2^61 + 5 * 64 * 2^43 < 2^62. */
+    private static final long START_BOUND = 1L << 61;
+    private static final int FITS = 0;
+    private static final int OVERFLOWS = 1;
+    private static final int UNBOUNDED = 2;
+
     private final Int2ObjectHashMap<MarketRisk> markets;
     private final Ledger ledger;
 
@@ -62,6 +82,138 @@ public final class MarginCalculator
      * of every position in that market (open-interest scaling).
      */
     public boolean evaluate(
+        final Account account, final int marketId, final long deltaLots, final long balanceDelta,
+        final long openInterestDeltaLots)
+    {
+        final MarginTotals totals = account.marginTotals();
+        final long epoch = ledger.marginEpoch();
+        if (totals.stamp != epoch)
+        {
+            sum(account, totals, epoch);
+        }
+        if (totals.bounded)
+        {
+            final long start = FixedPoint.add(account.balance(), balanceDelta);
+            if (start == FixedPoint.OVERFLOW)
+            {
+                // Position by position, an overflowed start fails every evaluation as well.
+                return false;
+            }
+            if (Math.abs(start) <= START_BOUND)
+            {
+                final int verdict = evaluateFromTotals(account, totals, start, marketId, deltaLots, openInterestDeltaLots);
+                if (verdict != UNBOUNDED)
+                {
+                    return verdict == FITS;
+                }
+            }
+        }
+        return evaluateByPositions(account, marketId, deltaLots, balanceDelta, openInterestDeltaLots);
+    }
+
+    /**
+     * The account's totals with the traded market's position replaced by its state after the trade.
+     * Every term is at most {@link #TERM_BOUND} in magnitude, at most {@link #MAX_SUMMED_POSITIONS} of them
+     * and the start within {@link #START_BOUND}, so no partial sum in any order overflows: the figures are
+     * exactly those of {@link #evaluateByPositions}, which this only reorders.
+     *
+     * @return {@link #FITS}, {@link #OVERFLOWS} (a figure of the traded market overflows, as position by
+     *         position), or {@link #UNBOUNDED} if the traded market's new figures are too large to sum safely
+     */
+    private int evaluateFromTotals(
+        final Account account, final MarginTotals totals, final long start, final int marketId, final long deltaLots,
+        final long openInterestDeltaLots)
+    {
+        long nc = start - totals.owedFunding + totals.notional;
+        long imr = totals.initialMargin;
+        long mmr = totals.maintenanceMargin;
+        long newNotional = 0;
+        long newMaintenance = 0;
+        final Position position = account.position(marketId);
+        if (position != null || deltaLots != 0)
+        {
+            final long size;
+            final int leverage;
+            if (position != null)
+            {
+                final MarginCache cache = position.marginCache();
+                nc -= cache.notional;
+                imr -= cache.initialMargin;
+                mmr -= cache.maintenanceMargin;
+                size = position.sizeLots() + deltaLots;
+                leverage = position.leverage();
+            }
+            else
+            {
+                size = deltaLots;
+                leverage = account.leverage(marketId);
+            }
+            if (size != 0)
+            {
+                final MarketRisk risk = markets.get(marketId);
+                newNotional = FixedPoint.multiply(size, risk.markTicks(), risk.quantumsPerTickLot());
+                if (newNotional == FixedPoint.OVERFLOW)
+                {
+                    return OVERFLOWS;
+                }
+                if (Math.abs(newNotional) > TERM_BOUND)
+                {
+                    return UNBOUNDED;
+                }
+                newMaintenance = FixedPoint.ppmCeil(Math.abs(newNotional), risk.params().maintenanceMarginPpm);
+                nc += newNotional;
+                imr += initialMargin(marketId, newNotional, openInterestDeltaLots, leverage);
+                mmr += newMaintenance;
+            }
+        }
+        tradedNotional = newNotional;
+        tradedMaintenance = newMaintenance;
+        netCollateral = nc;
+        initialMargin = imr;
+        maintenanceMargin = mmr;
+        return FITS;
+    }
+
+    /** Sums the account's position figures (refreshing stale ones) and decides whether the sums may be used. */
+    private void sum(final Account account, final MarginTotals totals, final long epoch)
+    {
+        final int count = account.positionCount();
+        boolean bounded = count <= MAX_SUMMED_POSITIONS;
+        long owed = 0;
+        long notional = 0;
+        long initial = 0;
+        long maintenance = 0;
+        for (int i = 0; i < count && bounded; i++)
+        {
+            final Position position = account.positionAt(i);
+            final MarginCache cache = position.marginCache();
+            if (cache.stamp != epoch)
+            {
+                refresh(position, cache, epoch);
+            }
+            // OVERFLOW (Long.MIN_VALUE) is out of bounds too.
+            bounded = !cache.scaledInitial && bounded(cache.owedFunding) && bounded(cache.notional) &&
+                bounded(cache.initialMargin) && bounded(cache.maintenanceMargin);
+            owed += cache.owedFunding;
+            notional += cache.notional;
+            initial += cache.initialMargin;
+            maintenance += cache.maintenanceMargin;
+        }
+        totals.bounded = bounded;
+        totals.owedFunding = owed;
+        totals.notional = notional;
+        totals.initialMargin = initial;
+        totals.maintenanceMargin = maintenance;
+        totals.stamp = epoch;
+    }
+
+    private static boolean bounded(final long term)
+    {
+        return term >= -TERM_BOUND && term <= TERM_BOUND;
+    }
+
+    /** The evaluation itself: each position in market order, every step checked for overflow. */
+    private boolean evaluateByPositions(
         final Account account, final int marketId, final long deltaLots, final long balanceDelta,
         final long openInterestDeltaLots)
     {

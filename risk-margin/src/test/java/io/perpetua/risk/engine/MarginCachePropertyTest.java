@@ -45,4 +45,30 @@ class MarginCachePropertyTest
             assertTrue(totals.getOrDefault(kind, 0) > 0, "no " + kind + " in " + totals);
         }
     }
+
+    /**
+     * Figures beyond the bounds within which the calculator sums its totals (a balance above 2^61, a
+     * notional above 2^43 quantums): it falls back to position-by-position evaluation and still agrees
+     * with the reference after every command (the harness checks it).
+     */
+    @Test
+    void hugeAccountsAgreeWithTheReference()
+    {
+        final RiskHarness h = new RiskHarness();
+        h.market(1, 0, 500, 50_000, 30_000);
+        h.market(2, 0, 500, 50_000, 30_000);
+        RiskHarness.expectNoReject(h.oracle(1, 100 * RiskHarness.USD));
+        RiskHarness.expectNoReject(h.oracle(2, 100 * RiskHarness.USD));
+        RiskHarness.expectNoReject(h.deposit(1, (1L << 61) + (1L << 60)));
+        RiskHarness.expectNoReject(h.deposit(2, 1_000_000_000 * RiskHarness.USD));
+        // 100,000 coins at $100: $10M of notional, 1e13 quantums, above the 2^43 bound.
+        final long size = 100_000 * RiskHarness.COIN;
+        RiskHarness.expectNoReject(h.limit(1, 1, io.perpetua.core.sbe.Side.SELL, 100 * RiskHarness.USD, size));
+        RiskHarness.expectNoReject(h.limit(2, 1, io.perpetua.core.sbe.Side.BUY, 100 * RiskHarness.USD, size));
+        RiskHarness.expectNoReject(h.limit(2, 2, io.perpetua.core.sbe.Side.SELL, 100 * RiskHarness.USD, RiskHarness.COIN));
+        RiskHarness.expectNoReject(h.limit(1, 2, io.perpetua.core.sbe.Side.BUY, 100 * RiskHarness.USD, RiskHarness.COIN));
+        RiskHarness.expectNoReject(h.oracle(1, 97 * RiskHarness.USD));
+        RiskHarness.expectNoReject(h.oracle(2, 103 * RiskHarness.USD));
+        assertTrue(h.account(1).positionCount() == 2 && h.account(2).positionCount() == 2, "both hold two positions");
+    }
 }

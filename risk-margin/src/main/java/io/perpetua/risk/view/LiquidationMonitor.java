@@ -33,7 +33,8 @@ import java.util.function.LongPredicate;
  * {@code NC - MMR = balance - owed + sum g_i >= S - k * floor(S / k) >= 0}: not liquidatable, whichever
  * markets moved and in whichever order. An account that is liquidatable (or whose figures overflow)
  * gets triggers every mark crosses, so it is looked at again on each mark update of its markets, as
- * before. Every account the full scan would submit is therefore among the accounts looked at, and
+ * before; one with a Liquidate in flight is not looked at until the result comes back (its triggers
+ * may be stale meanwhile), as before. Every account the full scan would submit is therefore among the accounts looked at, and
  * they are looked at in the same ascending order, so the monitor submits exactly what the full scan
  * submitted, in the same order ({@code LiquidationMonitorPropertyTest} checks both).
  *
@@ -114,12 +115,12 @@ final class LiquidationMonitor
         for (int i = 0; i < candidateCount; i++)
         {
             final long accountId = candidates[i];
-            if (i > 0 && candidates[i - 1] == accountId)
+            // An account with a Liquidate in flight is looked at (and indexed) again when its result comes back.
+            if (i > 0 && candidates[i - 1] == accountId || inFlight.contains(accountId))
             {
                 continue;
             }
-            final boolean liquidatable = reindex(accountId);
-            if (liquidatable && !inFlight.contains(accountId) && submitter.test(accountId))
+            if (reindex(accountId) && submitter.test(accountId))
             {
                 inFlight.add(accountId);
                 submitted++;

@@ -133,8 +133,12 @@ class LiquidationMonitorPropertyTest
             state.rescannedMarkets().clear();
             for (final long accountId : candidates)
             {
+                if (inFlight.contains(accountId))
+                {
+                    continue;
+                }
                 evaluated++;
-                if (!inFlight.contains(accountId) && state.liquidatable(accountId) && submitter.test(accountId))
+                if (state.liquidatable(accountId) && submitter.test(accountId))
                 {
                     inFlight.add(accountId);
                 }

@@ -91,6 +91,8 @@ public final class MarginCalculator
         {
             sum(account, totals, epoch);
         }
+        tradedNotional = 0;
+        tradedMaintenance = 0;
         if (totals.bounded)
         {
             final long start = FixedPoint.add(account.balance(), balanceDelta);
@@ -220,8 +222,6 @@ public final class MarginCalculator
         long nc = FixedPoint.add(account.balance(), balanceDelta);
         long imr = 0;
         long mmr = 0;
-        tradedNotional = 0;
-        tradedMaintenance = 0;
         boolean tradedSeen = deltaLots == 0;
         final long epoch = ledger.marginEpoch();
         final int count = account.positionCount();

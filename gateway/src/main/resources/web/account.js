@@ -121,7 +121,7 @@ export class Account {
           this.log(event, message.sequence);
           break;
         default:
-          // rejected, position, collateral, liquidation, deleveraged, insuranceFund
+          // rejected, position, collateral, funding, liquidation, deleveraged, insuranceFund
           this.log(event, message.sequence);
       }
     }

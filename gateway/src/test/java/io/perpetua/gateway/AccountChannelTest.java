@@ -1,6 +1,7 @@
 package io.perpetua.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.perpetua.core.engine.FundingCommandEncoder;
 import io.perpetua.gateway.trading.ApiKeyStore;
 import io.perpetua.gateway.trading.LoginVerifier;
 import io.perpetua.gateway.trading.RateLimiter;
@@ -138,6 +139,24 @@ class AccountChannelTest
                         event.get("balance").asText().equals("5000"), "alice never sees bob's collateral: " + message);
                 }
             }
+
+            // A funding tick with a positive rate: the long (bob) pays the short (alice), each when
+            // the position next changes (lazily, at the fill): here bob's next buy from alice's resting sell.
+            final TestExchange.Result tick = exchange.submit(new FundingCommandEncoder().fundingTick(exchange.buffer(), 0,
+                TestExchange.BTC, 1_000_000, 3_600_000_000_000L));
+            assertEquals(null, tick.rejectReason());
+            final JsonNode more = bob.request("place", "market", "BTC-USD", "side", "BUY", "price", "60000",
+                "size", "0.001", "timeInForce", "IOC");
+            assertEquals(List.of("accepted", "fill", "funding", "position"), kinds(more).stream()
+                .filter(kind -> !kind.equals("margin")).toList(), more.toString());
+            final JsonNode bobPaid = more.get("events").get(2);
+            assertEquals("BTC-USD", bobPaid.get("market").asText());
+            assertEquals("0.004", bobPaid.get("size").asText(), bobPaid.toString());
+            assertTrue(bobPaid.get("amount").asText().startsWith("-"), "the long pays: " + bobPaid);
+            final JsonNode alicePaid = alice.awaitEvent("funding");
+            assertEquals("-0.004", alicePaid.get("size").asText(), alicePaid.toString());
+            assertFalse(alicePaid.get("amount").asText().startsWith("-"), "the short receives: " + alicePaid);
+            assertEquals(bobPaid.get("fundingIndex").asText(), alicePaid.get("fundingIndex").asText());
         }
     }
 

@@ -7,6 +7,7 @@ import io.perpetua.core.sbe.BooleanType;
 import io.perpetua.core.sbe.CollateralChangedDecoder;
 import io.perpetua.core.sbe.DeleveragedDecoder;
 import io.perpetua.core.sbe.FillDecoder;
+import io.perpetua.core.sbe.FundingPaymentDecoder;
 import io.perpetua.core.sbe.InsuranceFundChangedDecoder;
 import io.perpetua.core.sbe.LeverageSetDecoder;
 import io.perpetua.core.sbe.LiquidationStepDecoder;
@@ -31,7 +32,7 @@ import java.util.function.IntFunction;
  * The events of one command as one account sees them, in Perpetua's JSON dialect: its own orders'
  * acceptance, fills (from its side: its order, side, liquidity and remaining size), rests, cancels,
  * amends, expiries, triggers and rejections; its collateral changes, positions after each change, leverage
- * choices, and the liquidation events that touch it (slices, deleverages, insurance-fund moves).
+ * choices, funding payments, and the liquidation events that touch it (slices, deleverages, insurance-fund moves).
  * Events of other accounts are left out. One instance per thread.
  */
 final class AccountEvents
@@ -54,6 +55,7 @@ final class AccountEvents
     private final LiquidationStepDecoder liquidation = new LiquidationStepDecoder();
     private final DeleveragedDecoder deleveraged = new DeleveragedDecoder();
     private final InsuranceFundChangedDecoder insurance = new InsuranceFundChangedDecoder();
+    private final FundingPaymentDecoder fundingPayment = new FundingPaymentDecoder();
     private final IntFunction<MarketInfo> markets;
 
     /** @param markets market info by id (for tickers and decimal units) */
@@ -207,6 +209,18 @@ final class AccountEvents
                             .put("tradeId", Long.toString(deleveraged.tradeId()))
                             .put("size", units.size(deleveraged.size()))
                             .put("quote", MarketUnits.quote(deleveraged.quote())));
+                    }
+                    break;
+                case FundingPaymentDecoder.TEMPLATE_ID:
+                    fundingPayment.wrap(buffer, body, blockLength, version);
+                    if (fundingPayment.accountId() == accountId)
+                    {
+                        out.add(NODES.objectNode().put("event", "funding")
+                            .put("market", market(fundingPayment.marketId()).symbol())
+                            .put("amount", MarketUnits.quote(fundingPayment.amount()))
+                            .put("size", units(fundingPayment.marketId()).size(fundingPayment.size()))
+                            .put("fundingIndex", Long.toString(fundingPayment.fundingIndex()))
+                            .put("balance", MarketUnits.quote(fundingPayment.balance())));
                     }
                     break;
                 case InsuranceFundChangedDecoder.TEMPLATE_ID:

@@ -112,6 +112,7 @@ class PerpetuaCliTest
                 }
                 appender.append(scratch, 0, reader.length());
             }
+            appender.commit();
         }
         assertTrue(target >= 1_000, "the demo journal has events beyond sequence 1000");
         final Run run = cli("replay", changed.toString(), "--verify-events");

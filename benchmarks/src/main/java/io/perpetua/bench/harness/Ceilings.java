@@ -147,6 +147,7 @@ public final class Ceilings
             {
                 final int length = buffer.getInt(position);
                 appender.append(buffer, position + Integer.BYTES, length);
+                appender.commit();
                 position += Integer.BYTES + length;
                 appended++;
             }

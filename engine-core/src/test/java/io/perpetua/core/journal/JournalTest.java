@@ -279,7 +279,7 @@ class JournalTest
             appender.append(command, 0, heartbeat(2));
             appender.commit();
         }
-        final Process child = new ProcessBuilder(TornWriteChild.command(dir))
+        final Process child = new ProcessBuilder(TornWriteChild.command(dir, 3))
             .redirectErrorStream(true)
             .start();
         final String output = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -14,19 +14,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The process {@link JournalTest} kills mid-write: opens a journal document, writes the header and
+ * The process the torn-document tests kill mid-write: opens a journal document, writes the header and
  * half an entry, and halts the JVM with the document open, as a crash inside
  * {@link JournalAppender#commit()} would leave it.
  */
 public final class TornWriteChild
 {
-    static final int EXIT_HALTED = 77;
+    public static final int EXIT_HALTED = 77;
 
     private TornWriteChild()
     {
     }
 
-    static List<String> command(final Path directory)
+    /** The command line of a child that tears a document holding a heartbeat of {@code sequence} in {@code directory}. */
+    public static List<String> command(final Path directory, final long sequence)
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -42,6 +43,7 @@ public final class TornWriteChild
         command.add(System.getProperty("java.class.path"));
         command.add(TornWriteChild.class.getName());
         command.add(directory.toString());
+        command.add(Long.toString(sequence));
         return command;
     }
 
@@ -49,7 +51,7 @@ public final class TornWriteChild
     {
         final UnsafeBuffer entry = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
         final int length = new CommandEncoder().heartbeat(entry, 0);
-        CommandAdapter.stamp(entry, 0, 3, 3_000);
+        CommandAdapter.stamp(entry, 0, Long.parseLong(args[1]), 0);
         final Journal journal = Journal.open(Path.of(args[0]));
         final SingleChronicleQueue queue = journal.queue();
         final ExcerptAppender appender = queue.createAppender();

@@ -310,6 +310,44 @@ class JournalTest
     }
 
     @Test
+    void appendingCommittingAndReadingEntriesAllocateNothingPerEntryOnceWarm()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final long thread = Thread.currentThread().getId();
+        final int batches = 2_000;
+        final int perBatch = 50;
+        try (Journal journal = Journal.open(dir); JournalAppender appender = journal.appender(); JournalReader reader = journal.reader())
+        {
+            long sequence = 0;
+            long read = 0;
+            long measuredBytes = 0;
+            // The first pass warms up (class loading, JIT, the first mapped chunk); the second is measured.
+            for (int pass = 0; pass < 2; pass++)
+            {
+                final long before = threads.getThreadAllocatedBytes(thread);
+                for (int b = 0; b < batches; b++)
+                {
+                    for (int i = 0; i < perBatch; i++)
+                    {
+                        appender.append(command, 0, heartbeat(++sequence));
+                    }
+                    appender.commit();
+                    while (reader.next())
+                    {
+                        read += reader.sequence() == read + 1 ? 1 : 0;
+                    }
+                }
+                measuredBytes = threads.getThreadAllocatedBytes(thread) - before;
+            }
+            assertEquals(sequence, read, "every entry read once, in order");
+            // Slack for one-off costs such as mapping a new chunk of the queue file: far below a byte per entry.
+            assertTrue(measuredBytes < 64 * 1024, "allocated " + measuredBytes + " bytes for " + batches * perBatch +
+                " entries appended, committed and read");
+        }
+    }
+
+    @Test
     void onlyCompleteSnapshotFilesCount() throws IOException
     {
         final JournalLayout layout = new JournalLayout(dir);

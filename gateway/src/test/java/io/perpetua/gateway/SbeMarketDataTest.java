@@ -719,7 +719,13 @@ class SbeMarketDataTest
 
     private final List<long[]> placed = new ArrayList<>();
 
-    /** Submits one random command; returns its sequence. */
+    private long lastSequenceWithEvents;
+
+    /**
+     * Submits one random command; returns the sequence of the last command so far that had events:
+     * the sequence a snapshot can show (a heartbeat or a cancel-all of nothing has none, and the
+     * feed learns sequences from events).
+     */
     private long randomCommand(final Random random) throws Exception
     {
         final CommandEncoder encoder = exchange.encoder();
@@ -776,7 +782,12 @@ class SbeMarketDataTest
                 length = encoder.heartbeat(exchange.buffer(), 0);
             }
         }
-        return exchange.submit(length).sequence();
+        final TestExchange.Result result = exchange.submit(length);
+        if (result.events().length > 0)
+        {
+            lastSequenceWithEvents = result.sequence();
+        }
+        return lastSequenceWithEvents;
     }
 
     /** The engine's L3 of the market after each of the given commands, from the commands journal. */

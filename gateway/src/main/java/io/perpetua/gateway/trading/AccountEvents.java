@@ -16,6 +16,7 @@ import io.perpetua.core.sbe.OrderAmendedDecoder;
 import io.perpetua.core.sbe.OrderCancelledDecoder;
 import io.perpetua.core.sbe.OrderExpiredDecoder;
 import io.perpetua.core.sbe.OrderRestedDecoder;
+import io.perpetua.core.sbe.OrderTriggeredDecoder;
 import io.perpetua.core.sbe.PositionChangedDecoder;
 import io.perpetua.core.sbe.RejectedDecoder;
 import io.perpetua.core.sbe.Side;
@@ -29,7 +30,7 @@ import java.util.function.IntFunction;
 /**
  * The events of one command as one account sees them, in Perpetua's JSON dialect: its own orders'
  * acceptance, fills (from its side: its order, side, liquidity and remaining size), rests, cancels,
- * amends, expiries and rejections; its collateral changes, positions after each change, leverage
+ * amends, expiries, triggers and rejections; its collateral changes, positions after each change, leverage
  * choices, and the liquidation events that touch it (slices, deleverages, insurance-fund moves).
  * Events of other accounts are left out. One instance per thread.
  */
@@ -46,6 +47,7 @@ final class AccountEvents
     private final OrderCancelledDecoder cancelled = new OrderCancelledDecoder();
     private final OrderAmendedDecoder amended = new OrderAmendedDecoder();
     private final OrderExpiredDecoder expired = new OrderExpiredDecoder();
+    private final OrderTriggeredDecoder triggered = new OrderTriggeredDecoder();
     private final CollateralChangedDecoder collateral = new CollateralChangedDecoder();
     private final PositionChangedDecoder positionChanged = new PositionChangedDecoder();
     private final LeverageSetDecoder leverage = new LeverageSetDecoder();
@@ -150,6 +152,16 @@ final class AccountEvents
                             .put("remaining", units.size(expired.remainingSize())));
                     }
                     break;
+                case OrderTriggeredDecoder.TEMPLATE_ID:
+                    triggered.wrap(buffer, body, blockLength, version);
+                    if (triggered.accountId() == accountId)
+                    {
+                        final MarketUnits units = units(triggered.marketId());
+                        out.add(event("triggered", triggered.marketId(), triggered.orderId())
+                            .put("triggerPrice", units.price(triggered.triggerPrice()))
+                            .put("markPrice", units.price(triggered.markPrice())));
+                    }
+                    break;
                 case CollateralChangedDecoder.TEMPLATE_ID:
                     collateral.wrap(buffer, body, blockLength, version);
                     if (collateral.accountId() == accountId)
@@ -224,8 +236,13 @@ final class AccountEvents
             .put("type", accepted.orderType().name())
             .put("timeInForce", accepted.timeInForce().name())
             .put("postOnly", accepted.flags().postOnly())
+            .put("reduceOnly", accepted.flags().reduceOnly())
             .put("price", units.price(accepted.price()))
             .put("size", units.size(accepted.size()));
+        if (accepted.triggerPrice() != 0)
+        {
+            node.put("triggerPrice", units.price(accepted.triggerPrice()));
+        }
         if (accepted.expiryNs() != 0)
         {
             node.put("expiresAt", accepted.expiryNs() / 1_000_000);

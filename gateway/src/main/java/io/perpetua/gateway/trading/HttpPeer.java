@@ -46,6 +46,18 @@ final class HttpPeer implements TradingPeer
         responder.respond(status(message), message);
     }
 
+    /** One request per peer: nothing to remember. */
+    @Override
+    public void acknowledged(final long sequence)
+    {
+    }
+
+    @Override
+    public long acknowledgedSequence()
+    {
+        return 0;
+    }
+
     /** 200 result; 401 authentication; 429 rate limited; 503 busy or unavailable; 422 an engine reject; 400 any other error. */
     static HttpResponseStatus status(final ObjectNode message)
     {

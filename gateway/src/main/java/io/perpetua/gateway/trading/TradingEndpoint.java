@@ -254,6 +254,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
             case "cancelAll" -> cancelAll(session, requestId, request);
             case "amend" -> amend(session, requestId, request);
             case "setLeverage" -> setLeverage(session, requestId, request);
+            case "openOrders" -> openOrders(session, requestId, request);
             default -> throw new TradingException(ErrorCode.UNKNOWN_OP, "unknown op: " + op +
                 " (login, subscribe, unsubscribe, place, cancel, cancelAll, amend, setLeverage, ping)");
         }
@@ -306,16 +307,19 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         {
             final long sequence;
             final ObjectNode margin;
+            final ArrayNode orders;
             synchronized (accountFeed)
             {
                 sequence = accountFeed.subscribe(session);
                 margin = accountFeed.margin(session.accountId());
+                orders = accountFeed.openOrders(session.accountId(), 0);
             }
             final ObjectNode result = result(op, requestId).put("channel", channel).put("sequence", Long.toString(sequence));
             if (margin != null)
             {
                 result.set("margin", margin);
             }
+            result.set("orders", orders);
             session.send(result);
         }
         else
@@ -328,32 +332,67 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         }
     }
 
+    private void openOrders(final TradingPeer session, final String requestId, final JsonNode request)
+    {
+        final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market"));
+        requireLogin(session);
+        final String ticker = fields.optionalString("market");
+        final int marketId = ticker == null ? 0 : market(ticker).marketId();
+        final long accountId = session.accountId();
+        accountFeed.whenAt(session.acknowledgedSequence(), sequence ->
+        {
+            final ObjectNode result = result("openOrders", requestId).put("sequence", Long.toString(sequence));
+            result.set("orders", accountFeed.openOrders(accountId, marketId));
+            session.send(result);
+        });
+    }
+
     private void place(final TradingPeer session, final String requestId, final JsonNode request)
     {
         final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market", "side", "type",
-            "timeInForce", "price", "size", "postOnly", "selfTradePrevention", "clientOrderId", "expiresAt"));
+            "timeInForce", "price", "triggerPrice", "size", "postOnly", "reduceOnly", "selfTradePrevention", "clientOrderId",
+            "expiresAt"));
         requireLogin(session);
         final MarketInfo market = market(fields.string("market"));
         final Side side = fields.choice("side", Side.class, null, EnumSet.of(Side.BUY, Side.SELL));
-        final OrderType type = fields.choice("type", OrderType.class, OrderType.LIMIT, EnumSet.of(OrderType.LIMIT, OrderType.MARKET));
+        final OrderType type = fields.choice("type", OrderType.class, OrderType.LIMIT, EnumSet.of(OrderType.LIMIT,
+            OrderType.MARKET, OrderType.STOP_LIMIT, OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_LIMIT,
+            OrderType.TAKE_PROFIT_MARKET));
+        final boolean marketType = type == OrderType.MARKET || type == OrderType.STOP_MARKET ||
+            type == OrderType.TAKE_PROFIT_MARKET;
         final TimeInForce timeInForce = fields.choice("timeInForce", TimeInForce.class,
-            type == OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC,
+            marketType ? TimeInForce.IOC : TimeInForce.GTC,
             EnumSet.of(TimeInForce.GTC, TimeInForce.GTT, TimeInForce.IOC, TimeInForce.FOK));
         final long price;
-        if (type == OrderType.LIMIT)
+        if (!marketType)
         {
             price = fields.decimal("price", market.units()::parsePrice);
         }
         else if (fields.has("price"))
         {
-            throw new TradingException(ErrorCode.INVALID_FIELD, "price must be absent for a market order (its limit is the band)");
+            throw new TradingException(ErrorCode.INVALID_FIELD, "price must be absent for a " + type +
+                " order (its limit is the band)");
         }
         else
         {
             price = 0;
         }
+        final long triggerPrice;
+        if (OpenOrders.isConditional(type))
+        {
+            triggerPrice = fields.decimal("triggerPrice", market.units()::parsePrice);
+        }
+        else if (fields.has("triggerPrice"))
+        {
+            throw new TradingException(ErrorCode.INVALID_FIELD, "triggerPrice is only for STOP_* and TAKE_PROFIT_* orders");
+        }
+        else
+        {
+            triggerPrice = 0;
+        }
         final long size = fields.decimal("size", market.units()::parseSize);
         final boolean postOnly = fields.bool("postOnly", false);
+        final boolean reduceOnly = fields.bool("reduceOnly", false);
         final SelfTradePrevention stp = fields.choice("selfTradePrevention", SelfTradePrevention.class,
             SelfTradePrevention.CANCEL_MAKER,
             EnumSet.of(SelfTradePrevention.CANCEL_MAKER, SelfTradePrevention.CANCEL_TAKER, SelfTradePrevention.CANCEL_BOTH));
@@ -378,7 +417,8 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         }
         final UnsafeBuffer buffer = BUFFER.get();
         final int length = ENCODER.get().placeOrder(buffer, 0, session.accountId(), market.marketId(), clientOrderId,
-            side, type, timeInForce, postOnly ? CommandEncoder.POST_ONLY : 0, stp, price, size, expiryNs);
+            side, type, timeInForce, (byte)((postOnly ? CommandEncoder.POST_ONLY : 0) | (reduceOnly ? CommandEncoder.REDUCE_ONLY : 0)),
+            stp, price, size, expiryNs, triggerPrice);
         submit(session, "place", requestId, buffer, length);
     }
 
@@ -476,7 +516,11 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         final long id = correlation.incrementAndGet();
         final long accountId = session.accountId();
         replies.expect(id, (sequence, events, offset, eventsLength) ->
-            session.send(reply(op, requestId, accountId, sequence, events, offset, eventsLength)));
+        {
+            final ObjectNode reply = reply(op, requestId, accountId, sequence, events, offset, eventsLength);
+            session.acknowledged(sequence);
+            session.send(reply);
+        });
         final PublishResult published = pipeline.tryPublish(buffer, 0, length, replies, id);
         if (published == PublishResult.BUSY || published == PublishResult.CLOSED)
         {
@@ -502,9 +546,17 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         final ObjectNode result = result(op, requestId).put("sequence", Long.toString(sequence));
         final ArrayNode list = result.putArray("events");
         replyEvents.collect(events, offset, length, accountId, list);
-        if (op.equals("place") && !list.isEmpty())
+        if (op.equals("place"))
         {
-            result.put("orderId", list.get(0).get("orderId").asText());
+            // The order's acceptance; GTT orders of the account that expired first may precede it.
+            for (final JsonNode event : list)
+            {
+                if (event.get("event").asText().equals("accepted"))
+                {
+                    result.put("orderId", event.get("orderId").asText());
+                    break;
+                }
+            }
         }
         return result;
     }

@@ -13,4 +13,13 @@ interface TradingPeer
 
     /** Sends a response; callable from any thread. */
     void send(ObjectNode message);
+
+    /**
+     * Records that a command of this peer was answered at {@code sequence}; later queries of the
+     * peer's state wait until the feeds have processed it (read-your-writes). Any thread.
+     */
+    void acknowledged(long sequence);
+
+    /** The highest sequence answered to this peer (0 if none, or if it keeps no state between requests). */
+    long acknowledgedSequence();
 }

@@ -5,12 +5,15 @@ import io.netty.channel.Channel;
 import io.perpetua.gateway.http.Connections;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /** One trading connection: its logged-in account (0 before login). Writes go through its event loop. */
 final class TradingSession implements TradingPeer
 {
     private final Channel channel;
     private volatile long accountId;
     private volatile String apiKey;
+    private final AtomicLong acknowledged = new AtomicLong();
 
     TradingSession(final Channel channel)
     {
@@ -54,6 +57,18 @@ final class TradingSession implements TradingPeer
         {
             channel.eventLoop().execute(() -> Connections.writeText(channel, text));
         }
+    }
+
+    @Override
+    public void acknowledged(final long sequence)
+    {
+        acknowledged.accumulateAndGet(sequence, Math::max);
+    }
+
+    @Override
+    public long acknowledgedSequence()
+    {
+        return acknowledged.get();
     }
 
     void close(final WebSocketCloseStatus status, final String reason)

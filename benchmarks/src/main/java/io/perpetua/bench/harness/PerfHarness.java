@@ -1,6 +1,7 @@
 package io.perpetua.bench.harness;
 
 import io.perpetua.core.journal.JournalFormat;
+import io.perpetua.core.journal.JournalLayout;
 import io.perpetua.core.pipeline.WaitMode;
 import io.perpetua.node.Engines;
 import io.perpetua.node.bench.EncodedStream;
@@ -329,6 +330,13 @@ public final class PerfHarness implements Callable<Integer>
         check(written);
         try
         {
+            final JournalLayout layout = new JournalLayout(written.journal());
+            final ReplaySpeed.Shape commands = ReplaySpeed.shape(layout.commandsDir());
+            final ReplaySpeed.Shape events = ReplaySpeed.shape(layout.eventsDir());
+            out.printf("%nJournals of a throughput run (%.2fM commands/s): commands %,d entries in %,d documents " +
+                "(%.1f per document), events %,d entries in %,d documents (%.1f per document)%n",
+                written.commandsPerSecond() / 1e6, commands.entries(), commands.documents(), commands.entriesPerDocument(),
+                events.entries(), events.documents(), events.entriesPerDocument());
             out.printf("%n## Replay of a %,d-command journal (Replayer, as `perpetua replay --full`), %s%n%n",
                 written.lastSequence(), loadAverage());
             out.println("| replay | runs (M commands/s) | median | state |");

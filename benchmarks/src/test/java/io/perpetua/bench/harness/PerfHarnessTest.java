@@ -127,7 +127,7 @@ class PerfHarnessTest
             "--rates", "100000,400000"}, new PrintWriter(text));
         final String output = text.toString();
         assertEquals(0, code, output);
-        for (final String heading : new String[] {"## Throughput", "## Ceilings", "## Latency", "## Replay"})
+        for (final String heading : new String[] {"## Throughput", "## Ceilings", "## Latency", "## Replay", "Journals of a throughput run"})
         {
             assertTrue(output.contains(heading), heading + " missing from\n" + output);
         }

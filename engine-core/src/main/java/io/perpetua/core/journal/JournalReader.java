@@ -135,8 +135,9 @@ public final class JournalReader implements AutoCloseable
         }
         if (found < 0)
         {
+            // Every document starts after sequence (or there is none): the first entry is the one.
             toStart();
-            return false;
+            return documentsBefore[c] > 0;
         }
         if (!readDocumentAt(found, cycleNumbers, documentsBefore))
         {

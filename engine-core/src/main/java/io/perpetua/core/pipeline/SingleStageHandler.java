@@ -15,6 +15,7 @@ final class SingleStageHandler implements EventHandler<CommandSlot>
     private final SequencerHandler sequencer;
     private final BusinessHandler business;
     private final RingBuffer<CommandSlot> ring;
+    /** Ring sequence of the first command of the batch being journaled, -1 between batches. */
     private long batchStart = -1;
 
     SingleStageHandler(final SequencerHandler sequencer, final BusinessHandler business, final RingBuffer<CommandSlot> ring)
@@ -44,6 +45,7 @@ final class SingleStageHandler implements EventHandler<CommandSlot>
         {
             final long start = batchStart;
             batchStart = -1;
+            // The slots stay ours until this handler returns from the end of the batch.
             for (long s = start; s <= ringSequence; s++)
             {
                 business.onEvent(ring.get(s), s, s == ringSequence);

@@ -222,6 +222,20 @@ class JournalTest
             assertFalse(reader.seekAfter(23), "beyond the end");
             assertFalse(reader.next(), "left at the end");
         }
+        // A journal whose first entry comes after the sequence sought (an events journal that starts late).
+        final Path late = dir.resolve("late");
+        try (Journal journal = Journal.open(late); JournalAppender appender = journal.appender())
+        {
+            appender.append(command, 0, heartbeat(5));
+            appender.append(command, 0, heartbeat(6));
+            appender.commit();
+            try (JournalReader reader = journal.reader())
+            {
+                assertTrue(reader.seekAfter(3));
+                assertTrue(reader.next());
+                assertEquals(5, reader.sequence());
+            }
+        }
     }
 
     @Test

@@ -116,6 +116,7 @@ class PerpetuaCliTest
                 }
                 appender.append(scratch, 0, reader.length());
             }
+            appender.commit();
         }
         assertTrue(target >= 200, "the demo journal has events beyond sequence 200");
         final Run run = cli("replay", changed.toString(), "--verify-events");

@@ -64,7 +64,7 @@ final class AccountEvents
         this.markets = markets;
     }
 
-    /** Appends to {@code out} the events of the document that concern {@code accountId}. */
+    /** Appends to {@code out} the events of the entry that concern {@code accountId}. */
     void collect(final DirectBuffer buffer, final int offset, final int length, final long accountId, final ArrayNode out)
     {
         int position = offset;

@@ -192,7 +192,7 @@ final class AccountFeed implements JournalConsumer
         }
     }
 
-    /** Collects the markets whose mark price this document moved: their positions' margin changed. */
+    /** Collects the markets whose mark price this entry moved: their positions' margin changed. */
     private void markedMarkets(final DirectBuffer buffer, final int offset, final int length)
     {
         markedMarkets.clear();

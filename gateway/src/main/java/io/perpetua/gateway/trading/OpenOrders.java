@@ -80,7 +80,7 @@ final class OpenOrders
         this.markets = markets;
     }
 
-    /** Applies one command's events (one journal document). */
+    /** Applies one command's events (one events journal entry). */
     void apply(final DirectBuffer buffer, final int offset, final int length)
     {
         int position = offset;

@@ -51,10 +51,8 @@ final class AccountFeed implements JournalConsumer
     private final Map<Long, Set<TradingSession>> subscribers = new LinkedHashMap<>();
     private long sequence;
     /**
-     * Queries waiting for the feed to reach the sequence their session has been answered at.
-     * Commands without events (a cancel-all of nothing) leave no sequence here, so reaching the end
-     * of the journal answers every waiting query too: a reply is sent only after its command's
-     * events are journaled. Guarded by this.
+     * Queries waiting for the feed to reach the last command with events their session has been
+     * answered for (a reply may come before the core commits its batch's events). Guarded by this.
      */
     private final PriorityQueue<WaitingQuery> waiting = new PriorityQueue<>(Comparator.comparingLong(WaitingQuery::sequence));
 
@@ -181,15 +179,6 @@ final class AccountFeed implements JournalConsumer
             }
         }
         subscribers.values().removeIf(Set::isEmpty);
-    }
-
-    @Override
-    public synchronized void onCaughtUp()
-    {
-        while (!waiting.isEmpty())
-        {
-            waiting.poll().query.accept(sequence);
-        }
     }
 
     /** Collects the markets whose mark price this entry moved: their positions' margin changed. */

@@ -587,7 +587,11 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         replies.expect(id, (sequence, events, offset, eventsLength) ->
         {
             final ObjectNode reply = reply(op, requestId, accountId, sequence, events, offset, eventsLength);
-            session.acknowledged(sequence);
+            if (eventsLength > 0)
+            {
+                // A command without events changed nothing a later query could miss.
+                session.acknowledged(sequence);
+            }
             session.send(reply);
         });
         final PublishResult published = pipeline.tryPublish(buffer, 0, length, replies, id);

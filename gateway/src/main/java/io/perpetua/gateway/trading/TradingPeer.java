@@ -18,8 +18,8 @@ interface TradingPeer
     void send(ObjectNode message);
 
     /**
-     * Records that a command of this peer was answered at {@code sequence}; later queries of the
-     * peer's state wait until the feeds have processed it (read-your-writes). Any thread.
+     * Records that a command of this peer that had events was answered at {@code sequence}; later
+     * queries of the peer's state wait until the feeds have processed it (read-your-writes). Any thread.
      */
     void acknowledged(long sequence);
 

@@ -237,6 +237,12 @@ class SbeMarketDataTest
             while (true)
             {
                 final Message message = client.read();
+                if (message.name().equals("MarketDataReject") && message.number("requestId") == requestId)
+                {
+                    // A gateway that has not read the market's configuration yet (UNKNOWN_MARKET): ask again.
+                    assertEquals("UNKNOWN_MARKET", message.text("code"), message.toString());
+                    break;
+                }
                 if (!message.name().equals("BookSnapshot") || message.number("requestId") != requestId)
                 {
                     others.accept(message);

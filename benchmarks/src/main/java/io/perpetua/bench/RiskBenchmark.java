@@ -37,8 +37,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * risk-margin's costs (issue 4): the placement check of an account holding 1, 10 or 50 positions
  * (the margin of the account as it is and as it would be after the order: what {@code checkOrder}
- * computes), and what the liquidation monitor adds to one mark-price update when 100,000 accounts
- * hold positions in that market (decode the event, re-evaluate every account in the market).
+ * computes; the positions' cached figures and the account's sums are warm, as between two marks),
+ * and what the liquidation monitor adds to one mark-price update when 100,000 accounts hold
+ * positions in that market (decode the event, pop the triggers the mark crossed: none here, every
+ * account is at 2x; before the trigger index it re-evaluated all 100,000).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -77,7 +77,7 @@ public final class SettlementHarness
                 entries.add(new BatchBlob.Entry(account, before, after));
                 leaves.put(account, after);
             }
-            final BatchBlob blob = new BatchBlob(b, b, b, b, b, depth, List.of(new BatchBlob.MarketPrice(1, 60_000, 1)), entries,
+            final BatchBlob blob = new BatchBlob(b, b, b, b, b, depth, List.of(new BatchBlob.MarketPrice(1, 60_000, 1, 0)), entries,
                 List.of(), List.of());
             final byte[] blobBytes = blob.encode();
             final long[] prevPositionRoot = positions.root();

@@ -8,7 +8,6 @@ import io.perpetua.settlement.stark.air.TraceTable;
 import io.perpetua.settlement.stark.Verifier;
 import io.perpetua.settlement.stark.batch.BatchAir;
 import io.perpetua.settlement.stark.batch.BatchExecutor;
-import io.perpetua.settlement.stark.batch.BatchPublicInputs;
 import io.perpetua.settlement.stark.batch.BatchRecord;
 import io.perpetua.settlement.stark.batch.RescueMerkleTree;
 import io.perpetua.settlement.stark.batch.StateUpdateAir;
@@ -24,7 +23,7 @@ import java.util.SplittableRandom;
 /**
  * Prove and verify cost of the settlement proofs: BatchAir over N random records and StateUpdateAir
  * over N account updates on a Rescue tree of a given depth, at a preset. Prints one line per case:
- * the witness time (trace and public inputs from the reference executors), the prover's wall and
+ * the witness wall and thread CPU time (trace and public inputs in one sponge pass), the prover's wall and
  * process CPU time, the verify time, the proof size and two heap figures covering witness and proof:
  * the heap pools' peak usage (garbage included, so it grows with -Xmx) and the largest heap left
  * after a garbage collection (the live data; a lower bound on the heap the case needs, close to it
@@ -32,7 +31,10 @@ import java.util.SplittableRandom;
  * untimed verify, since a settlement contract verifies in a warm process.
  *
  * <p>Usage: {@code StarkHarness batch|state <records> <P100|P128> [depth]}; one case per JVM so that
- * peak heap belongs to that case alone.
+ * peak heap belongs to that case alone. With {@code -Dstark.warmup=N} the JVM first proves and
+ * verifies a separate random batch of N records (seed 2) of the same kind, untimed and before the
+ * heap figures are reset, so that the timed proof runs on compiled code as in a running node, which
+ * proves batch after batch; without it the timed proof includes the JIT's warm-up.
  */
 public final class StarkHarness
 {
@@ -48,33 +50,51 @@ public final class StarkHarness
         final int depth = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         final SplittableRandom random = new SplittableRandom(1);
         final List<BatchRecord> batch = randomBatch(records, random, 1 << Math.min(depth, 30));
+        final int warmup = Integer.getInteger("stark.warmup", 0);
+        if (warmup > 0)
+        {
+            final List<BatchRecord> warm = randomBatch(warmup, new SplittableRandom(2), 1 << Math.min(depth, 30));
+            final long start = System.nanoTime();
+            final Air warmAir;
+            final byte[] warmProof;
+            if ("batch".equals(kind))
+            {
+                final BatchExecutor.Witness witness = BatchExecutor.witness(7, new long[4], new long[4], warm, 0, 0);
+                warmAir = new BatchAir(witness.inputs());
+                warmProof = Prover.prove(warmAir, witness.trace(), options);
+            }
+            else
+            {
+                final StateUpdateExecutor.Result result = stateUpdate(warm, depth);
+                warmAir = new StateUpdateAir(result.inputs());
+                warmProof = Prover.prove(warmAir, result.trace(), options);
+            }
+            verifyOrThrow(warmAir, warmProof, options);
+            System.out.printf("warm-up: %d records proved and verified in %d ms%n", warmup, (System.nanoTime() - start) / 1_000_000);
+        }
         final LiveHeapWatcher liveHeap = new LiveHeapWatcher();
         resetPeaks();
         liveHeap.reset();
 
         // witness: the trace and the statement from the reference executors (sequential sponge work)
         final long witnessStart = System.nanoTime();
+        final long witnessCpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         final Air air;
         final TraceTable trace;
         if ("batch".equals(kind))
         {
-            final BatchPublicInputs inputs = BatchExecutor.publicInputs(7, new long[4], new long[4], batch, 0, 0);
-            air = new BatchAir(inputs);
-            trace = BatchExecutor.trace(batch);
+            final BatchExecutor.Witness witness = BatchExecutor.witness(7, new long[4], new long[4], batch, 0, 0);
+            air = new BatchAir(witness.inputs());
+            trace = witness.trace();
         }
         else
         {
-            final RescueMerkleTree tree = new RescueMerkleTree(depth);
-            for (final BatchRecord record : batch)
-            {
-                tree.set(record.accountId(), record.preBalance());
-            }
-            final StateUpdateExecutor.Result result =
-                StateUpdateExecutor.execute(tree, batch, StateUpdateExecutor.initialSpongeState(batch.size()));
+            final StateUpdateExecutor.Result result = stateUpdate(batch, depth);
             air = new StateUpdateAir(result.inputs());
             trace = result.trace();
         }
         final long witnessMs = (System.nanoTime() - witnessStart) / 1_000_000;
+        final long witnessCpuMs = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - witnessCpuStart) / 1_000_000;
 
         final long proveCpuStart = processCpuNanos();
         final long proveStart = System.nanoTime();
@@ -93,11 +113,22 @@ public final class StarkHarness
             verify.run();
             bestVerifyUs = Math.min(bestVerifyUs, (System.nanoTime() - start) / 1_000);
         }
-        System.out.printf("RESULT stark-harness air=%s records=%d depth=%s preset=%s witness-ms=%d prove-ms=%d " +
+        System.out.printf("RESULT stark-harness air=%s records=%d depth=%s preset=%s witness-ms=%d witness-cpu-ms=%d prove-ms=%d " +
             "prove-cpu-ms=%d verify-ms=%.1f proof-bytes=%d peak-heap-mb=%d live-heap-mb=%d gcs=%d%n",
             "batch".equals(kind) ? "BatchAir" : "StateUpdateAir", records, "batch".equals(kind) ? "-" : String.valueOf(depth),
-            args[2], witnessMs, proveMs, proveCpuMs, bestVerifyUs / 1000.0, proof.length, peakMb, liveMb,
+            args[2], witnessMs, witnessCpuMs, proveMs, proveCpuMs, bestVerifyUs / 1000.0, proof.length, peakMb, liveMb,
             liveHeap.collections());
+    }
+
+    /** The state-update witness of {@code batch} on a tree of {@code depth} holding the pre-balances. */
+    private static StateUpdateExecutor.Result stateUpdate(final List<BatchRecord> batch, final int depth)
+    {
+        final RescueMerkleTree tree = new RescueMerkleTree(depth);
+        for (final BatchRecord record : batch)
+        {
+            tree.set(record.accountId(), record.preBalance());
+        }
+        return StateUpdateExecutor.execute(tree, batch, StateUpdateExecutor.initialSpongeState(batch.size()));
     }
 
     private static void verifyOrThrow(final Air air, final byte[] proof,

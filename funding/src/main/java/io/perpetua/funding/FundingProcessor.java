@@ -31,7 +31,7 @@ import java.util.function.IntFunction;
  * average premium into an 8-hour rate and submits a {@code FundingTick} for the period.
  *
  * <p>Time is the command time the events carry, never the wall clock: a boundary {@code b} is
- * crossed by the first events document stamped at or after {@code b}, and its sample sees the
+ * crossed by the first events entry stamped at or after {@code b}, and its sample sees the
  * book as every earlier command left it. The schedule of a market starts at the command that
  * configured it. So a processor reading the same journal computes the same samples and rates,
  * and a restarted one, which reads the journal again from its start, rebuilds exactly the state

@@ -13,6 +13,7 @@ import io.perpetua.gateway.marketdata.MarketUnits;
 import io.perpetua.gateway.sbe.SbeServer;
 import io.perpetua.gateway.trading.ApiKeyStore;
 import io.perpetua.gateway.trading.LoginVerifier;
+import io.perpetua.gateway.trading.OracleInbox;
 import io.perpetua.gateway.trading.RateLimiter;
 import io.perpetua.gateway.trading.TradingEndpoint;
 import org.agrona.ErrorHandler;
@@ -55,6 +56,7 @@ public final class Gateway implements AutoCloseable
         private ErrorHandler errorHandler = Throwable::printStackTrace;
         private Pipeline pipeline;
         private ApiKeyStore keys;
+        private OracleInbox oracle;
         private InetSocketAddress sbeAddress;
         private int rateLimitPerSecond = DEFAULT_RATE_LIMIT_PER_SECOND;
         private int rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
@@ -131,6 +133,13 @@ public final class Gateway implements AutoCloseable
             return this;
         }
 
+        /** Takes ORACLE keys' signed source prices ({@code oraclePrice}) into {@code oracle} (needs {@link #trading}). */
+        public Config oracle(final OracleInbox oracle)
+        {
+            this.oracle = Objects.requireNonNull(oracle);
+            return this;
+        }
+
         /** Also serves SBE order entry for market makers on {@code address} (needs {@link #trading}). */
         public Config sbe(final InetSocketAddress address)
         {
@@ -160,12 +169,16 @@ public final class Gateway implements AutoCloseable
         consumers.add(marketData);
         final TradingEndpoint trading = config.pipeline == null ? null : new TradingEndpoint(config.pipeline, marketData,
             config.keys, System::currentTimeMillis, new RateLimiter(config.rateLimitPerSecond, config.rateLimitBurst,
-            config.rateLimitClockNs), config.errorHandler);
+            config.rateLimitClockNs), config.oracle, config.errorHandler);
         if (trading != null)
         {
             endpoints.put(TradingEndpoint.PATH, trading);
             consumers.add(trading.marginViews());
             consumers.add(trading.accountFeed());
+        }
+        if (config.oracle != null && trading == null)
+        {
+            throw new IllegalArgumentException("oracle prices need the trading pipeline and keys");
         }
         if (config.sbeAddress != null && trading == null)
         {

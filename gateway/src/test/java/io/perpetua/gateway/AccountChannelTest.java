@@ -1,8 +1,7 @@
 package io.perpetua.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.perpetua.core.engine.FundingCommandEncoder;
 import io.perpetua.gateway.trading.ApiKeyStore;
 import io.perpetua.gateway.trading.LoginVerifier;
 import io.perpetua.gateway.trading.RateLimiter;
@@ -36,7 +35,7 @@ class AccountChannelTest
     private static final long ALICE = 11;
     private static final long BOB = 12;
     private static final long USDC = 1_000_000L;
-    private static final AtomicLong NONCES = new AtomicLong(20_000_000);
+    private static final AtomicLong NONCES = new AtomicLong(30_000_000);
 
     @TempDir
     Path journal;
@@ -56,70 +55,6 @@ class AccountChannelTest
         return exchange;
     }
 
-    private static final class Trader implements AutoCloseable
-    {
-        final WsClient ws;
-        final List<JsonNode> account = new ArrayList<>();
-        private final List<JsonNode> events = new ArrayList<>();
-        private int requests;
-
-        Trader(final TestExchange exchange, final String key, final byte[] secret) throws Exception
-        {
-            ws = new WsClient("ws://127.0.0.1:" + exchange.gateway.port() + TradingEndpoint.PATH);
-            final long timestamp = System.currentTimeMillis();
-            final String nonce = "n" + NONCES.incrementAndGet();
-            assertEquals("result", request("login", "apiKey", key, "timestamp", timestamp, "nonce", nonce,
-                "signature", LoginVerifier.sign(secret, key, timestamp, nonce)).get("type").asText());
-        }
-
-        JsonNode request(final String op, final Object... fields) throws Exception
-        {
-            final ObjectNode request = JsonNodeFactory.instance.objectNode().put("op", op)
-                .put("requestId", op + "-" + ++requests);
-            for (int i = 0; i < fields.length; i += 2)
-            {
-                request.set((String)fields[i], WsClient.JSON.valueToTree(fields[i + 1]));
-            }
-            ws.send(request.toString());
-            while (true)
-            {
-                final JsonNode message = ws.next();
-                if (message.get("type").asText().equals("account"))
-                {
-                    account.add(message);
-                    continue;
-                }
-                assertEquals(request.get("requestId").asText(), message.get("requestId").asText(), message.toString());
-                return message;
-            }
-        }
-
-        /** Account-channel events, in order, until one of {@code kind} arrives; returns that event. */
-        JsonNode awaitEvent(final String kind) throws Exception
-        {
-            while (true)
-            {
-                while (events.isEmpty())
-                {
-                    final JsonNode message = account.isEmpty() ? ws.next() : account.remove(0);
-                    assertEquals("account", message.get("type").asText(), message.toString());
-                    message.get("events").forEach(events::add);
-                }
-                final JsonNode event = events.remove(0);
-                if (event.get("event").asText().equals(kind))
-                {
-                    return event;
-                }
-            }
-        }
-
-        @Override
-        public void close()
-        {
-            ws.close();
-        }
-    }
-
     private static List<String> kinds(final JsonNode response)
     {
         final List<String> kinds = new ArrayList<>();
@@ -131,8 +66,8 @@ class AccountChannelTest
     void collateralLeveragePositionsAndFillsForTheLoggedInAccountOnly() throws Exception
     {
         try (TestExchange exchange = start(1_000, 1_000);
-            Trader alice = new Trader(exchange, "alice-key", ALICE_SECRET);
-            Trader bob = new Trader(exchange, "bob-key-1", BOB_SECRET))
+            JsonTrader alice = new JsonTrader(exchange, "alice-key", ALICE_SECRET);
+            JsonTrader bob = new JsonTrader(exchange, "bob-key-1", BOB_SECRET))
         {
             assertEquals("result", alice.request("subscribe", "channel", "account").get("type").asText());
             assertEquals("result", bob.request("subscribe", "channel", "account").get("type").asText());
@@ -189,7 +124,7 @@ class AccountChannelTest
             assertEquals("61000", marked.get("positions").get(0).get("markPrice").asText(), marked.toString());
             assertEquals("-4", marked.get("positions").get(0).get("unrealizedPnl").asText(), marked.toString());
 
-            try (Trader late = new Trader(exchange, "bob-key-1", BOB_SECRET))
+            try (JsonTrader late = new JsonTrader(exchange, "bob-key-1", BOB_SECRET))
             {
                 final JsonNode subscribed = late.request("subscribe", "channel", "account");
                 assertEquals("0.004", subscribed.get("margin").get("positions").get(0).get("size").asText(),
@@ -204,6 +139,24 @@ class AccountChannelTest
                         event.get("balance").asText().equals("5000"), "alice never sees bob's collateral: " + message);
                 }
             }
+
+            // A funding tick with a positive rate: the long (bob) pays the short (alice), each when
+            // the position next changes (lazily, at the fill): here bob's next buy from alice's resting sell.
+            final TestExchange.Result tick = exchange.submit(new FundingCommandEncoder().fundingTick(exchange.buffer(), 0,
+                TestExchange.BTC, 1_000_000, 3_600_000_000_000L));
+            assertEquals(null, tick.rejectReason());
+            final JsonNode more = bob.request("place", "market", "BTC-USD", "side", "BUY", "price", "60000",
+                "size", "0.001", "timeInForce", "IOC");
+            assertEquals(List.of("accepted", "fill", "funding", "position"), kinds(more).stream()
+                .filter(kind -> !kind.equals("margin")).toList(), more.toString());
+            final JsonNode bobPaid = more.get("events").get(2);
+            assertEquals("BTC-USD", bobPaid.get("market").asText());
+            assertEquals("0.004", bobPaid.get("size").asText(), bobPaid.toString());
+            assertTrue(bobPaid.get("amount").asText().startsWith("-"), "the long pays: " + bobPaid);
+            final JsonNode alicePaid = alice.awaitEvent("funding");
+            assertEquals("-0.004", alicePaid.get("size").asText(), alicePaid.toString());
+            assertFalse(alicePaid.get("amount").asText().startsWith("-"), "the short receives: " + alicePaid);
+            assertEquals(bobPaid.get("fundingIndex").asText(), alicePaid.get("fundingIndex").asText());
         }
     }
 
@@ -211,8 +164,8 @@ class AccountChannelTest
     void eachKeyHasItsOwnTokenBucket() throws Exception
     {
         try (TestExchange exchange = start(2, 3);
-            Trader alice = new Trader(exchange, "alice-key", ALICE_SECRET);
-            Trader bob = new Trader(exchange, "bob-key-1", BOB_SECRET))
+            JsonTrader alice = new JsonTrader(exchange, "alice-key", ALICE_SECRET);
+            JsonTrader bob = new JsonTrader(exchange, "bob-key-1", BOB_SECRET))
         {
             for (int i = 0; i < 3; i++)
             {

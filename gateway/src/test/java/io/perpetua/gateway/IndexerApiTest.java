@@ -142,7 +142,7 @@ class IndexerApiTest
     void badRequestsGetJsonErrors() throws Exception
     {
         assertEquals("no such endpoint: /v4/nothing", getJson("/v4/nothing", 404).get("errors").get(0).get("msg").asText());
-        getJson("/", 404);
+        getJson("/no-such-page.html", 404);
         getJson("/v4/orderbooks/perpetualMarket/XRP-USD", 404);
         getJson("/v4/orderbooks/perpetualMarket/", 404);
         getJson("/v4/trades/perpetualMarket/XRP-USD", 404);

@@ -13,9 +13,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the Node.js side of the ccxt test: installs the pinned ccxt when needed and starts scripts
- * from {@code src/test/node}, their stdout read line by line. A machine without node or npm fails
- * the test with a message saying so; it is never skipped.
+ * Runs the Node.js side of the ccxt and browser tests: installs the pinned ccxt when needed and
+ * starts scripts from {@code src/test/node} (or another folder), their stdout read line by line and
+ * lines written to their stdin. A machine without node or npm fails the test with a message saying
+ * so; it is never skipped.
  */
 final class NodeScript implements AutoCloseable
 {
@@ -56,11 +57,17 @@ final class NodeScript implements AutoCloseable
 
     static NodeScript start(final String script, final List<String> arguments) throws IOException
     {
-        final List<String> command = new java.util.ArrayList<>(List.of("node", DIRECTORY.resolve(script).toString()));
+        return start(DIRECTORY, script, arguments);
+    }
+
+    /** Starts {@code script} of {@code directory}, which is also its working directory. */
+    static NodeScript start(final Path directory, final String script, final List<String> arguments) throws IOException
+    {
+        final List<String> command = new java.util.ArrayList<>(List.of("node", directory.resolve(script).toString()));
         command.addAll(arguments);
         try
         {
-            return new NodeScript(new ProcessBuilder(command).directory(DIRECTORY.toFile()).start());
+            return new NodeScript(new ProcessBuilder(command).directory(directory.toFile()).start());
         }
         catch (final IOException ex)
         {
@@ -116,6 +123,19 @@ final class NodeScript implements AutoCloseable
         }, out ? "node-stdout" : "node-stderr");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Writes one line to the script's stdin. */
+    void send(final String line) throws IOException
+    {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** Waits up to {@code timeoutSeconds} for the script to end; its exit code, or -1 if still running. */
+    int awaitExit(final long timeoutSeconds) throws InterruptedException
+    {
+        return process.waitFor(timeoutSeconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
     }
 
     String stderr()

@@ -237,6 +237,12 @@ class SbeMarketDataTest
             while (true)
             {
                 final Message message = client.read();
+                if (message.name().equals("MarketDataReject") && message.number("requestId") == requestId)
+                {
+                    // A gateway that has not read the market's configuration yet (UNKNOWN_MARKET): ask again.
+                    assertEquals("UNKNOWN_MARKET", message.text("code"), message.toString());
+                    break;
+                }
                 if (!message.name().equals("BookSnapshot") || message.number("requestId") != requestId)
                 {
                     others.accept(message);
@@ -719,7 +725,13 @@ class SbeMarketDataTest
 
     private final List<long[]> placed = new ArrayList<>();
 
-    /** Submits one random command; returns its sequence. */
+    private long lastSequenceWithEvents;
+
+    /**
+     * Submits one random command; returns the sequence of the last command so far that had events:
+     * the sequence a snapshot can show (a heartbeat or a cancel-all of nothing has none, and the
+     * feed learns sequences from events).
+     */
     private long randomCommand(final Random random) throws Exception
     {
         final CommandEncoder encoder = exchange.encoder();
@@ -776,7 +788,12 @@ class SbeMarketDataTest
                 length = encoder.heartbeat(exchange.buffer(), 0);
             }
         }
-        return exchange.submit(length).sequence();
+        final TestExchange.Result result = exchange.submit(length);
+        if (result.events().length > 0)
+        {
+            lastSequenceWithEvents = result.sequence();
+        }
+        return lastSequenceWithEvents;
     }
 
     /** The engine's L3 of the market after each of the given commands, from the commands journal. */

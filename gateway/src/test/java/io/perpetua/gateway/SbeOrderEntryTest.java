@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class SbeOrderEntryTest
 {
     static final byte[] ALICE_SECRET = "alice-secret-0123456789".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] ORACLE_SECRET = "oracle-secret-0123456789".getBytes(StandardCharsets.US_ASCII);
     static final byte[] BOB_SECRET = "bob-secret-0123456789ab".getBytes(StandardCharsets.US_ASCII);
     static final long ALICE = 11;
     static final long BOB = 12;
@@ -48,6 +49,7 @@ class SbeOrderEntryTest
         final ApiKeyStore keys = new ApiKeyStore();
         keys.add("alice-key", ALICE_SECRET, ALICE);
         keys.add("bob-key-1", BOB_SECRET, BOB);
+        keys.add("oracle-key-1", ORACLE_SECRET, 0, ApiKeyStore.Role.ORACLE);
         return keys;
     }
 

@@ -150,6 +150,17 @@ class SbeRobustnessTest
                     LoginVerifier.signRequest(ALICE_SECRET, "alice-key", old, staleNonce, SbeServer.SIGNED_CONTEXT), 0);
                 assertEquals("STALE_TIMESTAMP", answer.text("code"), answer.toString());
             }
+            try (SbeTestClient oracle = connect())
+            {
+                // An ORACLE key authenticates but may not trade.
+                final long at = System.currentTimeMillis();
+                final String oracleNonce = nonce();
+                final Message answer = oracle.establish("oracle-key-1", at, oracleNonce, LoginVerifier.signRequest(
+                    SbeOrderEntryTest.ORACLE_SECRET, "oracle-key-1", at, oracleNonce, SbeServer.SIGNED_CONTEXT), 0);
+                assertEquals("INVALID_FIELD", answer.text("code"), answer.toString());
+                assertTrue(answer.text("reason").contains("ORACLE"), answer.toString());
+                assertTrue(oracle.closedByServer(30_000));
+            }
             try (SbeTestClient badBlock = established())
             {
                 final byte[] frame = order(badBlock, 102);

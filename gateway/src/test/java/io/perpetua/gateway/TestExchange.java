@@ -35,8 +35,10 @@ final class TestExchange implements AutoCloseable
     static final int ETH = 2;
 
     final Pipeline pipeline;
-    final Gateway gateway;
+    /** The running gateway; null between {@link #stopGateway} and {@link #restartGateway}. */
+    volatile Gateway gateway;
     final Path journal;
+    private final Gateway.Config config;
     private final CommandEncoder encoder = new CommandEncoder();
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
     private final AtomicLong correlation = new AtomicLong();
@@ -85,7 +87,7 @@ final class TestExchange implements AutoCloseable
     {
         this.journal = journal;
         pipeline = Pipeline.start(new Pipeline.Context().journalDir(journal).ringSize(ringSize).engineFactory(engines));
-        final Gateway.Config config = configure.apply(new Gateway.Config().address(new InetSocketAddress("127.0.0.1", 0)));
+        config = configure.apply(new Gateway.Config().address(new InetSocketAddress("127.0.0.1", 0)));
         if (keys != null)
         {
             config.trading(pipeline, keys);
@@ -158,10 +160,28 @@ final class TestExchange implements AutoCloseable
         return "http://127.0.0.1:" + gateway.port();
     }
 
+    /** Closes the gateway (its connections drop); the pipeline keeps running. */
+    void stopGateway()
+    {
+        final Gateway stopped = gateway;
+        gateway = null;
+        stopped.close();
+    }
+
+    /** A new gateway on the port of the stopped one, tailing the journal from its start. */
+    void restartGateway(final int port) throws InterruptedException
+    {
+        config.address(new InetSocketAddress("127.0.0.1", port));
+        gateway = Gateway.start(journal, config);
+    }
+
     @Override
     public void close()
     {
-        gateway.close();
+        if (gateway != null)
+        {
+            gateway.close();
+        }
         pipeline.close();
     }
 }

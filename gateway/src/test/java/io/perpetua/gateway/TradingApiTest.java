@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -400,7 +401,7 @@ class TradingApiTest
                     "expiresAt", Long.MAX_VALUE},
                 {"INVALID_FIELD", "market", "BTC-USD", "side", "BUY", "price", "60000", "size", "0.01",
                     "selfTradePrevention", "NONE"},
-                {"UNKNOWN_FIELD", "market", "BTC-USD", "side", "BUY", "price", "60000", "size", "0.01", "reduceOnly", true},
+                {"UNKNOWN_FIELD", "market", "BTC-USD", "side", "BUY", "price", "60000", "size", "0.01", "icebergSize", "0.001"},
             };
             for (final Object[] place : places)
             {
@@ -499,6 +500,33 @@ class TradingApiTest
     }
 
     @Test
+    void aRejectionAfterEventsOfOtherAccountsIsStillAnError() throws Exception
+    {
+        try (Trader alice = new Trader(); Trader bob = new Trader())
+        {
+            assertResult(alice.login("alice-key", ALICE_SECRET));
+            assertResult(bob.login("bob-key-1", BOB_SECRET));
+            final long expiresAt = System.currentTimeMillis() + 200;
+            assertResult(alice.request("place", "market", "BTC-USD", "side", "BUY", "price", "59000", "size", "0.001",
+                "timeInForce", "GTT", "expiresAt", expiresAt));
+            // The sequencer stamps commands from the wall clock: wait (bounded) until it has passed the expiry.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.currentTimeMillis() <= expiresAt + 100)
+            {
+                assertTrue(System.nanoTime() < deadline, "the wall clock did not advance");
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            // Bob's command first expires Alice's order, then is rejected: its answer is the rejection.
+            final JsonNode rejected = bob.request("place", "market", "BTC-USD", "side", "BUY", "price", "59000.25",
+                "size", "0.001");
+            assertError(rejected, "BAD_TICK");
+            assertTrue(rejected.has("sequence"), rejected.toString());
+            final JsonNode placed = bob.request("place", "market", "BTC-USD", "side", "BUY", "price", "59000", "size", "0.001");
+            assertEquals(List.of("accepted", "rested"), events(placed));
+        }
+    }
+
+    @Test
     void signedHttpRequests() throws Exception
     {
         final String place = "{\"op\":\"place\",\"requestId\":\"h1\",\"market\":\"BTC-USD\",\"side\":\"BUY\"," +
@@ -525,6 +553,24 @@ class TradingApiTest
         final HttpResponse<String> duplicate = post("alice-key", ALICE_SECRET, "http-nonce-3", place, place);
         assertEquals(422, duplicate.statusCode());
         assertError(WsClient.JSON.readTree(duplicate.body()), "DUPLICATE_CLIENT_ID");
+        // Over HTTP there is no connection to remember answered commands: poll until the journal reader has the order.
+        final String openOrders = "{\"op\":\"openOrders\",\"requestId\":\"h5\"}";
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JsonNode open;
+        int nonce = 100;
+        do
+        {
+            assertTrue(System.nanoTime() < deadline, "alice's order did not show in openOrders within 30 s");
+            final HttpResponse<String> response = post("alice-key", ALICE_SECRET, "http-nonce-" + nonce++, openOrders, openOrders);
+            assertEquals(200, response.statusCode(), response.body());
+            open = WsClient.JSON.readTree(response.body()).get("orders");
+        }
+        while (open.isEmpty());
+        assertEquals(3, open.get(0).get("clientOrderId").asLong(), open.toString());
+        assertEquals("59000", open.get(0).get("price").asText(), open.toString());
+        final HttpResponse<String> bobsOrders = post("bob-key-1", BOB_SECRET, "http-nonce-" + nonce, openOrders, openOrders);
+        assertEquals(200, bobsOrders.statusCode(), bobsOrders.body());
+        assertTrue(WsClient.JSON.readTree(bobsOrders.body()).get("orders").isEmpty(), "bob sees none of alice's orders");
         final String cancelAsBob = "{\"op\":\"cancel\",\"requestId\":\"h2\",\"market\":\"BTC-USD\",\"clientOrderId\":3}";
         final HttpResponse<String> bobCancel = post("bob-key-1", BOB_SECRET, "http-nonce-4", cancelAsBob, cancelAsBob);
         assertEquals(422, bobCancel.statusCode());

@@ -1,69 +1,78 @@
 package io.perpetua.node;
 
-import io.perpetua.core.engine.AccountCommandEncoder;
-import io.perpetua.core.engine.CommandAdapter;
-import io.perpetua.core.engine.FundingCommandEncoder;
-import io.perpetua.core.journal.Journal;
-import io.perpetua.core.journal.JournalLayout;
-import io.perpetua.core.journal.JournalReader;
-import io.perpetua.core.pipeline.Pipeline;
-import io.perpetua.core.pipeline.PublishResult;
-import io.perpetua.core.pipeline.ResultListener;
-import io.perpetua.funding.FundingConfig;
-import io.perpetua.funding.FundingProcessor;
-import io.perpetua.risk.view.JournalTailer;
+import io.perpetua.gateway.marketdata.MarketDataState;
+import io.perpetua.gateway.marketdata.MarketState;
+import io.perpetua.gateway.marketdata.MarketUnits;
+import io.perpetua.gateway.trading.TradingEndpoint;
+import io.perpetua.node.config.ConfigLoader;
+import io.perpetua.node.config.NodeConfig;
 import io.perpetua.risk.view.MarginViews;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongPredicate;
 
 /**
- * An in-process exchange session with real margin: a journaling pipeline running the node's
- * engine (order limits, accounts, oracle, margin), the {@link DemoOracle} feed and the
- * {@link DemoTraffic} flow (funded, leveraged accounts) submitted from the calling thread, a
- * market-data thread that tails the events journal into {@link MarketDataView} and prints a summary
- * every second, and the margin views with the liquidation monitor on their own tailer, submitting
- * {@code Liquidate} commands like any client, and the funding processor on a third tailer,
- * submitting a {@code FundingTick} per market every {@link #FUNDING_INTERVAL_NS} of command time (an
- * hour compressed to ten seconds so that a one-minute demo shows several). Ends with a
- * {@code RESULT demo} line and the engine's state hash, which {@code perpetua replay} of the same
- * journal reproduces.
+ * {@code perpetua demo}: a {@link Node} started from the embedded {@code demo.yaml}, and its
+ * simulated clients connected through the gateway's trading WebSocket like any client: the
+ * {@link DemoOracle} sources (ORACLE keys submitting signed prices), the market maker and the
+ * leveraged takers of {@link DemoTraffic}, all driven from the calling thread. A summary thread
+ * prints, every second, what the gateway's public market data and the node's margin views show.
+ * Ends with a {@code RESULT demo} line and the engine's state hash, which {@code perpetua replay}
+ * of the same journal reproduces.
  */
 final class DemoSession
 {
+    /** The demo's embedded configuration. */
+    static final String CONFIG = "/io/perpetua/node/demo.yaml";
+    /** The trader login the demo prints for the browser page (see demo.yaml). */
+    static final String TRADER_KEY = "demo-trader";
     private static final long SUMMARY_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long ORACLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** Demo funding: a premium sample every second, a tick every ten seconds (MECHANICS defaults: 60 s, 1 h). */
-    static final long FUNDING_SAMPLE_NS = TimeUnit.SECONDS.toNanos(1);
-    static final long FUNDING_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final String MAKER_KEY = "demo-maker";
+    /**
+     * Requests the flow leaves unanswered at most: a gateway slower than {@code --rate} (a loaded
+     * machine) slows the flow down instead of queueing seconds of requests ahead of the oracle's.
+     */
+    private static final long MAX_IN_FLIGHT = 256;
+    private static final String TAKER_KEY_PREFIX = "demo-taker-";
 
-    private final Path journal;
+    private final NodeConfig config;
     private final long seed;
     private final int ratePerSecond;
-    private final long snapshotIntervalNs;
     private final PrintWriter out;
     private final PrintWriter err;
-    private final AtomicLong results = new AtomicLong();
     private volatile boolean stopRequested;
 
+    /**
+     * @param httpPort HTTP/WebSocket port (0: ephemeral)
+     * @param sbePort  SBE port (0: ephemeral)
+     */
     DemoSession(
         final Path journal,
+        final int httpPort,
+        final int sbePort,
         final long seed,
         final int ratePerSecond,
         final long snapshotIntervalNs,
         final PrintWriter out,
         final PrintWriter err)
     {
-        this.journal = journal;
+        final NodeConfig embedded = ConfigLoader.resource(CONFIG, journal);
+        this.config = embedded.with(journal, new NodeConfig.Listener(embedded.http().host(), httpPort),
+            new NodeConfig.Listener(embedded.sbe().host(), sbePort)).withSnapshotInterval(snapshotIntervalNs);
         this.seed = seed;
         this.ratePerSecond = ratePerSecond;
-        this.snapshotIntervalNs = snapshotIntervalNs;
         this.out = out;
         this.err = err;
     }
@@ -79,82 +88,110 @@ final class DemoSession
      *
      * @return the final {@code state-hash} line
      */
-    String run(final long durationNs)
+    String run(final long durationNs) throws InterruptedException
     {
-        final ResultListener counter = (correlationId, sequence, events, offset, length) -> results.lazySet(sequence);
-        final Pipeline pipeline = Pipeline.start(new Pipeline.Context()
-            .journalDir(journal)
-            .engineFactory(Engines::standard)
-            .errorHandler(error -> error.printStackTrace(err)));
-        final JournalLayout layout = new JournalLayout(journal);
-        final MarginViews margins = new MarginViews(new LiquidationSubmitter(pipeline));
-        final JournalTailer marginTailer = new JournalTailer("perpetua-margin", layout.eventsDir(), margins);
-        final FundingConfig funding = FundingConfig.defaults().withIntervals(FUNDING_SAMPLE_NS, FUNDING_INTERVAL_NS);
-        final JournalTailer fundingTailer = new JournalTailer("perpetua-funding", layout.eventsDir(),
-            new FundingProcessor(marketId -> funding, new FundingSubmitter(pipeline)));
-        final MarketDataThread marketData = new MarketDataThread(layout, margins);
-        final DemoSettlement settlement = new DemoSettlement(journal);
-        println("demo: journal " + journal + ", seed " + seed + ", " + ratePerSecond + " commands/s, from sequence " +
-            (pipeline.startSequence() + 1));
-        marginTailer.start();
-        fundingTailer.start();
-        marketData.start();
-        settlement.start();
+        final Node node = Node.start(config, error -> error.printStackTrace(err));
+        final Map<String, LongAdder> errors = TradingClient.errorCounters();
+        final AtomicLong inFlight = new AtomicLong();
+        final Summary summary = new Summary(node);
+        final List<TradingClient> clients = new ArrayList<>();
         try
         {
-            drive(pipeline, counter, durationNs, settlement);
+            final long startSequence = node.pipeline().startSequence();
+            println("demo: journal " + config.journal() + ", seed " + seed + ", " + ratePerSecond + " commands/s, from sequence " +
+                (startSequence + 1));
+            printEndpoints(node);
+            final URI trading = URI.create("ws://" + config.http().host() + ":" + node.gateway().port() + TradingEndpoint.PATH);
+            final HttpClient http = HttpClient.newHttpClient();
+            final Map<Long, TradingClient> traders = new HashMap<>();
+            final TradingClient[] sources = new TradingClient[DemoOracle.SOURCES];
+            for (final NodeConfig.ApiKey key : config.apiKeys())
+            {
+                if (key.key().equals(MAKER_KEY) || key.key().startsWith(TAKER_KEY_PREFIX))
+                {
+                    final TradingClient client = TradingClient.connect(http, trading, key.key(), key.secret(), errors, inFlight);
+                    clients.add(client);
+                    traders.put(key.accountId(), client);
+                }
+                for (int i = 0; i < DemoOracle.SOURCES; i++)
+                {
+                    if (key.key().equals(DemoOracle.apiKey(i)))
+                    {
+                        sources[i] = TradingClient.connect(http, trading, key.key(), key.secret(), errors, inFlight);
+                        clients.add(sources[i]);
+                    }
+                }
+            }
+            summary.start();
+            drive(durationNs, startSequence == 0, inFlight,
+                (accountId, request) -> traders.get(accountId).send(request),
+                (sourceIndex, request) -> sources[(int)sourceIndex].send(request));
         }
         finally
         {
-            pipeline.close();
-            marginTailer.close();
-            fundingTailer.close();
-            marketData.finish();
+            summary.finish();
+            for (final TradingClient client : clients)
+            {
+                client.close();
+            }
+            node.close();
         }
-        final long batches = settlement.finish();
-        final MarginViews.Summary summary = margins.summary();
+        if (!errors.isEmpty())
+        {
+            println("demo: client errors by code " + new TreeMap<>(errors));
+        }
+        final Node.Result result = node.result();
+        final MarginViews.Summary margin = node.margins().summary();
         println(String.format(
             "RESULT demo fills=%d liquidations=%d adl=%d insurance=%d open-interest=%d funding-ticks=%d batches=%d",
-            summary.fills(), summary.liquidationSteps(), summary.deleverages(), summary.insuranceBalance(),
-            summary.openInterestLots(), summary.fundingTicks(), batches));
-        final String finalLine = String.format("state-hash %016x at seq %d", pipeline.finalStateHash(), pipeline.finalSequence());
+            margin.fills(), margin.liquidationSteps(), margin.deleverages(), margin.insuranceBalance(),
+            margin.openInterestLots(), margin.fundingTicks(), result.batches()));
+        final String finalLine = result.stateHashLine();
         println(finalLine);
         return finalLine;
     }
 
-    private void drive(final Pipeline pipeline, final ResultListener counter, final long durationNs, final DemoSettlement settlement)
+    private void printEndpoints(final Node node)
     {
-        final DemoTraffic traffic = new DemoTraffic(seed, DemoMarket.MARKETS);
-        final DemoOracle oracle = new DemoOracle(DemoMarket.MARKETS, seed, System.currentTimeMillis() * 1_000_000L);
-        final UnsafeBuffer oracleBuffer = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
-        if (pipeline.startSequence() == 0)
+        final String http = "http://" + config.http().host() + ":" + node.gateway().port();
+        final String ws = "ws://" + config.http().host() + ":" + node.gateway().port();
+        println("demo: web page        " + http + "/");
+        println("demo: market data     " + http + "/v4/perpetualMarkets (REST), " + ws + "/v4/ws (WebSocket)");
+        println("demo: trading         " + ws + TradingEndpoint.PATH + " (WebSocket), POST " + http + TradingEndpoint.PATH);
+        println("demo: SBE             tcp://" + config.sbe().host() + ":" + node.gateway().sbePort());
+        for (final NodeConfig.ApiKey key : config.apiKeys())
         {
-            for (int m = 0; m < DemoMarket.MARKETS.length; m++)
+            if (key.key().equals(TRADER_KEY))
             {
-                final DemoMarket market = DemoMarket.MARKETS[m];
-                publish(pipeline, traffic.buffer(), traffic.addMarket(market), counter);
-                publish(pipeline, traffic.buffer(), traffic.configureRisk(market), counter);
-                publish(pipeline, oracleBuffer, oracle.configure(oracleBuffer, m), counter);
+                println("demo: trader login    key " + key.key() + " secret " + new String(key.secret(),
+                    java.nio.charset.StandardCharsets.UTF_8) + " (account " + key.accountId() + ")");
             }
-            for (int i = 0; i < DemoTraffic.fundedAccounts(); i++)
+        }
+    }
+
+    private void drive(
+        final long durationNs,
+        final boolean newJournal,
+        final AtomicLong inFlight,
+        final DemoTraffic.Sink traders,
+        final DemoTraffic.Sink sources)
+    {
+        final DemoTraffic traffic = new DemoTraffic(seed, config.markets());
+        final DemoOracle oracle = new DemoOracle(config.markets(), seed, System.currentTimeMillis() * 1_000_000L);
+        if (newJournal)
+        {
+            for (int t = 0; t < DemoTraffic.TAKER_ACCOUNTS; t++)
             {
-                final int deposit = traffic.deposit(i);
-                settlement.escrow(traffic.buffer(), deposit);
-                publish(pipeline, traffic.buffer(), deposit, counter);
-            }
-            for (int t = 0; t < DemoTraffic.takerAccounts(); t++)
-            {
-                for (final DemoMarket market : DemoMarket.MARKETS)
+                for (int m = 0; m < config.markets().size(); m++)
                 {
-                    publish(pipeline, traffic.buffer(), traffic.setLeverage(t, market), counter);
+                    traffic.setLeverage(t, m, traders);
                 }
             }
         }
         final long startNs = System.nanoTime();
         long nextOracleNs = startNs;
-        long nextSnapshotNs = startNs + snapshotIntervalNs;
         long submitted = 0;
-        while (!stopRequested && pipeline.failure() == null)
+        while (!stopRequested)
         {
             final long nowNs = System.nanoTime();
             final long elapsedNs = nowNs - startNs;
@@ -165,46 +202,27 @@ final class DemoSession
             if (nowNs >= nextOracleNs)
             {
                 final long wallClockNs = System.currentTimeMillis() * 1_000_000L;
-                oracle.poll(wallClockNs, oracleBuffer, length -> publish(pipeline, oracleBuffer, length, counter));
-                for (int m = 0; m < DemoMarket.MARKETS.length; m++)
+                oracle.poll(wallClockNs, sources);
+                for (int m = 0; m < config.markets().size(); m++)
                 {
-                    if (oracle.lastMedian(m) > 0)
-                    {
-                        traffic.onOraclePrice(m, oracle.lastMedian(m), wallClockNs);
-                    }
+                    traffic.onOraclePrice(m, oracle.median(m), wallClockNs);
                 }
                 nextOracleNs += ORACLE_INTERVAL_NS;
             }
-            if (nowNs >= nextSnapshotNs)
-            {
-                publish(pipeline, traffic.buffer(), traffic.takeSnapshot(), counter);
-                nextSnapshotNs += snapshotIntervalNs;
-            }
             final long due = elapsedNs / 1_000 * ratePerSecond / 1_000_000;
-            if (submitted >= due)
+            if (submitted >= due || inFlight.get() >= MAX_IN_FLIGHT)
             {
                 LockSupport.parkNanos(200_000);
                 continue;
             }
+            // Like a client that cannot keep up, the flow drops what it could not send in time rather than bursting.
+            submitted = Math.max(submitted, due - Math.max(1, ratePerSecond / 10));
             final long wallClockNs = System.currentTimeMillis() * 1_000_000L;
-            while (submitted < due && !stopRequested)
+            while (submitted < due && inFlight.get() < MAX_IN_FLIGHT && !stopRequested)
             {
-                publish(pipeline, traffic.buffer(), traffic.next(wallClockNs), counter);
+                traffic.next(wallClockNs, traders);
                 submitted++;
             }
-        }
-    }
-
-    private void publish(final Pipeline pipeline, final DirectBuffer buffer, final int length, final ResultListener listener)
-    {
-        PublishResult result;
-        while ((result = pipeline.tryPublish(buffer, 0, length, listener, 0)) == PublishResult.BUSY)
-        {
-            Thread.yield();
-        }
-        if (result != PublishResult.PUBLISHED)
-        {
-            throw new IllegalStateException("demo command not published: " + result, pipeline.failure());
         }
     }
 
@@ -223,144 +241,73 @@ final class DemoSession
         return String.format("$%d.%02d", quantums / 1_000_000, Math.abs(quantums % 1_000_000) / 10_000);
     }
 
-    /** Submits the liquidation monitor's Liquidate commands from the margin tailer's thread. */
-    private static final class LiquidationSubmitter implements LongPredicate
+    /** Prints, each second, the gateway's market data (sequence, book top, last trade) and the margin views' figures. */
+    private final class Summary extends Thread
     {
-        private static final ResultListener IGNORE = (correlationId, sequence, events, offset, length) ->
-        {
-        };
-        private final Pipeline pipeline;
-        private final AccountCommandEncoder encoder = new AccountCommandEncoder();
-        private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
-
-        LiquidationSubmitter(final Pipeline pipeline)
-        {
-            this.pipeline = pipeline;
-        }
-
-        public boolean test(final long accountId)
-        {
-            final int length = encoder.liquidate(buffer, 0, accountId);
-            PublishResult result;
-            while ((result = pipeline.tryPublish(buffer, 0, length, IGNORE, accountId)) == PublishResult.BUSY)
-            {
-                Thread.yield();
-            }
-            return result == PublishResult.PUBLISHED;
-        }
-    }
-
-    /** Submits the funding processor's FundingTick commands from the funding tailer's thread. */
-    private static final class FundingSubmitter implements FundingProcessor.Submitter
-    {
-        private static final ResultListener IGNORE = (correlationId, sequence, events, offset, length) ->
-        {
-        };
-        private final Pipeline pipeline;
-        private final FundingCommandEncoder encoder = new FundingCommandEncoder();
-        private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
-
-        FundingSubmitter(final Pipeline pipeline)
-        {
-            this.pipeline = pipeline;
-        }
-
-        public boolean submit(final int marketId, final long rate8hPpb, final long fundingTimeNs)
-        {
-            final int length = encoder.fundingTick(buffer, 0, marketId, rate8hPpb, fundingTimeNs);
-            PublishResult result;
-            while ((result = pipeline.tryPublish(buffer, 0, length, IGNORE, marketId)) == PublishResult.BUSY)
-            {
-                Thread.yield();
-            }
-            return result == PublishResult.PUBLISHED;
-        }
-    }
-
-    /** Tails the events journal into a {@link MarketDataView} and prints the running summary. */
-    private final class MarketDataThread extends Thread
-    {
-        private final JournalLayout layout;
-        private final MarginViews margins;
-        private final MarketDataView view = new MarketDataView();
+        private final Node node;
         private volatile boolean finishing;
-        private long lastResults;
+        private long lastSequence;
         private long lastFills;
         private long seconds;
 
-        MarketDataThread(final JournalLayout layout, final MarginViews margins)
+        Summary(final Node node)
         {
-            super("perpetua-market-data");
-            this.layout = layout;
-            this.margins = margins;
+            super("perpetua-demo-summary");
+            this.node = node;
             setDaemon(true);
         }
 
         @Override
         public void run()
         {
-            try (Journal events = Journal.open(layout.eventsDir()); JournalReader reader = events.reader())
+            long nextNs = System.nanoTime() + SUMMARY_INTERVAL_NS;
+            while (!finishing)
             {
-                long nextSummaryNs = System.nanoTime() + SUMMARY_INTERVAL_NS;
-                while (true)
+                final long waitNs = nextNs - System.nanoTime();
+                if (waitNs > 0)
                 {
-                    final boolean finalPass = finishing;
-                    int read = 0;
-                    while (reader.next())
-                    {
-                        view.onEvents(reader.buffer(), 0, reader.length());
-                        read++;
-                    }
-                    if (finalPass)
-                    {
-                        return;
-                    }
-                    if (System.nanoTime() >= nextSummaryNs)
-                    {
-                        summary();
-                        nextSummaryNs += SUMMARY_INTERVAL_NS;
-                    }
-                    if (read == 0)
-                    {
-                        LockSupport.parkNanos(1_000_000);
-                    }
+                    LockSupport.parkNanos(this, waitNs);
+                    continue;
                 }
-            }
-            catch (final RuntimeException ex)
-            {
-                ex.printStackTrace(err);
+                summary();
+                nextNs += SUMMARY_INTERVAL_NS;
             }
         }
 
         private void summary()
         {
             seconds++;
-            final long resultsNow = results.get();
-            final StringBuilder line = new StringBuilder(160);
-            line.append(String.format("[%4ds] seq %d  cmds/s %d  fills %d (+%d)", seconds, resultsNow,
-                resultsNow - lastResults, view.fills(), view.fills() - lastFills));
-            for (final DemoMarket market : DemoMarket.MARKETS)
+            final MarketDataState marketData = node.gateway().marketData();
+            final MarginViews.Summary margin = node.margins().summary();
+            final long sequence = marketData.sequence();
+            final StringBuilder line = new StringBuilder(200);
+            line.append(String.format("[%4ds] seq %d  cmds/s %d  fills %d (+%d)", seconds, sequence, sequence - lastSequence,
+                margin.fills(), margin.fills() - lastFills));
+            synchronized (marketData)
             {
-                final MarketDataView.Book book = view.book(market.marketId());
-                line.append("  ").append(market.symbol()).append(' ')
-                    .append(market.formatPrice(book.bestBid())).append(" / ").append(market.formatPrice(book.bestAsk()))
-                    .append(" last ").append(market.formatPrice(book.lastTradePrice));
+                for (final MarketState market : marketData.markets())
+                {
+                    final MarketUnits units = market.info().units();
+                    line.append("  ").append(market.info().symbol()).append(' ')
+                        .append(market.bids().isEmpty() ? "-" : units.price(market.bids().firstKey())).append(" / ")
+                        .append(market.asks().isEmpty() ? "-" : units.price(market.asks().firstKey()))
+                        .append(" last ").append(market.lastTradePrice() == 0 ? "-" : units.price(market.lastTradePrice()));
+                }
             }
-            final MarginViews.Summary margin = margins.summary();
             line.append(String.format("  liquidations %d adl %d insurance %s", margin.liquidationSteps(),
                 margin.deleverages(), usd(margin.insuranceBalance())));
-            lastResults = resultsNow;
-            lastFills = view.fills();
+            lastSequence = sequence;
+            lastFills = margin.fills();
             println(line.toString());
         }
 
-        /** Called after the pipeline closed: reads what is left of the journal, then stops. */
         void finish()
         {
             finishing = true;
+            LockSupport.unpark(this);
             try
             {
-                join(TimeUnit.SECONDS.toMillis(60));
+                join(TimeUnit.SECONDS.toMillis(10));
             }
             catch (final InterruptedException ex)
             {

@@ -1,51 +1,48 @@
 package io.perpetua.node;
 
-import io.perpetua.core.engine.AccountCommandEncoder;
-import io.perpetua.core.engine.CommandAdapter;
-import io.perpetua.core.engine.CommandEncoder;
-import io.perpetua.core.sbe.MarketStatus;
-import io.perpetua.core.sbe.OrderType;
-import io.perpetua.core.sbe.SelfTradePrevention;
-import io.perpetua.core.sbe.Side;
-import io.perpetua.core.sbe.TimeInForce;
-import io.perpetua.risk.auth.Ed25519Keys;
-import io.perpetua.risk.margin.RiskParams;
-import org.agrona.BufferUtil;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
+import io.perpetua.gateway.marketdata.MarketUnits;
+import io.perpetua.node.config.NodeConfig;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The demo's order flow, from a seed: a market maker (account 1) that re-quotes a five-level ladder
- * around the oracle price whenever it moves (and pulls its quotes for two seconds after a sharp
- * move, as makers do), and leveraged takers (accounts 100..139, funded with $2,000-$20,000 at 10x-20x;
- * even-numbered takers lean long, odd ones short)
- * that rest GTT orders near the mid, cross the spread with IOC and market orders, and cancel or
- * shrink their recent orders. The client reads the wall clock only to set GTT expiries and to time
- * the maker's pause, as a real client would; the engine sees time only through the sequencer's stamps.
+ * The demo's order flow, from a seed, as trading API requests: a market maker (account 1) that
+ * re-quotes a five-level ladder around the oracle price whenever it moves (and pulls its quotes for
+ * two seconds after a sharp move, as makers do), and leveraged takers (accounts 100..139, funded
+ * with $2,000-$20,000 by the demo's configuration, at 10x-20x; even-numbered takers lean long, odd
+ * ones short) that rest GTT orders near the mid, cross the spread with IOC and market orders, and
+ * cancel or shrink their recent orders. The client reads the wall clock only to set GTT expiries
+ * and to time the maker's pause, as a real client would; the engine sees time only through the
+ * sequencer's stamps.
  */
 final class DemoTraffic
 {
-    private static final long MAKER_ACCOUNT = 1;
-    private static final int TAKER_ACCOUNTS = 40;
+    static final long MAKER_ACCOUNT = 1;
+    static final long FIRST_TAKER = 100;
+    static final int TAKER_ACCOUNTS = 40;
     private static final int LEVELS = 5;
     private static final int QUOTE_COMMANDS = 1 + 2 * LEVELS;
     private static final int RECENT = 512;
     /** A mark move larger than this (ppm) makes the maker pull its quotes. */
     private static final long SHARP_MOVE_PPM = 30_000;
     private static final long PULL_NS = 2_000_000_000L;
-    private static final long MAKER_DEPOSIT = 100_000_000_000_000L;
+    /** Takers' order sizes are multiples of this many lots, so that positions reach their leverage within seconds. */
+    private static final long TAKER_SIZE = 3;
 
-    private final CommandEncoder encoder = new CommandEncoder();
-    private final AccountCommandEncoder accounts = new AccountCommandEncoder();
+    /** Where a request goes: the connection of the account that sends it. */
+    @FunctionalInterface
+    interface Sink
+    {
+        void send(long accountId, String request);
+    }
+
     private final long[] pulledUntilNs;
     private final boolean[] pullPending;
     private final long[] quotedMidTicks;
-    private final UnsafeBuffer buffer =
-        new UnsafeBuffer(BufferUtil.allocateDirectAligned(CommandAdapter.MAX_COMMAND_LENGTH, 64));
     private final SplittableRandom random;
-    private final DemoMarket[] markets;
+    private final List<NodeConfig.Market> markets;
+    private final MarketUnits[] units;
     private final long[] midTicks;
     private final int[] quoteStep;
     private final long[] recentAccount = new long[RECENT];
@@ -53,73 +50,39 @@ final class DemoTraffic
     private final long[] recentClientId = new long[RECENT];
     private long recentCount;
     private long nextClientId = 1_000_000;
+    private long nextRequestId;
 
-    DemoTraffic(final long seed, final DemoMarket[] markets)
+    DemoTraffic(final long seed, final List<NodeConfig.Market> markets)
     {
         this.random = new SplittableRandom(seed);
         this.markets = markets;
-        this.midTicks = new long[markets.length];
-        this.quoteStep = new int[markets.length];
-        this.pulledUntilNs = new long[markets.length];
-        this.pullPending = new boolean[markets.length];
-        this.quotedMidTicks = new long[markets.length];
-        for (int m = 0; m < markets.length; m++)
+        this.units = new MarketUnits[markets.size()];
+        this.midTicks = new long[markets.size()];
+        this.quoteStep = new int[markets.size()];
+        this.pulledUntilNs = new long[markets.size()];
+        this.pullPending = new boolean[markets.size()];
+        this.quotedMidTicks = new long[markets.size()];
+        for (int m = 0; m < markets.size(); m++)
         {
-            midTicks[m] = markets[m].referencePrice() / markets[m].tickSize();
+            final NodeConfig.Market market = markets.get(m);
+            units[m] = units(market);
+            midTicks[m] = market.referencePrice() / market.tickSize();
             quoteStep[m] = -1;
         }
     }
 
-    DirectBuffer buffer()
+    /** How the gateway writes the market's prices and sizes (its default, cents where the scale allows). */
+    static MarketUnits units(final NodeConfig.Market market)
     {
-        return buffer;
+        return new MarketUnits(MarketUnits.PriceDecimals.CENTS.priceDecimals(market.symbol(), market.quoteScaleExponent()),
+            market.quoteScaleExponent());
     }
 
-    int addMarket(final DemoMarket market)
+    /** The leverage taker {@code index} (0-based) chooses in market {@code m}: 10x to 20x (the tier's maximum). */
+    void setLeverage(final int takerIndex, final int m, final Sink sink)
     {
-        return encoder.addMarket(buffer, 0, market.marketId(), market.symbol(), market.tickSize(), market.lotSize(),
-            market.quoteScaleExponent(), market.minSize(), market.maxSize(), 0, market.priceBandPpm(),
-            market.makerFeePpm(), market.takerFeePpm(), market.referencePrice(), false, MarketStatus.ACTIVE);
-    }
-
-    /** The market's margin parameters: the large-cap defaults (IMF 5%, MMF 3%) and MECHANICS §5's liquidation rules. */
-    int configureRisk(final DemoMarket market)
-    {
-        return accounts.configureRisk(buffer, 0, market.marketId(), RiskParams.DEFAULT_IMF_PPM, RiskParams.DEFAULT_MMF_PPM,
-            0, 0, RiskParams.DEFAULT_LIQUIDATION_FEE_PPM, RiskParams.DEFAULT_SLICE_PPM, RiskParams.DEFAULT_MIN_SLICE_NOTIONAL,
-            RiskParams.DEFAULT_MAX_LIQUIDATION_NOTIONAL, RiskParams.DEFAULT_FILLABLE_FACTOR_PPM);
-    }
-
-    /** Number of accounts the flow funds: the maker and the takers. */
-    static int fundedAccounts()
-    {
-        return 1 + TAKER_ACCOUNTS;
-    }
-
-    /** The deposit of funded account {@code index} (0 = the maker), with deposit id {@code index + 1}. */
-    int deposit(final int index)
-    {
-        final long accountId = index == 0 ? MAKER_ACCOUNT : 100 + index - 1;
-        final long amount = index == 0 ? MAKER_DEPOSIT : (2_000 + random.nextInt(18_001)) * 1_000_000L;
-        return accounts.deposit(buffer, 0, accountId, amount, index + 1, publicKey(accountId));
-    }
-
-    /** The leverage taker {@code index} (0-based) chooses in a market: 10x to 20x (the tier's maximum). */
-    int setLeverage(final int takerIndex, final DemoMarket market)
-    {
-        return accounts.setLeverage(buffer, 0, 100 + takerIndex, market.marketId(), 10 + random.nextInt(11));
-    }
-
-    static int takerAccounts()
-    {
-        return TAKER_ACCOUNTS;
-    }
-
-    /** The owner key of a demo account, derived from its id (the demo signs nothing with it). */
-    private static byte[] publicKey(final long accountId)
-    {
-        return Ed25519Keys.rawPublicKey(
-            Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed("perpetua/demo-account", accountId)).getPublic());
+        sink.send(FIRST_TAKER + takerIndex, request("setLeverage") + ",\"market\":\"" + markets.get(m).symbol() +
+            "\",\"leverage\":" + (10 + random.nextInt(11)) + "}");
     }
 
     /**
@@ -128,7 +91,7 @@ final class DemoTraffic
      */
     void onOraclePrice(final int marketIndex, final long price, final long wallClockNs)
     {
-        final long ticks = Math.max(1, price / markets[marketIndex].tickSize());
+        final long ticks = Math.max(1, price / markets.get(marketIndex).tickSize());
         final long previous = midTicks[marketIndex];
         midTicks[marketIndex] = ticks;
         if (Math.abs(ticks - previous) * 1_000_000L > previous * SHARP_MOVE_PPM)
@@ -138,63 +101,69 @@ final class DemoTraffic
         }
     }
 
-    int takeSnapshot()
+    /** Sends the next request of the flow; {@code nowNs} is the client's wall clock, for GTT expiries. */
+    void next(final long nowNs, final Sink sink)
     {
-        return encoder.takeSnapshot(buffer, 0);
-    }
-
-    /** Encodes the next command of the flow; {@code nowNs} is the client's wall clock, for GTT expiries. */
-    int next(final long nowNs)
-    {
-        final int m = random.nextInt(markets.length);
+        final int m = random.nextInt(markets.size());
         if (pullPending[m])
         {
             pullPending[m] = false;
             quoteStep[m] = -1;
-            return encoder.cancelAll(buffer, 0, MAKER_ACCOUNT, markets[m].marketId());
+            sink.send(MAKER_ACCOUNT, cancelAll(m));
+            return;
         }
         final boolean pulled = nowNs < pulledUntilNs[m];
         if (quoteStep[m] >= 0 && !pulled)
         {
-            return quote(m);
+            sink.send(MAKER_ACCOUNT, quote(m));
+            return;
         }
         if (!pulled && (quotedMidTicks[m] != midTicks[m] || random.nextInt(60) == 0))
         {
             quotedMidTicks[m] = midTicks[m];
             quoteStep[m] = 0;
-            return quote(m);
+            sink.send(MAKER_ACCOUNT, quote(m));
+            return;
         }
         final int roll = random.nextInt(100);
         if (roll < 55)
         {
-            return restingOrder(m, nowNs);
+            restingOrder(m, nowNs, sink);
+            return;
         }
         if (roll < 75)
         {
-            return crossingOrder(m);
+            crossingOrder(m, sink);
+            return;
         }
+        final NodeConfig.Market market = markets.get(m);
         if (roll < 80)
         {
             final long account = takerAccount();
-            return encoder.placeOrder(buffer, 0, account, markets[m].marketId(), 0, side(account), OrderType.MARKET, TimeInForce.IOC,
-                (byte)0, SelfTradePrevention.CANCEL_TAKER, 0, markets[m].lotSize() * (1 + random.nextInt(20)), 0);
+            sink.send(account, request("place") + market(m) + ",\"side\":\"" + side(account) +
+                "\",\"type\":\"MARKET\",\"size\":\"" + units[m].size(market.lotSize() * TAKER_SIZE * (1 + random.nextInt(20))) +
+                "\",\"selfTradePrevention\":\"CANCEL_TAKER\"}");
+            return;
         }
         if (recentCount == 0)
         {
-            return restingOrder(m, nowNs);
+            restingOrder(m, nowNs, sink);
+            return;
         }
         final int r = (int)(random.nextLong(Math.min(recentCount, RECENT)));
+        final int recent = recentMarket[r];
         if (roll < 92)
         {
-            return encoder.cancelOrder(buffer, 0, recentAccount[r], recentMarket[r], 0, recentClientId[r]);
+            sink.send(recentAccount[r], request("cancel") + market(recent) + ",\"clientOrderId\":" + recentClientId[r] + "}");
+            return;
         }
-        return encoder.amendOrder(buffer, 0, recentAccount[r], recentMarket[r], 0, recentClientId[r], 0, 0,
-            markets[recentMarket[r] - 1].lotSize());
+        sink.send(recentAccount[r], request("amend") + market(recent) + ",\"clientOrderId\":" + recentClientId[r] +
+            ",\"reduceBy\":\"" + units[recent].size(markets.get(recent).lotSize()) + "\"}");
     }
 
-    private int quote(final int m)
+    private String quote(final int m)
     {
-        final DemoMarket market = markets[m];
+        final NodeConfig.Market market = markets.get(m);
         final int step = quoteStep[m]++;
         if (step == QUOTE_COMMANDS - 1)
         {
@@ -202,54 +171,73 @@ final class DemoTraffic
         }
         if (step == 0)
         {
-            return encoder.cancelAll(buffer, 0, MAKER_ACCOUNT, market.marketId());
+            return cancelAll(m);
         }
         final int level = (step - 1) % LEVELS;
-        final Side side = step <= LEVELS ? Side.BUY : Side.SELL;
+        final boolean buy = step <= LEVELS;
         final long distanceTicks = 1 + 2L * level;
-        final long priceTicks = side == Side.BUY ? midTicks[m] - distanceTicks : midTicks[m] + distanceTicks;
-        return encoder.placeOrder(buffer, 0, MAKER_ACCOUNT, market.marketId(), 0, side, OrderType.LIMIT, TimeInForce.GTC, (byte)0,
-            SelfTradePrevention.CANCEL_MAKER, priceTicks * market.tickSize(), market.lotSize() * (50 + random.nextInt(200)), 0);
+        final long priceTicks = buy ? midTicks[m] - distanceTicks : midTicks[m] + distanceTicks;
+        return request("place") + market(m) + ",\"side\":\"" + (buy ? "BUY" : "SELL") + "\",\"price\":\"" +
+            units[m].price(priceTicks * market.tickSize()) + "\",\"size\":\"" +
+            units[m].size(market.lotSize() * (50 + random.nextInt(200))) + "\"}";
     }
 
-    private int restingOrder(final int m, final long nowNs)
+    private String cancelAll(final int m)
     {
-        final DemoMarket market = markets[m];
+        return request("cancelAll") + market(m) + "}";
+    }
+
+    private void restingOrder(final int m, final long nowNs, final Sink sink)
+    {
+        final NodeConfig.Market market = markets.get(m);
         final long account = takerAccount();
-        final Side side = side(account);
+        final String side = side(account);
         final long distanceTicks = 1 + random.nextInt(30);
-        final long priceTicks = side == Side.BUY ? midTicks[m] - distanceTicks : midTicks[m] + distanceTicks;
+        final long priceTicks = side.equals("BUY") ? midTicks[m] - distanceTicks : midTicks[m] + distanceTicks;
         final long clientId = nextClientId++;
         final int slot = (int)(recentCount++ % RECENT);
         recentAccount[slot] = account;
-        recentMarket[slot] = market.marketId();
+        recentMarket[slot] = m;
         recentClientId[slot] = clientId;
-        final long expiryNs = nowNs + 2_000_000_000L + random.nextLong(8_000_000_000L);
-        return encoder.placeOrder(buffer, 0, account, market.marketId(), clientId, side, OrderType.LIMIT, TimeInForce.GTT, (byte)0,
-            SelfTradePrevention.CANCEL_MAKER, priceTicks * market.tickSize(), market.lotSize() * (1 + random.nextInt(10)),
-            expiryNs);
+        final long expiresAtMs = (nowNs + 2_000_000_000L + random.nextLong(8_000_000_000L)) / 1_000_000;
+        sink.send(account, request("place") + market(m) + ",\"side\":\"" + side + "\",\"timeInForce\":\"GTT\",\"price\":\"" +
+            units[m].price(priceTicks * market.tickSize()) + "\",\"size\":\"" +
+            units[m].size(market.lotSize() * TAKER_SIZE * (1 + random.nextInt(10))) + "\",\"clientOrderId\":" + clientId +
+            ",\"expiresAt\":" + expiresAtMs + "}");
     }
 
-    private int crossingOrder(final int m)
+    private void crossingOrder(final int m, final Sink sink)
     {
-        final DemoMarket market = markets[m];
+        final NodeConfig.Market market = markets.get(m);
         final long account = takerAccount();
-        final Side side = side(account);
+        final String side = side(account);
         final long throughTicks = random.nextInt(6);
-        final long priceTicks = side == Side.BUY ? midTicks[m] + throughTicks : midTicks[m] - throughTicks;
-        return encoder.placeOrder(buffer, 0, account, market.marketId(), 0, side, OrderType.LIMIT, TimeInForce.IOC, (byte)0,
-            SelfTradePrevention.CANCEL_TAKER, priceTicks * market.tickSize(), market.lotSize() * (1 + random.nextInt(40)), 0);
+        final long priceTicks = side.equals("BUY") ? midTicks[m] + throughTicks : midTicks[m] - throughTicks;
+        sink.send(account, request("place") + market(m) + ",\"side\":\"" + side + "\",\"timeInForce\":\"IOC\",\"price\":\"" +
+            units[m].price(priceTicks * market.tickSize()) + "\",\"size\":\"" +
+            units[m].size(market.lotSize() * TAKER_SIZE * (1 + random.nextInt(40))) + "\",\"selfTradePrevention\":\"CANCEL_TAKER\"}");
+    }
+
+    /** The start of a request object, up to and without its closing brace. */
+    private String request(final String op)
+    {
+        return "{\"op\":\"" + op + "\",\"requestId\":\"" + (++nextRequestId) + "\"";
+    }
+
+    private String market(final int m)
+    {
+        return ",\"market\":\"" + markets.get(m).symbol() + "\"";
     }
 
     private long takerAccount()
     {
-        return 100 + random.nextInt(TAKER_ACCOUNTS);
+        return FIRST_TAKER + random.nextInt(TAKER_ACCOUNTS);
     }
 
     /** Even-numbered takers buy two times in three, odd ones sell two times in three. */
-    private Side side(final long account)
+    private String side(final long account)
     {
         final boolean leanSide = random.nextInt(3) != 0;
-        return (account % 2 == 0) == leanSide ? Side.BUY : Side.SELL;
+        return (account % 2 == 0) == leanSide ? "BUY" : "SELL";
     }
 }

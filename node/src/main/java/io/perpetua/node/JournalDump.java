@@ -9,7 +9,9 @@ import java.nio.file.Path;
 
 /**
  * Prints a journal directory's commands, each followed by the events it caused, one line per
- * message: the operator's and scripts' view of what the exchange did.
+ * message: the operator's and scripts' view of what the exchange did. Both journals are read entry
+ * by entry and positioned at {@code --from} by {@link JournalReader#seekAfter}, without reading
+ * what comes before.
  */
 final class JournalDump
 {
@@ -35,8 +37,12 @@ final class JournalDump
             JournalReader commandReader = commands.reader();
             JournalReader eventReader = events != null ? events.reader() : null)
         {
-            boolean pending = eventReader != null && eventReader.next();
             commandReader.seekAfter(fromSequence - 1);
+            if (eventReader != null)
+            {
+                eventReader.seekAfter(fromSequence - 1);
+            }
+            boolean pending = eventReader != null && eventReader.next();
             while (commandReader.next() && (limit == 0 || lines < limit))
             {
                 final long sequence = commandReader.sequence();

@@ -2,9 +2,12 @@ package io.perpetua.node;
 
 import io.perpetua.core.journal.Replayer;
 import io.perpetua.core.pipeline.WaitMode;
+import io.perpetua.gateway.trading.TradingEndpoint;
 import io.perpetua.node.bench.EncodedStream;
 import io.perpetua.node.bench.ExchangeCoreBench;
 import io.perpetua.node.bench.Workloads;
+import io.perpetua.node.config.ConfigLoader;
+import io.perpetua.node.config.NodeConfig;
 import io.perpetua.settlement.stark.bench.StarkBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code perpetua} command: the operator's entry point to a node (demo session, replay,
+ * The {@code perpetua} command: the operator's entry point to a node (run, demo session, replay,
  * journal inspection). Its outputs are a contract scripts rely on: {@code state-hash %016x at seq %d}
  * lines, and one JSON object per line from {@code journal dump --json}.
  */
@@ -31,7 +34,7 @@ import java.util.concurrent.TimeUnit;
     mixinStandardHelpOptions = true,
     version = "perpetua 0.1.0",
     description = "Perpetual-futures exchange engine node.",
-    subcommands = {PerpetuaCli.Demo.class, PerpetuaCli.Replay.class, PerpetuaCli.JournalCommand.class,
+    subcommands = {PerpetuaCli.Run.class, PerpetuaCli.Demo.class, PerpetuaCli.Replay.class, PerpetuaCli.JournalCommand.class,
         PerpetuaCli.BenchCommand.class, SettlementCommands.Batches.class, SettlementCommands.EscapeProofCommand.class})
 public final class PerpetuaCli implements Callable<Integer>
 {
@@ -81,10 +84,69 @@ public final class PerpetuaCli implements Callable<Integer>
         return EXIT_USAGE;
     }
 
+    /** {@code perpetua run}. */
+    @Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Start the exchange from a YAML configuration: the core, the journal tailers, the oracle, settlement " +
+            "if configured, and the gateway (HTTP/WebSocket and SBE). Recovers an existing journal first. Stops on " +
+            "SIGINT/SIGTERM and prints 'state-hash <hex> at seq <n>' last.")
+    static final class Run implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "The node's YAML configuration.")
+        Path config;
+
+        @Override
+        public Integer call() throws InterruptedException
+        {
+            final NodeConfig nodeConfig = ConfigLoader.load(config);
+            final PrintWriter out = spec.commandLine().getOut();
+            final PrintWriter err = spec.commandLine().getErr();
+            final Node node = Node.start(nodeConfig, error -> error.printStackTrace(err));
+            final String host = nodeConfig.http().host();
+            out.println("perpetua: running, journal " + nodeConfig.journal() + " from sequence " +
+                (node.pipeline().startSequence() + 1));
+            out.println("perpetua: http://" + host + ":" + node.gateway().port() + "/ (REST /v4, WebSocket /v4/ws and " +
+                TradingEndpoint.PATH + ")" + (nodeConfig.sbe() == null ? "" :
+                ", SBE tcp://" + nodeConfig.sbe().host() + ":" + node.gateway().sbePort()));
+            out.flush();
+            untilShutdown(() ->
+            {
+                node.close();
+                out.println(node.result().stateHashLine());
+                out.flush();
+            });
+            return 0;
+        }
+    }
+
+    /**
+     * Blocks until the JVM shuts down (SIGINT, SIGTERM), then runs {@code stop} from the shutdown
+     * hook, which waits for it so that its output is complete before the JVM exits.
+     */
+    private static void untilShutdown(final Runnable stop) throws InterruptedException
+    {
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            try
+            {
+                stop.run();
+            }
+            finally
+            {
+                stopped.countDown();
+            }
+        }, "perpetua-shutdown"));
+        stopped.await();
+    }
+
     /** {@code perpetua demo}. */
     @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run an in-process session: two markets, a market maker and random takers; prints a summary " +
-            "each second and 'state-hash <hex> at seq <n>' last.")
+        description = "Run the exchange from the embedded demo configuration with simulated clients through the gateway: " +
+            "oracle sources, a market maker and leveraged takers; prints the URLs and a trader login, a summary each " +
+            "second and 'state-hash <hex> at seq <n>' last.")
     static final class Demo implements Callable<Integer>
     {
         @Spec
@@ -99,26 +161,37 @@ public final class PerpetuaCli implements Callable<Integer>
         @Option(names = "--seed", defaultValue = "42", description = "Seed of the order flow (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--rate", defaultValue = "20000", description = "Commands per second (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--rate", defaultValue = "5000", description = "Commands per second (default: ${DEFAULT-VALUE}).")
         int rate;
 
         @Option(names = "--snapshot-seconds", defaultValue = "10",
             description = "Take a snapshot every N seconds (default: ${DEFAULT-VALUE}).")
         long snapshotSeconds;
 
+        @Option(names = "--http-port", defaultValue = "" + ConfigLoader.DEFAULT_HTTP_PORT,
+            description = "HTTP and WebSocket port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+        int httpPort;
+
+        @Option(names = "--sbe-port", defaultValue = "" + ConfigLoader.DEFAULT_SBE_PORT,
+            description = "SBE order-entry port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+        int sbePort;
+
         @Override
-        public Integer call() throws IOException
+        public Integer call() throws IOException, InterruptedException
         {
             if (seconds < 0 || rate <= 0 || snapshotSeconds <= 0)
             {
                 throw new IllegalArgumentException("--seconds must be >= 0, --rate and --snapshot-seconds > 0");
             }
+            if (httpPort < 0 || httpPort > 65_535 || sbePort < 0 || sbePort > 65_535 || (httpPort != 0 && httpPort == sbePort))
+            {
+                throw new IllegalArgumentException("--http-port and --sbe-port must be 0..65535 and differ");
+            }
             final Path dir = journal != null ? journal : Files.createTempDirectory("perpetua-demo-");
-            final DemoSession session = new DemoSession(
-                dir, seed, rate, TimeUnit.SECONDS.toNanos(snapshotSeconds), spec.commandLine().getOut(),
-                spec.commandLine().getErr());
+            final DemoSession session = new DemoSession(dir, httpPort, sbePort, seed, rate,
+                TimeUnit.SECONDS.toNanos(snapshotSeconds), spec.commandLine().getOut(), spec.commandLine().getErr());
             final CountDownLatch finished = new CountDownLatch(1);
-            // Ctrl-C: stop the flow, close the pipeline and let run() print the final line before the JVM exits.
+            // Ctrl-C: stop the flow, close the node and let run() print the final lines before the JVM exits.
             final Thread hook = new Thread(() ->
             {
                 session.requestStop();

@@ -1,5 +1,6 @@
 package io.perpetua.node;
 
+import io.perpetua.node.config.ConfigLoader;
 import io.perpetua.settlement.batch.BatchBlob;
 import io.perpetua.settlement.batch.BatchStore;
 import io.perpetua.settlement.batch.SettlementBatch;
@@ -117,7 +118,8 @@ final class SettlementCommands
                     batch.inputs().netDeposits(), batch.inputs().feeDelta(), batch.inputs().insuranceDelta());
                 for (final BatchBlob.MarketPrice m : blob.markets())
                 {
-                    out.printf("market %d mark-ticks=%d quantums-per-tick-lot=%d%n", m.marketId(), m.markTicks(), m.quantumsPerTickLot());
+                    out.printf("market %d mark-ticks=%d quantums-per-tick-lot=%d funding-index=%d%n", m.marketId(), m.markTicks(),
+                        m.quantumsPerTickLot(), m.fundingIndex());
                 }
                 for (final BatchBlob.Entry e : blob.entries())
                 {
@@ -165,7 +167,7 @@ final class SettlementCommands
             @Option(names = "--preset", defaultValue = "P100", description = "Pinned proof parameters (default: ${DEFAULT-VALUE}).")
             String preset;
 
-            @Option(names = "--depth", defaultValue = "" + DemoSettlement.TREE_DEPTH,
+            @Option(names = "--depth", defaultValue = "" + ConfigLoader.DEFAULT_TREE_DEPTH,
                 description = "Pinned tree depth (default: ${DEFAULT-VALUE}, the demo's).")
             int depth;
 
@@ -214,7 +216,7 @@ final class SettlementCommands
 
     /** {@code perpetua escape-proof DIR --account N}. */
     @Command(name = "escape-proof", mixinStandardHelpOptions = true,
-        description = "Rebuild the position tree from the batch blobs and print an account's leaf and Merkle path.")
+        description = "Rebuild the position tree from the batch blobs and print an account's leaf, Merkle path and escape value.")
     static final class EscapeProofCommand implements Callable<Integer>
     {
         @Spec

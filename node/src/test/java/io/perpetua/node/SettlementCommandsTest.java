@@ -111,7 +111,10 @@ class SettlementCommandsTest
         final Run run = cli("escape-proof", journal.toString(), "--account", "100");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("account 100"), run.out().toString());
-        assertEquals(DemoSettlement.TREE_DEPTH, run.out().stream().filter(l -> l.startsWith("sibling ")).count());
+        assertEquals(io.perpetua.node.config.ConfigLoader.DEFAULT_TREE_DEPTH, run.out().stream().filter(l -> l.startsWith("sibling ")).count());
+        assertTrue(run.out().stream().anyMatch(l -> l.matches("market \\d+ mark-ticks=\\d+ .* funding-index=-?\\d+")),
+            run.out().toString());
+        assertTrue(run.out().stream().anyMatch(l -> l.matches("escape-value -?\\d+")), run.out().toString());
         assertEquals("verified true", run.lastLine());
         final Run outside = cli("escape-proof", journal.toString(), "--account", "5000");
         assertEquals(PerpetuaCli.EXIT_USAGE, outside.exitCode());

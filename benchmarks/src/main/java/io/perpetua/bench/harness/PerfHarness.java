@@ -1,5 +1,7 @@
 package io.perpetua.bench.harness;
 
+import io.perpetua.core.journal.JournalFormat;
+import io.perpetua.core.journal.JournalLayout;
 import io.perpetua.core.pipeline.WaitMode;
 import io.perpetua.node.Engines;
 import io.perpetua.node.bench.EncodedStream;
@@ -222,8 +224,9 @@ public final class PerfHarness implements Callable<Integer>
         throws IOException
     {
         out.printf("%n## Throughput (median of %d runs after %d warm-up), %s%n%n", runs, warmups, loadAverage());
-        out.println("| journals | runs (M commands/s) | median | GCs in timed part | allocated MB/s | state |");
-        out.println("|---|---|---|---|---|---|");
+        out.println("| journals | runs (M commands/s) | median | CPU ns/command: sequencer, core (median) | GCs in timed part | " +
+            "allocated MB/s | state |");
+        out.println("|---|---|---|---|---|---|---|");
         for (final boolean journalOn : journalModes)
         {
             for (int w = 0; w < warmups; w++)
@@ -231,6 +234,8 @@ public final class PerfHarness implements Callable<Integer>
                 check(runner.run(journalOn, 0, false));
             }
             final double[] rates = new double[runs];
+            final double[] sequencerCpu = new double[runs];
+            final double[] coreCpu = new double[runs];
             long gcs = 0;
             double allocation = 0;
             boolean match = true;
@@ -238,14 +243,17 @@ public final class PerfHarness implements Callable<Integer>
             {
                 final Measurement m = runner.run(journalOn, 0, false);
                 rates[r] = m.commandsPerSecond();
+                sequencerCpu[r] = m.sequencerCpuNsPerCommand();
+                coreCpu[r] = m.coreCpuNsPerCommand();
                 gcs += m.gcCount();
                 allocation = Math.max(allocation, m.allocationMbPerSecond());
                 match &= check(m);
             }
             final double median = median(rates);
             medians[journalOn ? 1 : 0] = median;
-            out.printf("| %s | %s | **%.2fM** | %d | %.1f (max of runs) | %s |%n", journalOn ? "on" : "off",
-                millions(rates), median / 1e6, gcs, allocation, match ? "match" : "**mismatch**");
+            out.printf("| %s | %s | **%.2fM** | %s, %.0f | %d | %.1f (max of runs) | %s |%n", journalOn ? "on" : "off",
+                millions(rates), median / 1e6, singleStage ? "-" : String.format("%.0f", median(sequencerCpu)),
+                median(coreCpu), gcs, allocation, match ? "match" : "**mismatch**");
             out.flush();
         }
     }
@@ -254,25 +262,32 @@ public final class PerfHarness implements Callable<Integer>
     {
         final double[] ring = new double[runs];
         final double[] chronicle = new double[runs];
+        final double[] batched = new double[runs];
         for (int w = 0; w < warmups; w++)
         {
             Ceilings.noOpRing(workload.stream(), waitMode, singleStage, 1 << 16);
-            Ceilings.rawChronicle(workload.stream());
+            Ceilings.rawChronicle(workload.stream(), 1);
+            Ceilings.rawChronicle(workload.stream(), Integer.MAX_VALUE);
         }
         for (int r = 0; r < runs; r++)
         {
             ring[r] = Ceilings.noOpRing(workload.stream(), waitMode, singleStage, 1 << 16).commandsPerSecond();
-            chronicle[r] = Ceilings.rawChronicle(workload.stream()).commandsPerSecond();
+            chronicle[r] = Ceilings.rawChronicle(workload.stream(), 1).commandsPerSecond();
+            batched[r] = Ceilings.rawChronicle(workload.stream(), Integer.MAX_VALUE).commandsPerSecond();
         }
         final double ringMedian = median(ring);
         final double chronicleMedian = median(chronicle);
+        final double batchedMedian = median(batched);
         out.printf("%n## Ceilings (median of %d runs), %s%n%n", runs, loadAverage());
         out.println("| ceiling | runs (M/s) | median | pipeline's median as a share |");
         out.println("|---|---|---|---|");
         out.printf("| no-op ring (same slots, producer type, wait strategy) | %s | %.2fM | %s |%n", millions(ring),
             ringMedian / 1e6, share(medians[0], ringMedian, "journals off"));
-        out.printf("| raw Chronicle appends of the same commands, one thread | %s | %.2fM | %s |%n", millions(chronicle),
-            chronicleMedian / 1e6, share(medians[1], chronicleMedian, "journals on"));
+        out.printf("| raw Chronicle appends of the same commands, one document each, one thread | %s | %.2fM | %s |%n",
+            millions(chronicle), chronicleMedian / 1e6, share(medians[1], chronicleMedian, "journals on"));
+        out.printf("| the same as journal entries in documents filled to the %d KiB bound | %s | %.2fM | %s |%n",
+            JournalFormat.DEFAULT_MAX_DOCUMENT_BYTES / 1024, millions(batched), batchedMedian / 1e6,
+            share(medians[1], batchedMedian, "journals on"));
         out.flush();
     }
 
@@ -315,6 +330,13 @@ public final class PerfHarness implements Callable<Integer>
         check(written);
         try
         {
+            final JournalLayout layout = new JournalLayout(written.journal());
+            final ReplaySpeed.Shape commands = ReplaySpeed.shape(layout.commandsDir());
+            final ReplaySpeed.Shape events = ReplaySpeed.shape(layout.eventsDir());
+            out.printf("%nJournals of a throughput run (%.2fM commands/s): commands %,d entries in %,d documents " +
+                "(%.1f per document), events %,d entries in %,d documents (%.1f per document)%n",
+                written.commandsPerSecond() / 1e6, commands.entries(), commands.documents(), commands.entriesPerDocument(),
+                events.entries(), events.documents(), events.entriesPerDocument());
             out.printf("%n## Replay of a %,d-command journal (Replayer, as `perpetua replay --full`), %s%n%n",
                 written.lastSequence(), loadAverage());
             out.println("| replay | runs (M commands/s) | median | state |");

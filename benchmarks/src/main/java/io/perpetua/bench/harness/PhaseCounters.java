@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * GC counts and per-thread allocated bytes, read before and after a measured phase. Reading them
- * allocates, so they are read only at the phase's edges.
+ * GC counts, per-thread allocated bytes and the stage threads' CPU time, read before and after a
+ * measured phase. Reading them allocates, so they are read only at the phase's edges.
  */
 final class PhaseCounters
 {
@@ -15,6 +15,8 @@ final class PhaseCounters
         (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
     private final long[] threadIds;
+    /** CPU time of each named thread (not the caller's) over the phase, in the order of the names. */
+    private final long[] cpuNs;
     private long gcCount;
     private long gcTimeMs;
     private long allocatedBytes;
@@ -22,6 +24,7 @@ final class PhaseCounters
     private PhaseCounters(final long[] threadIds)
     {
         this.threadIds = threadIds;
+        this.cpuNs = new long[threadIds.length - 1];
     }
 
     /** Counters over the given threads (by name, among live threads) and the calling thread. */
@@ -29,9 +32,10 @@ final class PhaseCounters
     {
         final List<Long> ids = new ArrayList<>();
         ids.add(Thread.currentThread().getId());
-        for (final Thread thread : Thread.getAllStackTraces().keySet())
+        final java.util.Set<Thread> threads = Thread.getAllStackTraces().keySet();
+        for (final String name : names)
         {
-            for (final String name : names)
+            for (final Thread thread : threads)
             {
                 if (thread.isAlive() && thread.getName().equals(name))
                 {
@@ -52,6 +56,10 @@ final class PhaseCounters
         gcCount = -collections();
         gcTimeMs = -collectionMs();
         allocatedBytes = -allocated();
+        for (int i = 0; i < cpuNs.length; i++)
+        {
+            cpuNs[i] = -THREADS.getThreadCpuTime(threadIds[i + 1]);
+        }
     }
 
     void stop()
@@ -59,6 +67,16 @@ final class PhaseCounters
         gcCount += collections();
         gcTimeMs += collectionMs();
         allocatedBytes += allocated();
+        for (int i = 0; i < cpuNs.length; i++)
+        {
+            cpuNs[i] += THREADS.getThreadCpuTime(threadIds[i + 1]);
+        }
+    }
+
+    /** CPU time the {@code i}-th named thread used during the phase. */
+    long cpuNs(final int i)
+    {
+        return cpuNs[i];
     }
 
     long gcCount()

@@ -1,5 +1,7 @@
 package io.perpetua.bench.harness;
 
+import io.perpetua.core.journal.Journal;
+import io.perpetua.core.journal.JournalReader;
 import io.perpetua.core.journal.Replayer;
 
 import java.nio.file.Path;
@@ -33,5 +35,37 @@ public final class ReplaySpeed
         final Replayer.Result result = Replayer.replay(journal, workload.engineFactory(), false, verifyEvents,
             Throwable::printStackTrace);
         return new Timed(result, System.nanoTime() - startNs);
+    }
+
+    /**
+     * Entries and Chronicle documents of one journal: their ratio is the mean ring batch the stage
+     * that wrote it committed at once.
+     */
+    public record Shape(long entries, long documents)
+    {
+        public double entriesPerDocument()
+        {
+            return documents == 0 ? 0 : (double)entries / documents;
+        }
+    }
+
+    public static Shape shape(final Path queueDirectory)
+    {
+        long entries = 0;
+        long documents = 0;
+        long lastIndex = -1;
+        try (Journal journal = Journal.open(queueDirectory); JournalReader reader = journal.reader())
+        {
+            while (reader.next())
+            {
+                entries++;
+                if (reader.index() != lastIndex)
+                {
+                    documents++;
+                    lastIndex = reader.index();
+                }
+            }
+        }
+        return new Shape(entries, documents);
     }
 }

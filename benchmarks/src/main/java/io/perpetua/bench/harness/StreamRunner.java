@@ -108,7 +108,8 @@ public final class StreamRunner
         }
         final Histogram latency = ratePerSecond > 0 ? results.latencies(startNs, ratePerSecond) : null;
         return new Measurement(stream.timedCount(), elapsedNs, counters.gcCount(), counters.gcTimeMs(),
-            counters.allocatedBytes(), pipeline.finalStateHash(), pipeline.finalSequence(), latency,
+            counters.allocatedBytes(), pipeline.finalStateHash(), pipeline.finalSequence(),
+            singleStage ? -1 : counters.cpuNs(0), counters.cpuNs(singleStage ? 0 : 1), latency,
             keepJournal ? dir : null);
     }
 

@@ -105,7 +105,8 @@ class PerfHarnessTest
         final EncodedStream stream = perpetuals.stream();
         assertEquals(stream.timedCount(), Ceilings.noOpRing(stream, WaitMode.YIELDING, false, 1 << 10).commands());
         assertEquals(stream.timedCount(), Ceilings.noOpRing(stream, WaitMode.BLOCKING, true, 1 << 10).commands());
-        assertEquals(stream.timedCount(), Ceilings.rawChronicle(stream).commands());
+        assertEquals(stream.timedCount(), Ceilings.rawChronicle(stream, 1).commands());
+        assertEquals(stream.timedCount(), Ceilings.rawChronicle(stream, Integer.MAX_VALUE).commands());
     }
 
     @Test
@@ -126,7 +127,7 @@ class PerfHarnessTest
             "--rates", "100000,400000"}, new PrintWriter(text));
         final String output = text.toString();
         assertEquals(0, code, output);
-        for (final String heading : new String[] {"## Throughput", "## Ceilings", "## Latency", "## Replay"})
+        for (final String heading : new String[] {"## Throughput", "## Ceilings", "## Latency", "## Replay", "Journals of a throughput run"})
         {
             assertTrue(output.contains(heading), heading + " missing from\n" + output);
         }
@@ -135,7 +136,9 @@ class PerfHarnessTest
         {
             assertTrue(output.contains(row), row + " missing from\n" + output);
         }
-        assertEquals(2, output.lines().filter(line -> line.matches("\\| (on|off) \\| [0-9., ]+ \\| \\*\\*.*")).count(), output);
+        // Throughput rows: journals, runs, median, then the stage threads' CPU ns per command.
+        assertEquals(2, output.lines().filter(line -> line.matches("\\| (on|off) \\| [0-9., ]+ \\| \\*\\*[0-9.]+M\\*\\* \\| [0-9]+, [0-9]+ \\|.*"))
+            .count(), output);
     }
 
     @Test

@@ -10,14 +10,15 @@ import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
 import java.nio.file.Path;
 
 /**
- * One Chronicle queue of SBE messages: the {@code commands} journal (one document per stamped
- * command) or the {@code events} journal (one document per command that emitted events, holding
- * all of that command's events back to back).
+ * One Chronicle queue of SBE messages: the {@code commands} journal (one entry per stamped command)
+ * or the {@code events} journal (one entry per command that emitted events, holding all of that
+ * command's events back to back). Entries are grouped into documents, one or more per ring batch
+ * ({@link JournalFormat}).
  *
- * <p>Documents are raw bytes, not Chronicle wire: every reader decodes them with the journal SBE
- * schema, and every message starts with the sequence number of its command, so either journal can
- * be positioned and cross-checked by sequence. The queue is memory-mapped, so an appended document
- * survives the death of the writing process (not of the machine).
+ * <p>Documents are raw bytes, not Chronicle wire: every reader decodes the entries with the journal
+ * SBE schema, and every message starts with the sequence number of its command, so either journal
+ * can be positioned and cross-checked by sequence. The queue is memory-mapped, so a committed
+ * document survives the death of the writing process (not of the machine).
  */
 public final class Journal implements AutoCloseable
 {
@@ -52,6 +53,12 @@ public final class Journal implements AutoCloseable
         return new Journal(directory, queue);
     }
 
+    /** The Chronicle queue, for tests that write what the appender never would (torn or foreign documents). */
+    SingleChronicleQueue queue()
+    {
+        return queue;
+    }
+
     public Path directory()
     {
         return directory;
@@ -63,16 +70,22 @@ public final class Journal implements AutoCloseable
      */
     public JournalAppender appender()
     {
-        return new JournalAppender(queue.createAppender());
+        return appender(JournalFormat.DEFAULT_MAX_DOCUMENT_BYTES);
     }
 
-    /** A new reader positioned at the start of the journal. */
+    /** A new appender whose documents hold at most {@code maxDocumentBytes} (unless one entry is larger). */
+    public JournalAppender appender(final int maxDocumentBytes)
+    {
+        return new JournalAppender(queue.createAppender(), maxDocumentBytes);
+    }
+
+    /** A new reader positioned before the first entry of the journal. */
     public JournalReader reader()
     {
         return new JournalReader(queue, queue.createTailer());
     }
 
-    /** Sequence number of the last document, or 0 if the journal is empty. */
+    /** Sequence number of the last entry, or 0 if the journal is empty. */
     public long lastSequence()
     {
         try (JournalReader reader = reader())

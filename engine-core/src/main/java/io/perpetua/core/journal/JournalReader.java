@@ -8,17 +8,29 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.NavigableSet;
 
 /**
- * Reads journal documents in order, each copied into a reusable buffer: a replay or tailer loop
- * allocates nothing per document. Also serves as a live tailer: {@link #next()} returns false when
- * it has caught up and true again once more documents are appended (by any process).
+ * Hands out a journal's entries (see {@link JournalFormat}) in order, each with its sequence
+ * number. A document is copied once into a reusable buffer and its entries are served from there,
+ * so a replay or tailer loop allocates nothing per entry. Also serves as a live tailer:
+ * {@link #next()} returns false when it has caught up and true again once more documents are
+ * committed (by any process).
+ *
+ * <p>Every read checks the document's format header: a document of another format version raises
+ * {@link JournalFormat.UnsupportedJournalFormatException}.
  */
 public final class JournalReader implements AutoCloseable
 {
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
-    private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
+    private final ExpandableDirectByteBuffer document =
+        new ExpandableDirectByteBuffer(JournalFormat.DEFAULT_MAX_DOCUMENT_BYTES);
+    private final UnsafeBuffer entry = new UnsafeBuffer(0, 0);
+    private int documentLength;
+    private int nextEntry;
     private int length;
     private long index = -1;
 
@@ -29,11 +41,193 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
-     * Reads the next document.
+     * Moves to the next entry, reading the next document when the current one is exhausted.
      *
      * @return false if there is none (yet)
      */
     public boolean next()
+    {
+        while (nextEntry >= documentLength)
+        {
+            if (!readDocument())
+            {
+                return false;
+            }
+        }
+        nextInDocument();
+        return true;
+    }
+
+    /**
+     * Reads the last entry of the journal; the reader is then positioned after it.
+     *
+     * @return false if the journal is empty
+     */
+    public boolean readLast()
+    {
+        tailer.direction(TailerDirection.BACKWARD).toEnd();
+        boolean found = false;
+        try
+        {
+            // Documents always hold entries, but an empty one would only send the search further back.
+            while (!found && readDocument())
+            {
+                while (nextEntry < documentLength)
+                {
+                    nextInDocument();
+                    found = true;
+                }
+            }
+        }
+        finally
+        {
+            tailer.direction(TailerDirection.FORWARD).toEnd();
+        }
+        return found;
+    }
+
+    /**
+     * Positions the reader so that {@link #next()} returns the first entry with a sequence number
+     * above {@code sequence}, reading only about log2(documents) documents: a binary search over
+     * the Chronicle index for the last document starting at or before {@code sequence}, then a skip
+     * inside it. Works on the events journal too, where not every sequence has an entry.
+     *
+     * @return true if the journal reaches {@code sequence} (its last entry's sequence is at least
+     *         {@code sequence}); false if it ends before, the reader then being at its end
+     */
+    public boolean seekAfter(final long sequence)
+    {
+        toStart();
+        if (sequence <= 0)
+        {
+            return sequence == 0;
+        }
+        if (queue.firstCycle() > queue.lastCycle())
+        {
+            return false;
+        }
+        final NavigableSet<Long> cycles = queue.listCyclesBetween(queue.firstCycle(), queue.lastCycle());
+        final int[] cycleNumbers = new int[cycles.size()];
+        final long[] documentsBefore = new long[cycles.size() + 1];
+        int c = 0;
+        for (final Long cycle : cycles)
+        {
+            final long count = tailer.excerptsInCycle(cycle.intValue());
+            cycleNumbers[c] = cycle.intValue();
+            documentsBefore[c + 1] = documentsBefore[c] + Math.max(0, count);
+            c++;
+        }
+        long low = 0;
+        long high = documentsBefore[c] - 1;
+        long found = -1;
+        while (low <= high)
+        {
+            final long middle = (low + high) >>> 1;
+            if (readDocumentAt(middle, cycleNumbers, documentsBefore) && firstSequence() <= sequence)
+            {
+                found = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        if (found < 0)
+        {
+            // Every document starts after sequence (or there is none): the first entry is the one.
+            toStart();
+            return documentsBefore[c] > 0;
+        }
+        if (!readDocumentAt(found, cycleNumbers, documentsBefore))
+        {
+            throw new IllegalStateException("journal document " + found + " of " + queue.file() + " vanished while seeking");
+        }
+        long lastSkipped = 0;
+        while (nextEntry < documentLength)
+        {
+            final long entrySequence = CommandAdapter.sequenceOf(document, nextEntry + JournalFormat.ENTRY_HEADER_LENGTH);
+            if (entrySequence > sequence)
+            {
+                return true;
+            }
+            nextInDocument();
+            lastSkipped = entrySequence;
+        }
+        return lastSkipped == sequence || found < documentsBefore[c] - 1;
+    }
+
+    /** Positions before the first entry. */
+    public JournalReader toStart()
+    {
+        tailer.toStart();
+        documentLength = 0;
+        nextEntry = 0;
+        return this;
+    }
+
+    /** Positions after the last entry: {@link #next()} then returns only entries committed later. */
+    public JournalReader toEnd()
+    {
+        tailer.toEnd();
+        documentLength = 0;
+        nextEntry = 0;
+        return this;
+    }
+
+    /** The current entry's bytes, from offset 0 (a view valid until the next move of the reader). */
+    public DirectBuffer buffer()
+    {
+        return entry;
+    }
+
+    /** Length of the current entry. */
+    public int length()
+    {
+        return length;
+    }
+
+    /** Chronicle index of the document holding the current entry. */
+    public long index()
+    {
+        return index;
+    }
+
+    /** Sequence number of the command the current entry holds (or whose events it holds). */
+    public long sequence()
+    {
+        return CommandAdapter.sequenceOf(entry, 0);
+    }
+
+    @Override
+    public void close()
+    {
+        tailer.close();
+    }
+
+    /** The document at a global ordinal (documents counted across the daily files). */
+    private boolean readDocumentAt(final long ordinal, final int[] cycleNumbers, final long[] documentsBefore)
+    {
+        int c = 0;
+        while (documentsBefore[c + 1] <= ordinal)
+        {
+            c++;
+        }
+        final long chronicleIndex = queue.rollCycle().toIndex(cycleNumbers[c], ordinal - documentsBefore[c]);
+        return tailer.moveToIndex(chronicleIndex) && readDocument();
+    }
+
+    private long firstSequence()
+    {
+        if (documentLength <= JournalFormat.DOCUMENT_HEADER_LENGTH)
+        {
+            return Long.MAX_VALUE;
+        }
+        return CommandAdapter.sequenceOf(document, JournalFormat.DOCUMENT_HEADER_LENGTH + JournalFormat.ENTRY_HEADER_LENGTH);
+    }
+
+    /** Copies the tailer's next document into {@link #document} and checks its header. */
+    private boolean readDocument()
     {
         try (DocumentContext context = tailer.readingDocument())
         {
@@ -41,109 +235,33 @@ public final class JournalReader implements AutoCloseable
             {
                 return false;
             }
+            documentLength = 0;
+            nextEntry = 0;
             final Bytes<?> bytes = context.wire().bytes();
             final int size = (int)bytes.readRemaining();
-            buffer.checkLimit(size);
-            bytes.unsafeRead(buffer.addressOffset(), size);
-            length = size;
+            document.checkLimit(size);
+            bytes.unsafeRead(document.addressOffset(), size);
             index = context.index();
+            JournalFormat.checkDocumentHeader(document, size, index);
+            documentLength = size;
+            nextEntry = JournalFormat.DOCUMENT_HEADER_LENGTH;
             return true;
         }
     }
 
-    /**
-     * Reads the last document of the journal; the reader is then positioned after it.
-     *
-     * @return false if the journal is empty
-     */
-    public boolean readLast()
+    private void nextInDocument()
     {
-        tailer.direction(TailerDirection.BACKWARD).toEnd();
-        final boolean found = next();
-        tailer.direction(TailerDirection.FORWARD).toEnd();
-        return found;
-    }
-
-    /**
-     * Positions the reader right after the document of {@code sequence}, so that {@link #next()}
-     * continues with {@code sequence + 1}, without reading the documents before it. Relies on the
-     * journals' invariant that the document of sequence {@code s} is the {@code s}-th document of
-     * the queue, and checks it: if the document found there has another sequence (a journal that
-     * does not start at 1), the reader is left at the start and the caller skips forward.
-     *
-     * @return true if positioned after {@code sequence}, false if left at the start
-     */
-    public boolean seekAfter(final long sequence)
-    {
-        tailer.toStart();
-        if (sequence <= 0)
+        final int entryLength = document.getInt(nextEntry, JournalFormat.BYTE_ORDER);
+        final int start = nextEntry + JournalFormat.ENTRY_HEADER_LENGTH;
+        if (entryLength <= 0 || entryLength > documentLength - start)
         {
-            return sequence == 0;
+            documentLength = 0;
+            nextEntry = 0;
+            throw new IllegalStateException("corrupt journal document at Chronicle index " + Long.toHexString(index) +
+                " of " + queue.file() + ": an entry of " + entryLength + " bytes at offset " + (start - JournalFormat.ENTRY_HEADER_LENGTH));
         }
-        long ordinal = sequence - 1;
-        for (final Long cycle : queue.listCyclesBetween(queue.firstCycle(), queue.lastCycle()))
-        {
-            final long count = tailer.excerptsInCycle(cycle.intValue());
-            if (count < 0)
-            {
-                break;
-            }
-            if (ordinal < count)
-            {
-                if (tailer.moveToIndex(queue.rollCycle().toIndex(cycle.intValue(), ordinal)) && next() &&
-                    sequence() == sequence)
-                {
-                    return true;
-                }
-                break;
-            }
-            ordinal -= count;
-        }
-        tailer.toStart();
-        return false;
-    }
-
-    /** Positions before the first document. */
-    public JournalReader toStart()
-    {
-        tailer.toStart();
-        return this;
-    }
-
-    /** Positions after the last document: {@link #next()} then returns only documents appended later. */
-    public JournalReader toEnd()
-    {
-        tailer.toEnd();
-        return this;
-    }
-
-    /** The current document's bytes, from offset 0. */
-    public DirectBuffer buffer()
-    {
-        return buffer;
-    }
-
-    /** Length of the current document. */
-    public int length()
-    {
-        return length;
-    }
-
-    /** Chronicle index of the current document. */
-    public long index()
-    {
-        return index;
-    }
-
-    /** Sequence number of the command the current document holds (or whose events it holds). */
-    public long sequence()
-    {
-        return CommandAdapter.sequenceOf(buffer, 0);
-    }
-
-    @Override
-    public void close()
-    {
-        tailer.close();
+        entry.wrap(document, start, entryLength);
+        length = entryLength;
+        nextEntry = start + entryLength;
     }
 }

@@ -85,6 +85,7 @@ public final class Recovery
                     appended++;
                 }
             }
+            eventsAppender.commit();
         }
         return new Result(
             engine, restored.snapshotSequence(), engine.lastSequence(), engine.nowNs(), replayed, appended);

@@ -143,16 +143,11 @@ public final class Replayer
         return new Result(engine.stateHash(), engine.lastSequence(), startSequence, replayed, 0, null);
     }
 
+    /** Moves to the first entry after {@code sequence}; false if there is none. */
     private static boolean nextAfter(final JournalReader reader, final long sequence)
     {
-        while (reader.next())
-        {
-            if (reader.sequence() > sequence)
-            {
-                return true;
-            }
-        }
-        return false;
+        reader.seekAfter(sequence);
+        return reader.next();
     }
 
     private static Result mismatch(

@@ -9,9 +9,12 @@ import io.perpetua.core.journal.JournalAppender;
 import org.agrona.ErrorHandler;
 
 /**
- * Stage 2, the core thread: applies each journaled command to the engine, appends its events to the
- * events journal and hands them to the submitter. It runs strictly after the sequencer, so no result
- * leaves before its command is durable. The engine is touched by no other thread while this runs.
+ * Stage 2, the core thread: applies each journaled command to the engine, stages its events for the
+ * events journal and hands them to the submitter; the events of a batch are committed as one
+ * document at its end. It runs strictly after the sequencer has committed the command's document,
+ * so no result leaves before its command is durable. Events may reach the events journal a batch
+ * later than the result: a crash in between loses them, and recovery re-derives them from the
+ * commands. The engine is touched by no other thread while this runs.
  */
 final class BusinessHandler implements EventHandler<CommandSlot>
 {
@@ -45,6 +48,15 @@ final class BusinessHandler implements EventHandler<CommandSlot>
 
     @Override
     public void onEvent(final CommandSlot slot, final long ringSequence, final boolean endOfBatch)
+    {
+        handle(slot);
+        if (endOfBatch && appender != null)
+        {
+            appender.commit();
+        }
+    }
+
+    private void handle(final CommandSlot slot)
     {
         final ResultListener listener = slot.listener;
         slot.listener = null;

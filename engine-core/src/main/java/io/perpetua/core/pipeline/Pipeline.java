@@ -28,9 +28,10 @@ import java.util.function.Supplier;
 
 /**
  * The sequenced core: gateway threads publish commands into a multi-producer Disruptor ring; the
- * sequencer stage stamps and journals each one; the core stage applies it to the engine, journals
- * its events and answers the submitter. A result therefore always follows the command's journal
- * append, and the engine is owned by the core thread alone.
+ * sequencer stage stamps each one and journals the ring batch as one document; the core stage
+ * applies each command to the engine, journals its events (one document per batch) and answers the
+ * submitter. A result therefore always follows the commit of its command's document, and the engine
+ * is owned by the core thread alone.
  *
  * <p>With a journal directory the pipeline first recovers (snapshot plus replay, see
  * {@link Recovery}) and continues the sequence where the journal ends. Without one (benchmarks)
@@ -135,7 +136,6 @@ public final class Pipeline implements AutoCloseable
             return engineFactory;
         }
 
-        /** Receives faults that do not stop the pipeline (a failing listener or snapshot write). */
         /**
          * Run the sequencer (stamp, journal) and the core (apply, journal events, reply) on one thread
          * instead of two. Default false: two stages overlap journaling with matching when there are
@@ -152,6 +152,7 @@ public final class Pipeline implements AutoCloseable
             return singleStage;
         }
 
+        /** Receives faults that do not stop the pipeline (a failing listener or snapshot write). */
         public Context errorHandler(final ErrorHandler errorHandler)
         {
             this.errorHandler = Objects.requireNonNull(errorHandler);
@@ -215,7 +216,7 @@ public final class Pipeline implements AutoCloseable
         final BusinessHandler business = new BusinessHandler(engine, eventsJournal, context.errorHandler, this);
         if (context.singleStage)
         {
-            disruptor.handleEventsWith(new SingleStageHandler(sequencer, business));
+            disruptor.handleEventsWith(new SingleStageHandler(sequencer, business, disruptor.getRingBuffer()));
         }
         else
         {

@@ -4,8 +4,10 @@ import org.agrona.DirectBuffer;
 
 /**
  * Receives the result of one submitted command: the SBE events it caused, back to back. For a
- * journaled command this is called on the core thread after the command is in the commands journal
- * (and its events in the events journal), so a result is an acknowledgement that survives a crash.
+ * journaled command this is called on the core thread after the document holding the command is
+ * committed to the commands journal, so a result is an acknowledgement that survives a crash. Its
+ * events are committed to the events journal at the end of the core's batch, possibly after this
+ * call; if the process dies in between, recovery re-derives them from the command.
  * For bytes that failed the ingress check it is called at once on the publishing thread with a
  * single {@code Rejected(MALFORMED_COMMAND)} and sequence 0.
  *

@@ -8,8 +8,11 @@ import org.agrona.concurrent.EpochNanoClock;
 
 /**
  * Stage 1: gives each command the next sequence number and a timestamp, and appends it to the
- * commands journal. The clock is read here, once per command, and nowhere in the engine: the
- * timestamp is journaled, so replay sees the same time. Timestamps never go backwards, across
+ * commands journal, committing one document per ring batch (more if the batch exceeds the document
+ * bound). The Disruptor makes a stage's batch visible to the next stage only after the whole batch
+ * was handled, so the core sees no command of the batch before the document holding it is written.
+ * The clock is read here, once per command, and nowhere in the engine: the timestamp is journaled,
+ * so replay sees the same time. Timestamps never go backwards, across
  * restarts too (they start from the recovered last timestamp).
  */
 final class SequencerHandler implements EventHandler<CommandSlot>
@@ -50,8 +53,19 @@ final class SequencerHandler implements EventHandler<CommandSlot>
         if (slot.length == CommandSlot.MALFORMED)
         {
             slot.sequence = 0;
-            return;
         }
+        else
+        {
+            stampAndAppend(slot);
+        }
+        if (endOfBatch && appender != null)
+        {
+            appender.commit();
+        }
+    }
+
+    private void stampAndAppend(final CommandSlot slot)
+    {
         final long sequence = lastSequence + 1;
         final long timestampNs = Math.max(clock.nanoTime(), lastTimestampNs);
         CommandAdapter.stamp(slot.buffer, 0, sequence, timestampNs);

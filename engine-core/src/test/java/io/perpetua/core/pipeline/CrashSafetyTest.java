@@ -95,6 +95,34 @@ class CrashSafetyTest
         assertEquals(fresh.stateHash(), fromSnapshot.stateHash(), "snapshot + tail vs full replay" + context);
     }
 
+    @Test
+    void aCommandsDocumentTornByACrashIsDroppedAndThePipelineContinuesAfterTheLastWholeOne() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final LiveRun live = LiveRun.run(journal, SEED, 2_000, SNAPSHOT_EVERY);
+        final String context = " (seed " + SEED + ")";
+        final Process child = new ProcessBuilder(
+            io.perpetua.core.journal.TornWriteChild.command(new JournalLayout(journal).commandsDir(), live.lastSequence + 1))
+            .redirectErrorStream(true)
+            .start();
+        final String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child did not exit");
+        assertEquals(io.perpetua.core.journal.TornWriteChild.EXIT_HALTED, child.exitValue(), output);
+
+        final ResultCollector collector = new ResultCollector();
+        final TestCommands encoder = new TestCommands();
+        try (Pipeline recovered = Pipeline.start(new Pipeline.Context().journalDir(journal)))
+        {
+            assertEquals(live.lastSequence, recovered.startSequence(), "the torn document holds no command" + context);
+            assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(recovered, encoder.buffer(), encoder.heartbeat(), collector, 7));
+            collector.await(1, 60);
+        }
+        assertEquals(live.lastSequence + 1, collector.get(7).sequence(), context);
+        final Replayer.Result replayed = Replayer.replay(journal, Replayer::standardEngine, true, true, Throwable::printStackTrace);
+        assertTrue(replayed.eventsMatch(), replayed.mismatch() + " at " + replayed.mismatchSequence() + context);
+        assertEquals(live.lastSequence + 1, replayed.lastSequence(), context);
+    }
+
     /** Checks the journal holds sequences 1..n, each the generator's command n - 1; returns n. */
     private static long verifyCommandsJournal(final JournalLayout layout, final String context)
     {

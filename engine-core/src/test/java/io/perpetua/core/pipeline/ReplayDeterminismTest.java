@@ -187,6 +187,7 @@ class ReplayDeterminismTest
                 }
                 appender.append(scratch, 0, reader.length());
             }
+            appender.commit();
         }
     }
 

@@ -19,7 +19,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gateway's one HTTP port: REST under {@code /v4} and WebSocket endpoints by path. I/O threads
+ * The gateway's one HTTP port: REST under {@code /v4}, WebSocket and POST endpoints by path, and the
+ * browser trading page ({@link StaticFiles}) at {@code /}. I/O threads
  * only translate; market data comes from the events tailer and orders go to the pipeline's ring.
  */
 public final class GatewayServer implements AutoCloseable
@@ -64,6 +65,7 @@ public final class GatewayServer implements AutoCloseable
         Objects.requireNonNull(rest);
         final Map<String, WebSocketEndpoint> endpoints = Map.copyOf(webSockets);
         final Map<String, PostEndpoint> postEndpoints = Map.copyOf(posts);
+        final StaticFiles page = StaticFiles.page();
         final EventLoopGroup boss = new NioEventLoopGroup(1);
         final EventLoopGroup workers = new NioEventLoopGroup(ioThreads);
         try
@@ -82,7 +84,7 @@ public final class GatewayServer implements AutoCloseable
                         ch.pipeline()
                             .addLast("http", new HttpServerCodec())
                             .addLast("aggregator", new HttpObjectAggregator(MAX_MESSAGE_BYTES))
-                            .addLast("router", new HttpRequestHandler(rest, endpoints, postEndpoints, MAX_MESSAGE_BYTES));
+                            .addLast("router", new HttpRequestHandler(rest, page, endpoints, postEndpoints, MAX_MESSAGE_BYTES));
                     }
                 })
                 .bind(address).sync().channel();

@@ -29,23 +29,29 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Routes one HTTP request: a WebSocket upgrade on a known path replaces this handler with that
- * endpoint's frame handler; GETs go to the indexer REST endpoints; everything else is a JSON 404
- * (or 405 for other methods).
+ * endpoint's frame handler; POSTs on a known path go to that endpoint; GETs under {@code /v4/} go
+ * to the indexer REST endpoints (a JSON 404 for an unknown one, 405 for other methods); GETs and
+ * HEADs of any other path are the trading page's {@link StaticFiles}.
  */
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 {
+    private static final String REST_PREFIX = "/v4/";
+
     private final IndexerRest rest;
+    private final StaticFiles page;
     private final Map<String, WebSocketEndpoint> webSockets;
     private final Map<String, PostEndpoint> posts;
     private final int maxFrameBytes;
 
     HttpRequestHandler(
         final IndexerRest rest,
+        final StaticFiles page,
         final Map<String, WebSocketEndpoint> webSockets,
         final Map<String, PostEndpoint> posts,
         final int maxFrameBytes)
     {
         this.rest = rest;
+        this.page = page;
         this.webSockets = webSockets;
         this.posts = posts;
         this.maxFrameBytes = maxFrameBytes;
@@ -72,6 +78,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             post(ctx, request, post);
             return;
         }
+        if (!uri.path().startsWith(REST_PREFIX) && !posts.containsKey(uri.path()))
+        {
+            staticFile(ctx, request, uri.path());
+            return;
+        }
         if (request.method() != HttpMethod.GET)
         {
             respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED,
@@ -85,6 +96,43 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         respond(ctx, request, response.status(), response.body());
+    }
+
+    private void staticFile(final ChannelHandlerContext ctx, final FullHttpRequest request, final String path)
+    {
+        final boolean head = request.method() == HttpMethod.HEAD;
+        if (!head && request.method() != HttpMethod.GET)
+        {
+            final FullHttpResponse response = json(request.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED,
+                IndexerJson.errors("method " + request.method() + " not allowed on " + path));
+            response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            send(ctx, response, HttpUtil.isKeepAlive(request));
+            return;
+        }
+        final StaticFiles.Lookup lookup = page.lookup(path);
+        if (lookup.file() == null)
+        {
+            respond(ctx, request, lookup.status(), IndexerJson.errors(lookup.message()));
+            return;
+        }
+        final StaticFiles.File file = lookup.file();
+        final boolean unchanged = file.etag().equals(request.headers().get(HttpHeaderNames.IF_NONE_MATCH));
+        final FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(),
+            unchanged ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.OK,
+            head || unchanged ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(file.body()));
+        response.headers()
+            .set(HttpHeaderNames.CONTENT_TYPE, file.contentType())
+            .set(HttpHeaderNames.ETAG, file.etag())
+            .set(HttpHeaderNames.CACHE_CONTROL, StaticFiles.CACHE_CONTROL)
+            .set("X-Content-Type-Options", "nosniff")
+            .set("Referrer-Policy", "no-referrer")
+            .set("Content-Security-Policy", StaticFiles.CONTENT_SECURITY_POLICY);
+        if (!unchanged)
+        {
+            // A HEAD is told the length its GET would have.
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, file.body().length);
+        }
+        send(ctx, response, HttpUtil.isKeepAlive(request));
     }
 
     /** A broken request or connection: nothing useful can be answered, so the connection closes. */
@@ -156,6 +204,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         final HttpResponseStatus status,
         final JsonNode body)
     {
+        send(ctx, json(version, status, body), keepAlive);
+    }
+
+    private static FullHttpResponse json(final HttpVersion version, final HttpResponseStatus status, final JsonNode body)
+    {
         final byte[] bytes;
         try
         {
@@ -170,6 +223,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         response.headers()
             .set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
             .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        return response;
+    }
+
+    private static void send(final ChannelHandlerContext ctx, final FullHttpResponse response, final boolean keepAlive)
+    {
         HttpUtil.setKeepAlive(response, keepAlive);
         final var written = ctx.writeAndFlush(response);
         if (!keepAlive)

@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tails the events journal from its first document on its own thread and feeds every document to
- * its consumers, in order. It reads the journal files, not the engine, so it could as well run in
+ * Tails the events journal from its first entry on its own thread and feeds every entry (one
+ * command's events) to its consumers, in order. It reads the journal files, not the engine, so it could as well run in
  * another process than the core. A consumer that throws stops the tailer (its view would be wrong
  * from then on); {@link #failure()} tells why.
  */

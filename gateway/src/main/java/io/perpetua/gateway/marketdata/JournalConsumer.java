@@ -2,7 +2,10 @@ package io.perpetua.gateway.marketdata;
 
 import org.agrona.DirectBuffer;
 
-/** Something fed by {@link EventsTailer}: every events document in journal order, on the tailer thread. */
+/**
+ * Something fed by {@link EventsTailer}: every entry of the events journal (one command's events) in
+ * journal order, on the tailer thread.
+ */
 public interface JournalConsumer
 {
     /** One command's events, back to back; the buffer is valid only during the call. */

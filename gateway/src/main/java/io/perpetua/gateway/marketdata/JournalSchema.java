@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * The journal schema's IR, loaded from engine-core's schema resource, used to step over messages
- * the gateway does not decode. An events document holds a command's events back to back and some
+ * the gateway does not decode. An events journal entry holds a command's events back to back and some
  * messages carry variable-length data, so skipping one needs its layout; reading the layout from
  * the schema keeps tailers working when schema evolution adds messages.
  */

@@ -29,7 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Public market data of every market, rebuilt from the events journal alone: each document (the
+ * Public market data of every market, rebuilt from the events journal alone: each entry (the
  * events of one command) is applied as a whole under this object's lock, so readers (REST, a new
  * WebSocket subscription) always see the state at a command boundary, and {@link #sequence()} says
  * which. The state is integer; decimal strings are made at the edge with {@link MarketUnits}.

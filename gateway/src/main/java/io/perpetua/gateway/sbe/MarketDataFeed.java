@@ -38,7 +38,7 @@ import java.util.Set;
  * and the updates that change them, numbered per market from 1 without gaps. The numbering depends
  * only on the journal, so it is the same on every connection and after a gateway restart.
  *
- * <p>Runs on the events tailer thread, one journal document (one command's events) at a time under
+ * <p>Runs on the events tailer thread, one journal entry (one command's events) at a time under
  * this object's lock; sessions subscribe and take snapshots from their I/O threads under the same
  * lock, so a snapshot is always the book between two commands and the session's updates start right
  * after it. Everything a session is sent goes through its event loop's queue in the order it was

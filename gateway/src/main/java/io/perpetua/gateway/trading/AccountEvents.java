@@ -7,6 +7,7 @@ import io.perpetua.core.sbe.BooleanType;
 import io.perpetua.core.sbe.CollateralChangedDecoder;
 import io.perpetua.core.sbe.DeleveragedDecoder;
 import io.perpetua.core.sbe.FillDecoder;
+import io.perpetua.core.sbe.FundingPaymentDecoder;
 import io.perpetua.core.sbe.InsuranceFundChangedDecoder;
 import io.perpetua.core.sbe.LeverageSetDecoder;
 import io.perpetua.core.sbe.LiquidationStepDecoder;
@@ -16,6 +17,7 @@ import io.perpetua.core.sbe.OrderAmendedDecoder;
 import io.perpetua.core.sbe.OrderCancelledDecoder;
 import io.perpetua.core.sbe.OrderExpiredDecoder;
 import io.perpetua.core.sbe.OrderRestedDecoder;
+import io.perpetua.core.sbe.OrderTriggeredDecoder;
 import io.perpetua.core.sbe.PositionChangedDecoder;
 import io.perpetua.core.sbe.RejectedDecoder;
 import io.perpetua.core.sbe.Side;
@@ -29,8 +31,8 @@ import java.util.function.IntFunction;
 /**
  * The events of one command as one account sees them, in Perpetua's JSON dialect: its own orders'
  * acceptance, fills (from its side: its order, side, liquidity and remaining size), rests, cancels,
- * amends, expiries and rejections; its collateral changes, positions after each change, leverage
- * choices, and the liquidation events that touch it (slices, deleverages, insurance-fund moves).
+ * amends, expiries, triggers and rejections; its collateral changes, positions after each change, leverage
+ * choices, funding payments, and the liquidation events that touch it (slices, deleverages, insurance-fund moves).
  * Events of other accounts are left out. One instance per thread.
  */
 final class AccountEvents
@@ -46,12 +48,14 @@ final class AccountEvents
     private final OrderCancelledDecoder cancelled = new OrderCancelledDecoder();
     private final OrderAmendedDecoder amended = new OrderAmendedDecoder();
     private final OrderExpiredDecoder expired = new OrderExpiredDecoder();
+    private final OrderTriggeredDecoder triggered = new OrderTriggeredDecoder();
     private final CollateralChangedDecoder collateral = new CollateralChangedDecoder();
     private final PositionChangedDecoder positionChanged = new PositionChangedDecoder();
     private final LeverageSetDecoder leverage = new LeverageSetDecoder();
     private final LiquidationStepDecoder liquidation = new LiquidationStepDecoder();
     private final DeleveragedDecoder deleveraged = new DeleveragedDecoder();
     private final InsuranceFundChangedDecoder insurance = new InsuranceFundChangedDecoder();
+    private final FundingPaymentDecoder fundingPayment = new FundingPaymentDecoder();
     private final IntFunction<MarketInfo> markets;
 
     /** @param markets market info by id (for tickers and decimal units) */
@@ -60,7 +64,7 @@ final class AccountEvents
         this.markets = markets;
     }
 
-    /** Appends to {@code out} the events of the document that concern {@code accountId}. */
+    /** Appends to {@code out} the events of the entry that concern {@code accountId}. */
     void collect(final DirectBuffer buffer, final int offset, final int length, final long accountId, final ArrayNode out)
     {
         int position = offset;
@@ -150,6 +154,16 @@ final class AccountEvents
                             .put("remaining", units.size(expired.remainingSize())));
                     }
                     break;
+                case OrderTriggeredDecoder.TEMPLATE_ID:
+                    triggered.wrap(buffer, body, blockLength, version);
+                    if (triggered.accountId() == accountId)
+                    {
+                        final MarketUnits units = units(triggered.marketId());
+                        out.add(event("triggered", triggered.marketId(), triggered.orderId())
+                            .put("triggerPrice", units.price(triggered.triggerPrice()))
+                            .put("markPrice", units.price(triggered.markPrice())));
+                    }
+                    break;
                 case CollateralChangedDecoder.TEMPLATE_ID:
                     collateral.wrap(buffer, body, blockLength, version);
                     if (collateral.accountId() == accountId)
@@ -197,6 +211,18 @@ final class AccountEvents
                             .put("quote", MarketUnits.quote(deleveraged.quote())));
                     }
                     break;
+                case FundingPaymentDecoder.TEMPLATE_ID:
+                    fundingPayment.wrap(buffer, body, blockLength, version);
+                    if (fundingPayment.accountId() == accountId)
+                    {
+                        out.add(NODES.objectNode().put("event", "funding")
+                            .put("market", market(fundingPayment.marketId()).symbol())
+                            .put("amount", MarketUnits.quote(fundingPayment.amount()))
+                            .put("size", units(fundingPayment.marketId()).size(fundingPayment.size()))
+                            .put("fundingIndex", Long.toString(fundingPayment.fundingIndex()))
+                            .put("balance", MarketUnits.quote(fundingPayment.balance())));
+                    }
+                    break;
                 case InsuranceFundChangedDecoder.TEMPLATE_ID:
                     insurance.wrap(buffer, body, blockLength, version);
                     if (insurance.accountId() == accountId)
@@ -224,8 +250,13 @@ final class AccountEvents
             .put("type", accepted.orderType().name())
             .put("timeInForce", accepted.timeInForce().name())
             .put("postOnly", accepted.flags().postOnly())
+            .put("reduceOnly", accepted.flags().reduceOnly())
             .put("price", units.price(accepted.price()))
             .put("size", units.size(accepted.size()));
+        if (accepted.triggerPrice() != 0)
+        {
+            node.put("triggerPrice", units.price(accepted.triggerPrice()));
+        }
         if (accepted.expiryNs() != 0)
         {
             node.put("expiresAt", accepted.expiryNs() / 1_000_000);

@@ -16,11 +16,14 @@ import io.perpetua.risk.view.PositionView;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.IntHashSet;
 
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
 
 /**
  * The private {@code account} channel: each subscribed session receives, from the events journal,
@@ -33,7 +36,11 @@ import java.util.function.IntFunction;
  */
 final class AccountFeed implements JournalConsumer
 {
+    /** Queries that may wait for the feed at once; a session only waits for its own acknowledged command. */
+    static final int MAX_WAITING_QUERIES = 10_000;
+
     private final AccountEvents events;
+    private final OpenOrders openOrders;
     private final IntFunction<MarketInfo> markets;
     private final MarginViews margins;
     private final JournalSchema schema = new JournalSchema();
@@ -43,11 +50,21 @@ final class AccountFeed implements JournalConsumer
     /** Guarded by this. */
     private final Map<Long, Set<TradingSession>> subscribers = new LinkedHashMap<>();
     private long sequence;
+    /**
+     * Queries waiting for the feed to reach the last command with events their session has been
+     * answered for (a reply may come before the core commits its batch's events). Guarded by this.
+     */
+    private final PriorityQueue<WaitingQuery> waiting = new PriorityQueue<>(Comparator.comparingLong(WaitingQuery::sequence));
+
+    private record WaitingQuery(long sequence, LongConsumer query)
+    {
+    }
 
     /** @param margins risk-margin's views, fed by the same tailer before this feed */
     AccountFeed(final IntFunction<MarketInfo> markets, final MarginViews margins)
     {
         this.events = new AccountEvents(markets);
+        this.openOrders = new OpenOrders(markets);
         this.markets = markets;
         this.margins = margins;
     }
@@ -57,6 +74,32 @@ final class AccountFeed implements JournalConsumer
     {
         final AccountView view = margins.account(accountId);
         return view == null ? null : MarginJson.margin(view, markets);
+    }
+
+    /** The account's open orders (of one market, or all when {@code marketIdOrZero} is 0) now. */
+    synchronized ArrayNode openOrders(final long accountId, final int marketIdOrZero)
+    {
+        return openOrders.of(accountId, marketIdOrZero);
+    }
+
+    /**
+     * Runs {@code query} with this feed's sequence under its lock as soon as the feed has processed
+     * {@code sequence}: at once if it has, else on the tailer thread when it does.
+     *
+     * @throws TradingException BUSY if too many queries are waiting already
+     */
+    synchronized void whenAt(final long sequence, final LongConsumer query)
+    {
+        if (this.sequence >= sequence)
+        {
+            query.accept(this.sequence);
+            return;
+        }
+        if (waiting.size() >= MAX_WAITING_QUERIES)
+        {
+            throw new TradingException(ErrorCode.BUSY, "too many queries waiting for the account feed: retry");
+        }
+        waiting.add(new WaitingQuery(sequence, query));
     }
 
     /**
@@ -97,6 +140,11 @@ final class AccountFeed implements JournalConsumer
             return;
         }
         sequence = buffer.getLong(offset + MessageHeaderDecoder.ENCODED_LENGTH, MessageHeaderDecoder.BYTE_ORDER);
+        openOrders.apply(buffer, offset, length);
+        while (!waiting.isEmpty() && waiting.peek().sequence <= sequence)
+        {
+            waiting.poll().query.accept(sequence);
+        }
         if (subscribers.isEmpty())
         {
             return;
@@ -133,7 +181,7 @@ final class AccountFeed implements JournalConsumer
         subscribers.values().removeIf(Set::isEmpty);
     }
 
-    /** Collects the markets whose mark price this document moved: their positions' margin changed. */
+    /** Collects the markets whose mark price this entry moved: their positions' margin changed. */
     private void markedMarkets(final DirectBuffer buffer, final int offset, final int length)
     {
         markedMarkets.clear();

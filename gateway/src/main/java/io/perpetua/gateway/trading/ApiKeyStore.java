@@ -6,8 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * API keys and the account each one trades for. The node (or the CLI) fills it from configuration;
- * a key can act only for its own account, whatever a request says.
+ * API keys, their role and the account each trader key trades for. The node fills it from its
+ * configuration; a key can act only for its own account, whatever a request says, and only within
+ * its role.
  */
 public final class ApiKeyStore
 {
@@ -16,8 +17,17 @@ public final class ApiKeyStore
     /** Shortest secret accepted: 128 bits. */
     public static final int MIN_SECRET_BYTES = 16;
 
-    /** One key: its HMAC secret and its account. */
-    public record ApiKey(String key, byte[] secret, long accountId)
+    /** What a key may do. */
+    public enum Role
+    {
+        /** Trades for its account: orders, leverage, the account channel (JSON and SBE). */
+        TRADER,
+        /** An oracle source's operator: submits signed source prices ({@code oraclePrice}), nothing else; no account. */
+        ORACLE
+    }
+
+    /** One key: its HMAC secret, its role and its account (0 for an oracle key). */
+    public record ApiKey(String key, byte[] secret, long accountId, Role role)
     {
         public ApiKey
         {
@@ -34,7 +44,7 @@ public final class ApiKeyStore
         public boolean equals(final Object other)
         {
             return other instanceof ApiKey that && key.equals(that.key) && accountId == that.accountId &&
-                Arrays.equals(secret, that.secret);
+                role == that.role && Arrays.equals(secret, that.secret);
         }
 
         @Override
@@ -46,19 +56,26 @@ public final class ApiKeyStore
         @Override
         public String toString()
         {
-            return "ApiKey(" + key + ", account " + accountId + ")";
+            return role == Role.TRADER ? "ApiKey(" + key + ", account " + accountId + ")" : "ApiKey(" + key + ", " + role + ")";
         }
     }
 
     private final Map<String, ApiKey> keys = new ConcurrentHashMap<>();
 
+    /** Adds a trader key for {@code accountId}; see {@link #add(String, byte[], long, Role)}. */
+    public void add(final String key, final byte[] secret, final long accountId)
+    {
+        add(key, secret, accountId, Role.TRADER);
+    }
+
     /**
      * Adds a key.
      *
-     * @throws IllegalArgumentException for a malformed key, a short secret, an account id below 1 or
-     *                                  a key that exists
+     * @param accountId the account of a trader key (>= 1); 0 for an oracle key
+     * @throws IllegalArgumentException for a malformed key, a short secret, a trader key's account id
+     *                                  below 1, an oracle key with an account or a key that exists
      */
-    public void add(final String key, final byte[] secret, final long accountId)
+    public void add(final String key, final byte[] secret, final long accountId, final Role role)
     {
         if (key == null || !KEY_PATTERN.matcher(key).matches())
         {
@@ -68,11 +85,15 @@ public final class ApiKeyStore
         {
             throw new IllegalArgumentException("API secret of " + key + " must have at least " + MIN_SECRET_BYTES + " bytes");
         }
-        if (accountId < 1)
+        if (role == Role.TRADER && accountId < 1)
         {
             throw new IllegalArgumentException("account id of " + key + " must be >= 1: " + accountId);
         }
-        if (keys.putIfAbsent(key, new ApiKey(key, secret, accountId)) != null)
+        if (role == Role.ORACLE && accountId != 0)
+        {
+            throw new IllegalArgumentException("oracle key " + key + " has no account: " + accountId);
+        }
+        if (keys.putIfAbsent(key, new ApiKey(key, secret, accountId, role)) != null)
         {
             throw new IllegalArgumentException("API key already exists: " + key);
         }

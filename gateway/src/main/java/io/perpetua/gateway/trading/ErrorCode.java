@@ -20,6 +20,10 @@ public enum ErrorCode
     BAD_SIGNATURE,
     STALE_TIMESTAMP,
     REPLAYED_NONCE,
+    /** The key's role does not allow the op (an oracle key trading, a trader key submitting oracle prices). */
+    NOT_PERMITTED,
+    /** An oracle price the node's oracle refused: unknown source, bad signature, or not newer than the source's last. */
+    INVALID_ORACLE_PRICE,
     /** The ticker names no market the gateway has seen configured. */
     UNKNOWN_MARKET,
     /** login, subscribe and unsubscribe need a WebSocket connection. */

@@ -15,15 +15,15 @@ final class HttpPeer implements TradingPeer
 {
     private static final Set<ErrorCode> UNAUTHORISED = EnumSet.of(ErrorCode.UNKNOWN_API_KEY, ErrorCode.BAD_SIGNATURE,
         ErrorCode.STALE_TIMESTAMP, ErrorCode.REPLAYED_NONCE, ErrorCode.NOT_LOGGED_IN);
+    /** A signed request whose key's role does not allow the op. */
+    private static final Set<ErrorCode> FORBIDDEN = EnumSet.of(ErrorCode.NOT_PERMITTED);
     private static final Set<ErrorCode> UNAVAILABLE = EnumSet.of(ErrorCode.BUSY, ErrorCode.UNAVAILABLE);
 
-    private final long accountId;
-    private final String apiKey;
+    private final ApiKeyStore.ApiKey apiKey;
     private final PostEndpoint.Responder responder;
 
-    HttpPeer(final long accountId, final String apiKey, final PostEndpoint.Responder responder)
+    HttpPeer(final ApiKeyStore.ApiKey apiKey, final PostEndpoint.Responder responder)
     {
-        this.accountId = accountId;
         this.apiKey = apiKey;
         this.responder = responder;
     }
@@ -31,13 +31,19 @@ final class HttpPeer implements TradingPeer
     @Override
     public long accountId()
     {
-        return accountId;
+        return apiKey.accountId();
+    }
+
+    @Override
+    public ApiKeyStore.Role role()
+    {
+        return apiKey.role();
     }
 
     @Override
     public String apiKey()
     {
-        return apiKey;
+        return apiKey.key();
     }
 
     @Override
@@ -46,7 +52,19 @@ final class HttpPeer implements TradingPeer
         responder.respond(status(message), message);
     }
 
-    /** 200 result; 401 authentication; 429 rate limited; 503 busy or unavailable; 422 an engine reject; 400 any other error. */
+    /** One request per peer: nothing to remember. */
+    @Override
+    public void acknowledged(final long sequence)
+    {
+    }
+
+    @Override
+    public long acknowledgedSequence()
+    {
+        return 0;
+    }
+
+    /** 200 result; 401 authentication; 403 not permitted for the key's role; 429 rate limited; 503 busy or unavailable; 422 an engine reject; 400 any other error. */
     static HttpResponseStatus status(final ObjectNode message)
     {
         if (!message.path("type").asText().equals("error"))
@@ -61,6 +79,10 @@ final class HttpPeer implements TradingPeer
         if (UNAUTHORISED.contains(code))
         {
             return HttpResponseStatus.UNAUTHORIZED;
+        }
+        if (FORBIDDEN.contains(code))
+        {
+            return HttpResponseStatus.FORBIDDEN;
         }
         if (code == ErrorCode.RATE_LIMITED)
         {

@@ -80,20 +80,41 @@ public final class LoginVerifier
     /**
      * Verifies a login.
      *
-     * @return the key's account id
+     * @return the key, whatever its role
      * @throws TradingException with UNKNOWN_API_KEY, INVALID_FIELD, STALE_TIMESTAMP, BAD_SIGNATURE or REPLAYED_NONCE
      */
-    public long verify(final String key, final long timestampMs, final String nonce, final String signature)
+    public ApiKeyStore.ApiKey authenticate(final String key, final long timestampMs, final String nonce, final String signature)
     {
-        return verify(key, timestampMs, nonce, signature, null);
+        return authenticate(key, timestampMs, nonce, signature, null);
+    }
+
+    /**
+     * Verifies the login of a session that trades (SBE order entry): as {@link #authenticate}, and
+     * the key must be a trader key.
+     *
+     * @param signedContext what the signature covers after the nonce, or null (see {@link #authenticate(String, long, String, String, String)})
+     * @return the key's account id
+     * @throws TradingException as {@link #authenticate}, or NOT_PERMITTED for a key of another role
+     */
+    public long verify(
+        final String key, final long timestampMs, final String nonce, final String signature, final String signedContext)
+    {
+        final ApiKeyStore.ApiKey apiKey = authenticate(key, timestampMs, nonce, signature, signedContext);
+        if (apiKey.role() != ApiKeyStore.Role.TRADER)
+        {
+            throw new TradingException(ErrorCode.NOT_PERMITTED, "key " + key + " is an " + apiKey.role() +
+                " key: only TRADER keys trade");
+        }
+        return apiKey.accountId();
     }
 
     /**
      * Verifies a signed HTTP request the same way, with the body's digest in the signed payload.
      *
      * @param body the request body, or null for a WebSocket login
+     * @return the key, whatever its role
      */
-    public synchronized long verify(
+    public synchronized ApiKeyStore.ApiKey authenticate(
         final String key, final long timestampMs, final String nonce, final String signature, final String body)
     {
         final ApiKeyStore.ApiKey apiKey = keys.find(key);
@@ -132,6 +153,6 @@ public final class LoginVerifier
         {
             throw new TradingException(ErrorCode.REPLAYED_NONCE, "nonce already used: " + nonce);
         }
-        return apiKey.accountId();
+        return apiKey;
     }
 }

@@ -32,6 +32,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -54,6 +55,9 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
     public static final String NONCE_HEADER = "X-Perpetua-Nonce";
     public static final String SIGNATURE_HEADER = "X-Perpetua-Signature";
     private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,64}");
+    private static final Pattern SIGNATURE_HEX = Pattern.compile("[0-9a-fA-F]{128}");
+    /** Highest oracle source index the schema carries (uint8). */
+    private static final int MAX_ORACLE_SOURCE = 254;
     private static final AttributeKey<TradingSession> SESSION = AttributeKey.valueOf("perpetua.trading.session");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -73,10 +77,12 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
     private final MarginViews margins = new MarginViews();
     private final AtomicLong correlation = new AtomicLong();
     private final RateLimiter rateLimiter;
+    private final OracleInbox oracle;
 
     /**
      * @param clockMs     the wall clock for login timestamps (epoch milliseconds)
      * @param rateLimiter the per-key limit of submitted commands
+     * @param oracle      where ORACLE keys' signed prices go, or null if this gateway takes none
      */
     public TradingEndpoint(
         final Pipeline pipeline,
@@ -84,9 +90,11 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         final ApiKeyStore keys,
         final LongSupplier clockMs,
         final RateLimiter rateLimiter,
+        final OracleInbox oracle,
         final ErrorHandler errorHandler)
     {
         this.rateLimiter = rateLimiter;
+        this.oracle = oracle;
         this.pipeline = pipeline;
         this.marketData = marketData;
         this.verifier = new LoginVerifier(keys, clockMs);
@@ -126,7 +134,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
     public void onClose(final Channel channel)
     {
         final TradingSession session = channel.attr(SESSION).get();
-        if (session != null && session.accountId() != 0)
+        if (session != null && session.role() == ApiKeyStore.Role.TRADER)
         {
             accountFeed.unsubscribe(session);
         }
@@ -152,11 +160,10 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
     @Override
     public void onPost(final HttpHeaders headers, final String body, final PostEndpoint.Responder responder)
     {
-        final long accountId;
-        final String key;
+        final ApiKeyStore.ApiKey apiKey;
         try
         {
-            key = header(headers, KEY_HEADER);
+            final String key = header(headers, KEY_HEADER);
             final String timestampText = header(headers, TIMESTAMP_HEADER);
             final long timestamp;
             try
@@ -168,14 +175,14 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
                 throw new TradingException(ErrorCode.INVALID_FIELD, TIMESTAMP_HEADER + " must be epoch milliseconds: " +
                     timestampText);
             }
-            accountId = verifier.verify(key, timestamp, header(headers, NONCE_HEADER), header(headers, SIGNATURE_HEADER), body);
+            apiKey = verifier.authenticate(key, timestamp, header(headers, NONCE_HEADER), header(headers, SIGNATURE_HEADER), body);
         }
         catch (final TradingException ex)
         {
             responder.respond(HttpResponseStatus.UNAUTHORIZED, error(null, null, ex.code().name(), ex.getMessage()));
             return;
         }
-        process(new HttpPeer(accountId, key, responder), body);
+        process(new HttpPeer(apiKey, responder), body);
     }
 
     private static String header(final HttpHeaders headers, final String name)
@@ -254,8 +261,10 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
             case "cancelAll" -> cancelAll(session, requestId, request);
             case "amend" -> amend(session, requestId, request);
             case "setLeverage" -> setLeverage(session, requestId, request);
+            case "oraclePrice" -> oraclePrice(session, requestId, request);
+            case "openOrders" -> openOrders(session, requestId, request);
             default -> throw new TradingException(ErrorCode.UNKNOWN_OP, "unknown op: " + op +
-                " (login, subscribe, unsubscribe, place, cancel, cancelAll, amend, setLeverage, ping)");
+                " (login, subscribe, unsubscribe, place, cancel, cancelAll, amend, setLeverage, openOrders, oraclePrice, ping)");
         }
     }
 
@@ -272,7 +281,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
     private void login(final TradingSession session, final String requestId, final JsonNode request)
     {
         final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "apiKey", "timestamp", "nonce", "signature"));
-        if (session.accountId() != 0)
+        if (session.role() != null)
         {
             throw new TradingException(ErrorCode.ALREADY_LOGGED_IN, "this connection is logged in already");
         }
@@ -280,23 +289,34 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         final long timestamp = fields.requiredInteger("timestamp", 0);
         final String nonce = fields.string("nonce");
         final String signature = fields.string("signature");
-        final long accountId = verifier.verify(key, timestamp, nonce, signature);
-        session.login(key, accountId);
-        session.send(result("login", requestId).put("accountId", accountId).put("version", PROTOCOL_VERSION));
+        final ApiKeyStore.ApiKey apiKey = verifier.authenticate(key, timestamp, nonce, signature);
+        session.login(apiKey);
+        final ObjectNode result = result("login", requestId);
+        if (apiKey.role() == ApiKeyStore.Role.TRADER)
+        {
+            result.put("accountId", apiKey.accountId());
+        }
+        session.send(result.put("role", apiKey.role().name()).put("version", PROTOCOL_VERSION));
     }
 
-    private static void requireLogin(final TradingPeer session)
+    /** The peer must be logged in with a key of {@code role}. */
+    private static void requireRole(final TradingPeer session, final String op, final ApiKeyStore.Role role)
     {
-        if (session.accountId() == 0)
+        final ApiKeyStore.Role actual = session.role();
+        if (actual == null)
         {
             throw new TradingException(ErrorCode.NOT_LOGGED_IN, "log in first");
+        }
+        if (actual != role)
+        {
+            throw new TradingException(ErrorCode.NOT_PERMITTED, op + " needs a " + role + " key; this is an " + actual + " key");
         }
     }
 
     private void subscription(final TradingSession session, final String op, final String requestId, final JsonNode request)
     {
         final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "channel"));
-        requireLogin(session);
+        requireRole(session, op, ApiKeyStore.Role.TRADER);
         final String channel = fields.string("channel");
         if (!channel.equals("account"))
         {
@@ -306,16 +326,19 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         {
             final long sequence;
             final ObjectNode margin;
+            final ArrayNode orders;
             synchronized (accountFeed)
             {
                 sequence = accountFeed.subscribe(session);
                 margin = accountFeed.margin(session.accountId());
+                orders = accountFeed.openOrders(session.accountId(), 0);
             }
             final ObjectNode result = result(op, requestId).put("channel", channel).put("sequence", Long.toString(sequence));
             if (margin != null)
             {
                 result.set("margin", margin);
             }
+            result.set("orders", orders);
             session.send(result);
         }
         else
@@ -328,32 +351,67 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         }
     }
 
+    private void openOrders(final TradingPeer session, final String requestId, final JsonNode request)
+    {
+        final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market"));
+        requireRole(session, "openOrders", ApiKeyStore.Role.TRADER);
+        final String ticker = fields.optionalString("market");
+        final int marketId = ticker == null ? 0 : market(ticker).marketId();
+        final long accountId = session.accountId();
+        accountFeed.whenAt(session.acknowledgedSequence(), sequence ->
+        {
+            final ObjectNode result = result("openOrders", requestId).put("sequence", Long.toString(sequence));
+            result.set("orders", accountFeed.openOrders(accountId, marketId));
+            session.send(result);
+        });
+    }
+
     private void place(final TradingPeer session, final String requestId, final JsonNode request)
     {
         final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market", "side", "type",
-            "timeInForce", "price", "size", "postOnly", "selfTradePrevention", "clientOrderId", "expiresAt"));
-        requireLogin(session);
+            "timeInForce", "price", "triggerPrice", "size", "postOnly", "reduceOnly", "selfTradePrevention", "clientOrderId",
+            "expiresAt"));
+        requireRole(session, "place", ApiKeyStore.Role.TRADER);
         final MarketInfo market = market(fields.string("market"));
         final Side side = fields.choice("side", Side.class, null, EnumSet.of(Side.BUY, Side.SELL));
-        final OrderType type = fields.choice("type", OrderType.class, OrderType.LIMIT, EnumSet.of(OrderType.LIMIT, OrderType.MARKET));
+        final OrderType type = fields.choice("type", OrderType.class, OrderType.LIMIT, EnumSet.of(OrderType.LIMIT,
+            OrderType.MARKET, OrderType.STOP_LIMIT, OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_LIMIT,
+            OrderType.TAKE_PROFIT_MARKET));
+        final boolean marketType = type == OrderType.MARKET || type == OrderType.STOP_MARKET ||
+            type == OrderType.TAKE_PROFIT_MARKET;
         final TimeInForce timeInForce = fields.choice("timeInForce", TimeInForce.class,
-            type == OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC,
+            marketType ? TimeInForce.IOC : TimeInForce.GTC,
             EnumSet.of(TimeInForce.GTC, TimeInForce.GTT, TimeInForce.IOC, TimeInForce.FOK));
         final long price;
-        if (type == OrderType.LIMIT)
+        if (!marketType)
         {
             price = fields.decimal("price", market.units()::parsePrice);
         }
         else if (fields.has("price"))
         {
-            throw new TradingException(ErrorCode.INVALID_FIELD, "price must be absent for a market order (its limit is the band)");
+            throw new TradingException(ErrorCode.INVALID_FIELD, "price must be absent for a " + type +
+                " order (its limit is the band)");
         }
         else
         {
             price = 0;
         }
+        final long triggerPrice;
+        if (OpenOrders.isConditional(type))
+        {
+            triggerPrice = fields.decimal("triggerPrice", market.units()::parsePrice);
+        }
+        else if (fields.has("triggerPrice"))
+        {
+            throw new TradingException(ErrorCode.INVALID_FIELD, "triggerPrice is only for STOP_* and TAKE_PROFIT_* orders");
+        }
+        else
+        {
+            triggerPrice = 0;
+        }
         final long size = fields.decimal("size", market.units()::parseSize);
         final boolean postOnly = fields.bool("postOnly", false);
+        final boolean reduceOnly = fields.bool("reduceOnly", false);
         final SelfTradePrevention stp = fields.choice("selfTradePrevention", SelfTradePrevention.class,
             SelfTradePrevention.CANCEL_MAKER,
             EnumSet.of(SelfTradePrevention.CANCEL_MAKER, SelfTradePrevention.CANCEL_TAKER, SelfTradePrevention.CANCEL_BOTH));
@@ -378,14 +436,15 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         }
         final UnsafeBuffer buffer = BUFFER.get();
         final int length = ENCODER.get().placeOrder(buffer, 0, session.accountId(), market.marketId(), clientOrderId,
-            side, type, timeInForce, postOnly ? CommandEncoder.POST_ONLY : 0, stp, price, size, expiryNs);
+            side, type, timeInForce, (byte)((postOnly ? CommandEncoder.POST_ONLY : 0) | (reduceOnly ? CommandEncoder.REDUCE_ONLY : 0)),
+            stp, price, size, expiryNs, triggerPrice);
         submit(session, "place", requestId, buffer, length);
     }
 
     private void cancel(final TradingPeer session, final String requestId, final JsonNode request)
     {
         final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market", "orderId", "clientOrderId"));
-        requireLogin(session);
+        requireRole(session, "cancel", ApiKeyStore.Role.TRADER);
         final MarketInfo market = market(fields.string("market"));
         final long[] ids = orderReference(fields);
         final UnsafeBuffer buffer = BUFFER.get();
@@ -396,7 +455,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
     private void cancelAll(final TradingPeer session, final String requestId, final JsonNode request)
     {
         final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market"));
-        requireLogin(session);
+        requireRole(session, "cancelAll", ApiKeyStore.Role.TRADER);
         final String ticker = fields.optionalString("market");
         final int marketId = ticker == null ? 0 : market(ticker).marketId();
         final UnsafeBuffer buffer = BUFFER.get();
@@ -408,7 +467,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
     {
         final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market", "orderId",
             "clientOrderId", "price", "size", "reduceBy"));
-        requireLogin(session);
+        requireRole(session, "amend", ApiKeyStore.Role.TRADER);
         final MarketInfo market = market(fields.string("market"));
         final long[] ids = orderReference(fields);
         final long newPrice = fields.has("price") ? fields.decimal("price", market.units()::parsePrice) : 0;
@@ -427,7 +486,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
     private void setLeverage(final TradingPeer session, final String requestId, final JsonNode request)
     {
         final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market", "leverage"));
-        requireLogin(session);
+        requireRole(session, "setLeverage", ApiKeyStore.Role.TRADER);
         final MarketInfo market = market(fields.string("market"));
         // 0 returns to the tier's maximum; the engine rejects what is above its limit (INVALID_LEVERAGE).
         final long leverage = fields.requiredInteger("leverage", 0);
@@ -438,6 +497,56 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         final UnsafeBuffer buffer = BUFFER.get();
         final int length = ACCOUNT_ENCODER.get().setLeverage(buffer, 0, session.accountId(), market.marketId(), (int)leverage);
         submit(session, "setLeverage", requestId, buffer, length);
+    }
+
+    /**
+     * One oracle source's signed price, for an ORACLE key: handed to the node's oracle, which answers
+     * at once (it submits an {@code OraclePrice} command when the price completes a fresh quorum).
+     */
+    private void oraclePrice(final TradingPeer session, final String requestId, final JsonNode request)
+    {
+        final RequestFields fields = new RequestFields(request, Set.of("op", "requestId", "market", "source", "price",
+            "timestamp", "signature"));
+        requireRole(session, "oraclePrice", ApiKeyStore.Role.ORACLE);
+        final MarketInfo market = market(fields.string("market"));
+        final long source = fields.requiredInteger("source", 0);
+        if (source > MAX_ORACLE_SOURCE)
+        {
+            throw new TradingException(ErrorCode.INVALID_FIELD, "source must be an index from 0 to " + MAX_ORACLE_SOURCE + ": " + source);
+        }
+        final long price = fields.decimal("price", market.units()::parsePrice);
+        if (price <= 0)
+        {
+            throw new TradingException(ErrorCode.INVALID_FIELD, "price must be positive: " + fields.string("price"));
+        }
+        final long timestampNs = fields.requiredInteger("timestamp", 1);
+        final String signatureHex = fields.string("signature");
+        if (!SIGNATURE_HEX.matcher(signatureHex).matches())
+        {
+            throw new TradingException(ErrorCode.INVALID_FIELD, "signature must be 128 hex digits (64 bytes)");
+        }
+        if (oracle == null)
+        {
+            throw new TradingException(ErrorCode.UNAVAILABLE, "this gateway takes no oracle prices");
+        }
+        if (!rateLimiter.tryAcquire(session.apiKey()))
+        {
+            throw new TradingException(ErrorCode.RATE_LIMITED, "rate limit of this API key exceeded: nothing was taken, slow down");
+        }
+        final OracleInbox.Outcome outcome = oracle.offer(market.marketId(), (int)source, price, timestampNs,
+            HexFormat.of().parseHex(signatureHex));
+        switch (outcome)
+        {
+            case SUBMITTED, PENDING -> session.send(result("oraclePrice", requestId)
+                .put("submitted", outcome == OracleInbox.Outcome.SUBMITTED));
+            case UNKNOWN_SOURCE -> throw new TradingException(ErrorCode.INVALID_ORACLE_PRICE, market.symbol() +
+                " has no oracle source " + source);
+            case BAD_SIGNATURE -> throw new TradingException(ErrorCode.INVALID_ORACLE_PRICE,
+                "signature is not source " + source + "'s over (market, price, timestamp)");
+            case NOT_NEWER -> throw new TradingException(ErrorCode.INVALID_ORACLE_PRICE,
+                "timestamp is not newer than source " + source + "'s last price");
+            default -> throw new IllegalStateException("unknown outcome " + outcome);
+        }
     }
 
     /** {orderId, clientOrderId}: exactly one of them given. */
@@ -476,7 +585,15 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         final long id = correlation.incrementAndGet();
         final long accountId = session.accountId();
         replies.expect(id, (sequence, events, offset, eventsLength) ->
-            session.send(reply(op, requestId, accountId, sequence, events, offset, eventsLength)));
+        {
+            final ObjectNode reply = reply(op, requestId, accountId, sequence, events, offset, eventsLength);
+            if (eventsLength > 0)
+            {
+                // A command without events changed nothing a later query could miss.
+                session.acknowledged(sequence);
+            }
+            session.send(reply);
+        });
         final PublishResult published = pipeline.tryPublish(buffer, 0, length, replies, id);
         if (published == PublishResult.BUSY || published == PublishResult.CLOSED)
         {
@@ -502,9 +619,19 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         final ObjectNode result = result(op, requestId).put("sequence", Long.toString(sequence));
         final ArrayNode list = result.putArray("events");
         replyEvents.collect(events, offset, length, accountId, list);
-        if (op.equals("place") && !list.isEmpty())
+        for (final JsonNode event : list)
         {
-            result.put("orderId", list.get(0).get("orderId").asText());
+            // The command's own rejection can follow events it caused first (GTT orders of other
+            // accounts expiring at its timestamp): it is still an error answer.
+            if (event.path("event").asText().equals("rejected"))
+            {
+                return error(op, requestId, event.get("code").asText(), event.get("message").asText())
+                    .put("sequence", Long.toString(sequence));
+            }
+            if (op.equals("place") && event.path("event").asText().equals("accepted") && !result.has("orderId"))
+            {
+                result.put("orderId", event.get("orderId").asText());
+            }
         }
         return result;
     }

@@ -5,12 +5,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** Who a trading request came from and where its answer goes: a WebSocket session or one HTTP request. */
 interface TradingPeer
 {
-    /** The authenticated account, 0 if none yet. */
+    /** The authenticated account, 0 if none yet or for an oracle key. */
     long accountId();
+
+    /** The authenticated key's role, null if none yet. */
+    ApiKeyStore.Role role();
 
     /** The API key that authenticated this peer, null if none yet. */
     String apiKey();
 
     /** Sends a response; callable from any thread. */
     void send(ObjectNode message);
+
+    /**
+     * Records that a command of this peer that had events was answered at {@code sequence}; later
+     * queries of the peer's state wait until the feeds have processed it (read-your-writes). Any thread.
+     */
+    void acknowledged(long sequence);
+
+    /** The highest sequence answered to this peer (0 if none, or if it keeps no state between requests). */
+    long acknowledgedSequence();
 }

@@ -5,12 +5,14 @@ import io.netty.channel.Channel;
 import io.perpetua.gateway.http.Connections;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
-/** One trading connection: its logged-in account (0 before login). Writes go through its event loop. */
+import java.util.concurrent.atomic.AtomicLong;
+
+/** One trading connection: its logged-in key (null before login). Writes go through its event loop. */
 final class TradingSession implements TradingPeer
 {
     private final Channel channel;
-    private volatile long accountId;
-    private volatile String apiKey;
+    private volatile ApiKeyStore.ApiKey apiKey;
+    private final AtomicLong acknowledged = new AtomicLong();
 
     TradingSession(final Channel channel)
     {
@@ -25,20 +27,28 @@ final class TradingSession implements TradingPeer
     @Override
     public long accountId()
     {
-        return accountId;
+        final ApiKeyStore.ApiKey key = apiKey;
+        return key == null ? 0 : key.accountId();
+    }
+
+    @Override
+    public ApiKeyStore.Role role()
+    {
+        final ApiKeyStore.ApiKey key = apiKey;
+        return key == null ? null : key.role();
     }
 
     @Override
     public String apiKey()
     {
-        return apiKey;
+        final ApiKeyStore.ApiKey key = apiKey;
+        return key == null ? null : key.key();
     }
 
-    /** Logs the session in: the key's account acts for every later request. */
-    void login(final String apiKey, final long accountId)
+    /** Logs the session in: the key's account and role hold for every later request. */
+    void login(final ApiKeyStore.ApiKey apiKey)
     {
         this.apiKey = apiKey;
-        this.accountId = accountId;
     }
 
     /** Sends from any thread; messages sent from one thread arrive in order. */
@@ -54,6 +64,18 @@ final class TradingSession implements TradingPeer
         {
             channel.eventLoop().execute(() -> Connections.writeText(channel, text));
         }
+    }
+
+    @Override
+    public void acknowledged(final long sequence)
+    {
+        acknowledged.accumulateAndGet(sequence, Math::max);
+    }
+
+    @Override
+    public long acknowledgedSequence()
+    {
+        return acknowledged.get();
     }
 
     void close(final WebSocketCloseStatus status, final String reason)

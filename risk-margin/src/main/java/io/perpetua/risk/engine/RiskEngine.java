@@ -460,6 +460,7 @@ public final class RiskEngine implements EngineExtension
             return;
         }
         risk.params(params);
+        ledger.marginInputsChanged();
         publishRisk(risk);
     }
 
@@ -549,6 +550,8 @@ public final class RiskEngine implements EngineExtension
                 final long markTicks = Math.max(1, (median + (spec.tickSize() - 1) / 2) / spec.tickSize());
                 state.accept(engine.nowNs(), median, oracleView);
                 events.markPriceUpdated(marketId, spec.toPrice(markTicks), median, oracleView.count());
+                // Before the mark moves: the conditional orders it fires are checked at the new mark.
+                ledger.marginInputsChanged();
                 engine.applyMarkPrice(marketId, markTicks);
                 return;
             }
@@ -946,6 +949,7 @@ public final class RiskEngine implements EngineExtension
                 throw new IllegalStateException("snapshot risk parameters of market " + marketId + " are invalid");
             }
             risk.params(params);
+            ledger.marginInputsChanged();
             at += 56;
             final int sources = buffer.getInt(at, ORDER);
             at += 4;

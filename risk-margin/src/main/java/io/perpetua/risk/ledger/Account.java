@@ -24,6 +24,7 @@ public final class Account
     private int spareCount;
     private int[] leverageMarkets = new int[0];
     private int[] leverages = new int[0];
+    private final MarginTotals marginTotals = new MarginTotals();
 
     Account(final long accountId, final long parentAccountId, final byte[] publicKey)
     {
@@ -64,6 +65,18 @@ public final class Account
         return positionCount;
     }
 
+    /** The margin figures the calculator keeps for the account as a whole. */
+    public MarginTotals marginTotals()
+    {
+        return marginTotals;
+    }
+
+    /** A position's size, settled funding or leverage changed: the account's totals must be summed again. */
+    void positionChanged()
+    {
+        marginTotals.invalidate();
+    }
+
     /** Open positions by ascending market id. */
     public Position positionAt(final int index)
     {
@@ -73,11 +86,23 @@ public final class Account
     /** The open position in a market, or null. */
     public Position position(final int marketId)
     {
-        for (int i = 0; i < positionCount; i++)
+        int low = 0;
+        int high = positionCount - 1;
+        while (low <= high)
         {
-            if (positions[i].marketId == marketId)
+            final int middle = (low + high) >>> 1;
+            final int middleMarket = positions[middle].marketId;
+            if (middleMarket < marketId)
             {
-                return positions[i];
+                low = middle + 1;
+            }
+            else if (middleMarket > marketId)
+            {
+                high = middle - 1;
+            }
+            else
+            {
+                return positions[middle];
             }
         }
         return null;
@@ -98,6 +123,7 @@ public final class Account
         {
             return existing;
         }
+        positionChanged();
         if (positionCount == positions.length)
         {
             positions = Arrays.copyOf(positions, positionCount * 2);
@@ -119,6 +145,7 @@ public final class Account
         {
             position = new Position(marketId);
         }
+        position.leverage = leverage(marketId);
         positions[index] = position;
         positionCount++;
         return position;
@@ -131,6 +158,7 @@ public final class Account
         {
             return;
         }
+        positionChanged();
         for (int i = 0; i < positionCount; i++)
         {
             if (positions[i] == position)
@@ -162,6 +190,13 @@ public final class Account
 
     void leverage(final int marketId, final int leverage)
     {
+        final Position position = position(marketId);
+        if (position != null)
+        {
+            position.leverage = leverage;
+            position.marginCache.invalidate();
+            positionChanged();
+        }
         for (int i = 0; i < leverageMarkets.length; i++)
         {
             if (leverageMarkets[i] == marketId)

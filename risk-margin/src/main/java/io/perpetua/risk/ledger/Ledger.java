@@ -40,6 +40,8 @@ public final class Ledger
     private final Int2ObjectHashMap<MarketFunding> funding = new Int2ObjectHashMap<>();
     private int[] fundingMarketIds = new int[0];
     private long lastFundingPayment;
+    /** Moves whenever every position's cached margin figures may be stale (see {@link MarginCache}). */
+    private long marginEpoch = MarginCache.INVALID + 1;
 
     public Account account(final long accountId)
     {
@@ -81,6 +83,18 @@ public final class Ledger
     public long lastDepositId()
     {
         return lastDepositId;
+    }
+
+    /** The epoch at which {@link MarginCache} figures are valid. */
+    public long marginEpoch()
+    {
+        return marginEpoch;
+    }
+
+    /** Marks every position's cached margin figures stale: a mark price or a market's risk parameters changed. */
+    public void marginInputsChanged()
+    {
+        marginEpoch++;
     }
 
     /** Sum of long sizes (= sum of short sizes) in a market, in lots. */
@@ -160,6 +174,7 @@ public final class Ledger
                 " trades before settling funding");
         }
         final long realized = position.trade(deltaLots, quote);
+        account.positionChanged();
         if ((before == 0) != (position.sizeLots == 0))
         {
             market.openPositions += before == 0 ? 1 : -1;
@@ -230,6 +245,7 @@ public final class Ledger
         {
             market.index = index;
             market.unsettledPositions = market.openPositions;
+            marginEpoch++;
         }
         market.lastFundingTimeNs = fundingTimeNs;
     }
@@ -256,6 +272,8 @@ public final class Ledger
         fundingBalance = Math.addExact(fundingBalance, payment);
         market.balance = Math.addExact(market.balance, payment);
         position.fundingIndex = market.index;
+        position.marginCache.invalidate();
+        account.positionChanged();
         market.unsettledPositions--;
         lastFundingPayment = payment;
         return true;

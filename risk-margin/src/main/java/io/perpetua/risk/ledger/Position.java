@@ -13,6 +13,9 @@ public final class Position
     long costBasis;
     /** Cumulative funding index the position last settled at (issue 7 moves it). */
     long fundingIndex;
+    /** The account's leverage in this market (0: the tier maximum), kept here so margin checks need no lookup. */
+    int leverage;
+    final MarginCache marginCache = new MarginCache();
 
     Position(final int marketId)
     {
@@ -26,6 +29,8 @@ public final class Position
         this.sizeLots = 0;
         this.costBasis = 0;
         this.fundingIndex = 0;
+        this.leverage = 0;
+        marginCache.invalidate();
     }
 
     public int marketId()
@@ -48,6 +53,18 @@ public final class Position
         return fundingIndex;
     }
 
+    /** The account's leverage in this market, 0 if it chose none (as {@link Account#leverage(int)}). */
+    public int leverage()
+    {
+        return leverage;
+    }
+
+    /** The margin figures the calculator keeps for this position. */
+    public MarginCache marginCache()
+    {
+        return marginCache;
+    }
+
     /**
      * Applies a trade of {@code deltaLots} (signed, buy > 0) for {@code quote} (the trade's
      * quote, positive) and returns the PnL it realizes. Reducing releases cost basis pro rata
@@ -55,6 +72,7 @@ public final class Position
      */
     long trade(final long deltaLots, final long quote)
     {
+        marginCache.invalidate();
         final long before = sizeLots;
         final long after = before + deltaLots;
         final long signedQuote = deltaLots > 0 ? quote : -quote;

@@ -8,18 +8,18 @@ import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A thread that follows a Chronicle journal from its start and hands every document to a
- * consumer, as a journal tailer in another process would. {@link #close} reads what is left of the
- * journal, then stops.
+ * A thread that follows a journal from its start and hands every entry (in the events journal, one
+ * command's events) to a consumer, as a journal tailer in another process would. {@link #close}
+ * reads what is left of the journal, then stops.
  */
 public final class JournalTailer implements AutoCloseable
 {
-    /** Receives each document on the tailer's thread. */
+    /** Receives each entry on the tailer's thread. */
     public interface Consumer
     {
         void onDocument(DirectBuffer buffer, int offset, int length);
 
-        /** Called after documents were read, when the journal has no more for now. */
+        /** Called after entries were read, when the journal has no more for now. */
         default void onCaughtUp()
         {
         }

@@ -22,13 +22,18 @@ import io.perpetua.risk.liquidation.Deleverager;
 import io.perpetua.risk.margin.LiquidationPrice;
 import io.perpetua.risk.margin.RiskParams;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
 
 import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Accounts, positions, marks and risk parameters rebuilt from the event journal alone — what a
@@ -38,7 +43,9 @@ import java.util.TreeMap;
  * including the funding a position owes since it last settled (the index moves with
  * FundingTickApplied; FundingPayment reports a settlement).
  *
- * <p>Owned by one thread (the tailer's); {@link MarginViews} publishes copies to readers.
+ * <p>Owned by one thread (the tailer's); {@link MarginViews} publishes copies to readers. Accounts,
+ * positions and markets are kept in primitive collections, so applying events allocates nothing once
+ * the collections have grown (a mark price update in particular).
  */
 public final class MarginState
 {
@@ -54,11 +61,12 @@ public final class MarginState
     private final FundingTickAppliedDecoder fundingTick = new FundingTickAppliedDecoder();
     private final FundingPaymentDecoder fundingPayment = new FundingPaymentDecoder();
 
-    private final Map<Integer, Market> markets = new TreeMap<>();
-    private final Map<Long, Holder> accounts = new TreeMap<>();
-    private final List<Long> touchedAccounts = new ArrayList<>();
-    private final List<Integer> repricedMarkets = new ArrayList<>();
-    private final List<Long> liquidationResults = new ArrayList<>();
+    private final Int2ObjectHashMap<Market> markets = new Int2ObjectHashMap<>();
+    private final Long2ObjectHashMap<Holder> accounts = new Long2ObjectHashMap<>();
+    private final LongArrayList touchedAccounts = new LongArrayList();
+    private final IntArrayList repricedMarkets = new IntArrayList();
+    private final IntArrayList rescannedMarkets = new IntArrayList();
+    private final LongArrayList liquidationResults = new LongArrayList();
     private final RejectedDecoder rejected = new RejectedDecoder();
     private final LiquidationStepDecoder liquidationStep = new LiquidationStepDecoder();
     private long lastSequence;
@@ -67,6 +75,9 @@ public final class MarginState
     private long deleverages;
     private long insuranceBalance;
     private long fundingTicks;
+    /** Figures of the last successful {@link #evaluate}. */
+    long evaluatedNetCollateral;
+    long evaluatedMaintenance;
 
     /** A market as the events describe it. */
     static final class Market
@@ -79,6 +90,8 @@ public final class MarginState
         long markTicks;
         long openInterestLots;
         long fundingIndex;
+        /** Accounts with a position here. */
+        final LongHashSet holders = new LongHashSet();
 
         Market(final int marketId, final long tickSize, final long lotSize, final int exponent)
         {
@@ -89,19 +102,81 @@ public final class MarginState
         }
     }
 
-    /** An account as the events describe it. */
+    /** An account as the events describe it; positions by ascending market id in parallel arrays. */
     static final class Holder
     {
         final long accountId;
         long parentAccountId;
         long balance;
-        /** marketId -> {size in lots, cost basis, funding index settled to}. */
-        final Map<Integer, long[]> positions = new TreeMap<>();
-        final Map<Integer, Integer> leverage = new TreeMap<>();
+        int positionCount;
+        int[] positionMarkets = new int[4];
+        long[] sizes = new long[4];
+        long[] costBases = new long[4];
+        /** The funding index each position settled to. */
+        long[] fundingIndexes = new long[4];
+        /** Leverage chosen per market (0: none). */
+        final Int2IntHashMap leverage = new Int2IntHashMap(-1);
+        /** Markets whose trigger heaps hold this account (kept by the {@link LiquidationMonitor}). */
+        int[] triggerMarkets = new int[4];
+        int triggerCount;
 
         Holder(final long accountId)
         {
             this.accountId = accountId;
+        }
+
+        /** The slot of the position in the market, or {@code -(insertion point) - 1}. */
+        int slotOf(final int marketId)
+        {
+            return Arrays.binarySearch(positionMarkets, 0, positionCount, marketId);
+        }
+
+        void put(final int marketId, final long sizeLots, final long costBasis, final long fundingIndex)
+        {
+            int slot = slotOf(marketId);
+            if (slot < 0)
+            {
+                slot = -slot - 1;
+                if (positionCount == positionMarkets.length)
+                {
+                    final int grown = positionCount * 2;
+                    positionMarkets = Arrays.copyOf(positionMarkets, grown);
+                    sizes = Arrays.copyOf(sizes, grown);
+                    costBases = Arrays.copyOf(costBases, grown);
+                    fundingIndexes = Arrays.copyOf(fundingIndexes, grown);
+                }
+                final int moved = positionCount - slot;
+                System.arraycopy(positionMarkets, slot, positionMarkets, slot + 1, moved);
+                System.arraycopy(sizes, slot, sizes, slot + 1, moved);
+                System.arraycopy(costBases, slot, costBases, slot + 1, moved);
+                System.arraycopy(fundingIndexes, slot, fundingIndexes, slot + 1, moved);
+                positionMarkets[slot] = marketId;
+                positionCount++;
+            }
+            sizes[slot] = sizeLots;
+            costBases[slot] = costBasis;
+            fundingIndexes[slot] = fundingIndex;
+        }
+
+        void remove(final int marketId)
+        {
+            final int slot = slotOf(marketId);
+            if (slot < 0)
+            {
+                return;
+            }
+            final int moved = positionCount - slot - 1;
+            System.arraycopy(positionMarkets, slot + 1, positionMarkets, slot, moved);
+            System.arraycopy(sizes, slot + 1, sizes, slot, moved);
+            System.arraycopy(costBases, slot + 1, costBases, slot, moved);
+            System.arraycopy(fundingIndexes, slot + 1, fundingIndexes, slot, moved);
+            positionCount--;
+        }
+
+        long sizeLots(final int marketId)
+        {
+            final int slot = slotOf(marketId);
+            return slot < 0 ? 0 : sizes[slot];
         }
     }
 
@@ -136,6 +211,8 @@ public final class MarginState
                         d.openInterestLowerCap() / market.lotSize, d.openInterestUpperCap() / market.lotSize,
                         d.liquidationFeePpm(), d.liquidationSlicePpm(), d.minSliceNotional(), d.maxLiquidationNotional(),
                         d.fillableFactorPpm());
+                    // Maintenance fractions may have changed: every position there needs a new look.
+                    rescannedMarkets.addInt(d.marketId());
                     break;
                 }
                 case MarkPriceUpdatedDecoder.TEMPLATE_ID:
@@ -143,7 +220,7 @@ public final class MarginState
                     final MarkPriceUpdatedDecoder d = markPrice.wrap(buffer, body, block, version);
                     final Market market = markets.get(d.marketId());
                     market.markTicks = d.price() / market.tickSize;
-                    repricedMarkets.add(d.marketId());
+                    repricedMarkets.addInt(d.marketId());
                     break;
                 }
                 case AccountCreatedDecoder.TEMPLATE_ID:
@@ -156,7 +233,7 @@ public final class MarginState
                 {
                     final CollateralChangedDecoder d = collateral.wrap(buffer, body, block, version);
                     holder(d.accountId()).balance = d.balance();
-                    touchedAccounts.add(d.accountId());
+                    touchedAccounts.addLong(d.accountId());
                     break;
                 }
                 case PositionChangedDecoder.TEMPLATE_ID:
@@ -166,18 +243,20 @@ public final class MarginState
                     holder.balance = d.balance();
                     final Market market = markets.get(d.marketId());
                     final long sizeLots = d.size() / market.lotSize;
-                    final long[] before = holder.positions.get(d.marketId());
-                    market.openInterestLots += Math.max(sizeLots, 0) - (before == null ? 0 : Math.max(before[0], 0));
+                    final long before = holder.sizeLots(d.marketId());
+                    market.openInterestLots += Math.max(sizeLots, 0) - Math.max(before, 0);
                     if (sizeLots == 0)
                     {
-                        holder.positions.remove(d.marketId());
+                        holder.remove(d.marketId());
+                        market.holders.remove(d.accountId());
                     }
                     else
                     {
                         // The core settles a position's funding before it trades: it is at the index now.
-                        holder.positions.put(d.marketId(), new long[] {sizeLots, d.costBasis(), market.fundingIndex});
+                        holder.put(d.marketId(), sizeLots, d.costBasis(), market.fundingIndex);
+                        market.holders.add(d.accountId());
                     }
-                    touchedAccounts.add(d.accountId());
+                    touchedAccounts.addLong(d.accountId());
                     break;
                 }
                 case InsuranceFundChangedDecoder.TEMPLATE_ID:
@@ -187,7 +266,7 @@ public final class MarginState
                     if (d.accountId() != 0)
                     {
                         holder(d.accountId()).balance = d.accountBalance();
-                        touchedAccounts.add(d.accountId());
+                        touchedAccounts.addLong(d.accountId());
                     }
                     break;
                 }
@@ -196,8 +275,8 @@ public final class MarginState
                     final FundingTickAppliedDecoder d = fundingTick.wrap(buffer, body, block, version);
                     markets.get(d.marketId()).fundingIndex = d.fundingIndex();
                     fundingTicks++;
-                    // Every position in the market now owes or is owed: re-check them like a mark change.
-                    repricedMarkets.add(d.marketId());
+                    // Every position in the market now owes or is owed: re-check them all.
+                    rescannedMarkets.addInt(d.marketId());
                     break;
                 }
                 case FundingPaymentDecoder.TEMPLATE_ID:
@@ -205,19 +284,19 @@ public final class MarginState
                     final FundingPaymentDecoder d = fundingPayment.wrap(buffer, body, block, version);
                     final Holder holder = holder(d.accountId());
                     holder.balance = d.balance();
-                    final long[] settled = holder.positions.get(d.marketId());
-                    if (settled != null)
+                    final int slot = holder.slotOf(d.marketId());
+                    if (slot >= 0)
                     {
-                        settled[2] = d.fundingIndex();
+                        holder.fundingIndexes[slot] = d.fundingIndex();
                     }
-                    touchedAccounts.add(d.accountId());
+                    touchedAccounts.addLong(d.accountId());
                     break;
                 }
                 case LeverageSetDecoder.TEMPLATE_ID:
                 {
                     final LeverageSetDecoder d = leverageSet.wrap(buffer, body, block, version);
                     holder(d.accountId()).leverage.put(d.marketId(), d.leverage());
-                    touchedAccounts.add(d.accountId());
+                    touchedAccounts.addLong(d.accountId());
                     break;
                 }
                 case FillDecoder.TEMPLATE_ID:
@@ -225,14 +304,14 @@ public final class MarginState
                     break;
                 case LiquidationStepDecoder.TEMPLATE_ID:
                     liquidationSteps++;
-                    liquidationResults.add(liquidationStep.wrap(buffer, body, block, version).accountId());
+                    liquidationResults.addLong(liquidationStep.wrap(buffer, body, block, version).accountId());
                     break;
                 case RejectedDecoder.TEMPLATE_ID:
                 {
                     final RejectedDecoder d = rejected.wrap(buffer, body, block, version);
                     if (d.commandTemplateId() == LiquidateDecoder.TEMPLATE_ID)
                     {
-                        liquidationResults.add(d.accountId());
+                        liquidationResults.addLong(d.accountId());
                     }
                     break;
                 }
@@ -251,40 +330,54 @@ public final class MarginState
         return accounts.computeIfAbsent(accountId, Holder::new);
     }
 
-    /** Accounts whose balance or positions changed since the last call, in event order (may repeat). */
-    public List<Long> drainTouchedAccounts()
+    /** Accounts whose balance or positions changed since the monitor last cleared it, in event order (may repeat). */
+    LongArrayList touchedAccounts()
     {
-        final List<Long> drained = new ArrayList<>(touchedAccounts);
-        touchedAccounts.clear();
-        return drained;
+        return touchedAccounts;
     }
 
-    /** Accounts whose Liquidate command was applied or refused since the last call. */
-    public List<Long> drainLiquidationResults()
+    /** Accounts whose Liquidate command was applied or refused since the monitor last cleared it. */
+    LongArrayList liquidationResults()
     {
-        final List<Long> drained = new ArrayList<>(liquidationResults);
-        liquidationResults.clear();
-        return drained;
+        return liquidationResults;
     }
 
-    /** Markets whose mark price changed since the last call. */
-    public List<Integer> drainRepricedMarkets()
+    /** Markets whose mark price changed since the monitor last cleared it. */
+    IntArrayList repricedMarkets()
     {
-        final List<Integer> drained = new ArrayList<>(repricedMarkets);
-        repricedMarkets.clear();
-        return drained;
+        return repricedMarkets;
+    }
+
+    /** Markets where every position must be looked at again (a funding tick or new risk parameters). */
+    IntArrayList rescannedMarkets()
+    {
+        return rescannedMarkets;
+    }
+
+    /** The account, or null if the events never named it. */
+    Holder holderOf(final long accountId)
+    {
+        return accounts.get(accountId);
+    }
+
+    Market market(final int marketId)
+    {
+        return markets.get(marketId);
     }
 
     /** Accounts holding a position in the market, ascending. */
     public List<Long> accountsIn(final int marketId)
     {
         final List<Long> result = new ArrayList<>();
-        for (final Holder holder : accounts.values())
+        final Market market = markets.get(marketId);
+        if (market != null)
         {
-            if (holder.positions.containsKey(marketId))
+            final LongHashSet.LongIterator holders = market.holders.iterator();
+            while (holders.hasNext())
             {
-                result.add(holder.accountId);
+                result.add(holders.nextValue());
             }
+            result.sort(null);
         }
         return result;
     }
@@ -320,10 +413,10 @@ public final class MarginState
         return fundingTicks;
     }
 
-    /** What the position owes in funding since it last settled (negative: is owed), as the core rounds it. */
-    private static long owedFunding(final Market market, final long[] position)
+    /** What the holder's position in {@code slot} owes in funding since it last settled (negative: is owed), as the core rounds it. */
+    private static long owedFunding(final Market market, final Holder holder, final int slot)
     {
-        return Funding.payment(market.fundingIndex - position[2], position[0]);
+        return Funding.payment(market.fundingIndex - holder.fundingIndexes[slot], holder.sizes[slot]);
     }
 
     /** Sum of long sizes in the market, in lots. */
@@ -337,34 +430,70 @@ public final class MarginState
     public long openInterestLots()
     {
         long total = 0;
-        for (final int marketId : markets.keySet())
+        for (final Market market : markets.values())
         {
-            total += openInterestLots(marketId);
+            total += market.openInterestLots;
         }
         return total;
     }
 
     /**
-     * Whether the account is liquidatable at the current marks ({@code MMR > 0 and NC < MMR}); only
-     * the two figures it needs, as the monitor asks after every change.
+     * Whether the account is liquidatable at the current marks ({@code MMR > 0 and NC < MMR}), with the
+     * core's own arithmetic ({@link #evaluate}): an account whose figures overflow is not, as the core
+     * refuses to liquidate it.
      */
     public boolean liquidatable(final long accountId)
     {
         final Holder holder = accounts.get(accountId);
-        if (holder == null || holder.positions.isEmpty())
+        return holder != null && holder.positionCount > 0 && evaluate(holder) && evaluatedMaintenance > 0 &&
+            evaluatedNetCollateral < evaluatedMaintenance;
+    }
+
+    /**
+     * The holder's NC and MMR at the current marks into {@link #evaluatedNetCollateral} and
+     * {@link #evaluatedMaintenance}, with the formulas, rounding and overflow checks of the core's
+     * {@link io.perpetua.risk.margin.MarginCalculator} (initial requirements are checked for overflow
+     * as it checks them, not kept).
+     *
+     * @return false if a figure overflows 64 bits
+     */
+    boolean evaluate(final Holder holder)
+    {
+        long netCollateral = holder.balance;
+        long maintenance = 0;
+        for (int i = 0; i < holder.positionCount; i++)
+        {
+            final Market market = markets.get(holder.positionMarkets[i]);
+            final long size = holder.sizes[i];
+            final long behind = FixedPoint.add(market.fundingIndex, -holder.fundingIndexes[i]);
+            final long owed = behind == FixedPoint.OVERFLOW ? behind : Funding.payment(behind, size);
+            if (owed == FixedPoint.OVERFLOW)
+            {
+                return false;
+            }
+            netCollateral = netCollateral == FixedPoint.OVERFLOW ? netCollateral : FixedPoint.add(netCollateral, -owed);
+            final long notional = FixedPoint.multiply(size, market.markTicks, market.quantumsPerTickLot);
+            if (notional == FixedPoint.OVERFLOW || netCollateral == FixedPoint.OVERFLOW)
+            {
+                return false;
+            }
+            netCollateral = FixedPoint.add(netCollateral, notional);
+            final long absolute = Math.abs(notional);
+            final long imf = market.params.initialFractionPpm(market.openInterestLots, holder.leverage.getOrDefault(market.marketId, 0));
+            final long maintenancePart = FixedPoint.ppmCeil(absolute, market.params.maintenanceMarginPpm);
+            if (FixedPoint.ppmCeil(absolute, imf) == FixedPoint.OVERFLOW || maintenancePart == FixedPoint.OVERFLOW)
+            {
+                return false;
+            }
+            maintenance = FixedPoint.add(maintenance, maintenancePart);
+        }
+        if (netCollateral == FixedPoint.OVERFLOW || maintenance == FixedPoint.OVERFLOW)
         {
             return false;
         }
-        long netCollateral = holder.balance;
-        long maintenance = 0;
-        for (final Map.Entry<Integer, long[]> entry : holder.positions.entrySet())
-        {
-            final Market market = markets.get(entry.getKey());
-            final long notional = entry.getValue()[0] * market.markTicks * market.quantumsPerTickLot;
-            netCollateral += notional - owedFunding(market, entry.getValue());
-            maintenance += FixedPoint.ppmCeil(Math.abs(notional), market.params.maintenanceMarginPpm);
-        }
-        return maintenance > 0 && netCollateral < maintenance;
+        evaluatedNetCollateral = netCollateral;
+        evaluatedMaintenance = maintenance;
+        return true;
     }
 
     /** The margin view of an account, or null if the events never named it. */
@@ -380,21 +509,21 @@ public final class MarginState
         long maintenance = 0;
         long grossNotional = 0;
         final List<long[]> figures = new ArrayList<>();
-        for (final Map.Entry<Integer, long[]> entry : holder.positions.entrySet())
+        for (int i = 0; i < holder.positionCount; i++)
         {
-            final Market market = markets.get(entry.getKey());
-            final long size = entry.getValue()[0];
+            final Market market = markets.get(holder.positionMarkets[i]);
+            final long size = holder.sizes[i];
             final long notional = size * market.markTicks * market.quantumsPerTickLot;
             final long absolute = Math.abs(notional);
             final long imf = market.params.initialFractionPpm(
                 openInterestLots(market.marketId), holder.leverage.getOrDefault(market.marketId, 0));
             final long im = FixedPoint.ppmCeil(absolute, imf);
             final long mm = FixedPoint.ppmCeil(absolute, market.params.maintenanceMarginPpm);
-            netCollateral += notional - owedFunding(market, entry.getValue());
+            netCollateral += notional - owedFunding(market, holder, i);
             initial += im;
             maintenance += mm;
             grossNotional += absolute;
-            figures.add(new long[] {market.marketId, size, entry.getValue()[1], notional, mm});
+            figures.add(new long[] {market.marketId, size, holder.costBases[i], notional, mm});
         }
         final List<PositionView> positions = new ArrayList<>();
         for (final long[] f : figures)
@@ -426,19 +555,21 @@ public final class MarginState
      */
     private int adlQuantile(final long accountId, final Market market)
     {
-        final long[] own = accounts.get(accountId).positions.get(market.marketId);
-        final long sign = Long.signum(own[0]);
+        final long sign = Long.signum(accounts.get(accountId).sizeLots(market.marketId));
         final List<Deleverager.Candidate> sameSide = new ArrayList<>();
         Deleverager.Candidate mine = null;
-        for (final Holder holder : accounts.values())
+        final LongHashSet.LongIterator holders = market.holders.iterator();
+        while (holders.hasNext())
         {
-            final long[] position = holder.positions.get(market.marketId);
-            if (position == null || Long.signum(position[0]) != sign)
+            final Holder holder = accounts.get(holders.nextValue());
+            final int slot = holder.slotOf(market.marketId);
+            final long size = holder.sizes[slot];
+            if (Long.signum(size) != sign)
             {
                 continue;
             }
-            final Deleverager.Candidate candidate = Deleverager.candidate(holder.accountId, position[0], position[1],
-                position[0] * market.markTicks * market.quantumsPerTickLot, collateralOf(holder));
+            final Deleverager.Candidate candidate = Deleverager.candidate(holder.accountId, size, holder.costBases[slot],
+                size * market.markTicks * market.quantumsPerTickLot, collateralOf(holder));
             sameSide.add(candidate);
             if (holder.accountId == accountId)
             {
@@ -453,11 +584,10 @@ public final class MarginState
     private long collateralOf(final Holder holder)
     {
         long netCollateral = holder.balance;
-        for (final Map.Entry<Integer, long[]> entry : holder.positions.entrySet())
+        for (int i = 0; i < holder.positionCount; i++)
         {
-            final Market market = markets.get(entry.getKey());
-            netCollateral += entry.getValue()[0] * market.markTicks * market.quantumsPerTickLot -
-                owedFunding(market, entry.getValue());
+            final Market market = markets.get(holder.positionMarkets[i]);
+            netCollateral += holder.sizes[i] * market.markTicks * market.quantumsPerTickLot - owedFunding(market, holder, i);
         }
         return netCollateral;
     }

@@ -42,6 +42,8 @@ final class RandomRiskSession
     private static final TimeInForce[] TIFS = {TimeInForce.GTC, TimeInForce.GTT, TimeInForce.IOC, TimeInForce.FOK};
 
     private final RiskHarness h;
+    private final boolean fundingTicks;
+    private final io.perpetua.core.engine.FundingCommandEncoder funding = new io.perpetua.core.engine.FundingCommandEncoder();
     private final SplittableRandom random;
     private final MarginCalculator before;
     private final MarginCalculator after;
@@ -54,6 +56,13 @@ final class RandomRiskSession
 
     RandomRiskSession(final RiskHarness h, final long seed)
     {
+        this(h, seed, false);
+    }
+
+    /** With {@code fundingTicks}, one command in twenty is a funding tick of a random market and rate. */
+    RandomRiskSession(final RiskHarness h, final long seed, final boolean fundingTicks)
+    {
+        this.fundingTicks = fundingTicks;
         this.h = h;
         this.random = new SplittableRandom(seed);
         this.before = h.risk.newCalculator();
@@ -93,6 +102,13 @@ final class RandomRiskSession
 
     private void step()
     {
+        if (fundingTicks && random.nextInt(20) == 0)
+        {
+            // Up to 2% per 8 hours either way, so that owed funding moves margin visibly.
+            final long rate = random.nextLong(40_000_001L) - 20_000_000L;
+            count(h.submit(funding.fundingTick(h.buffer, 0, 1 + random.nextInt(MARKETS), rate, h.nowNs + 1_000_000)));
+            return;
+        }
         final int action = random.nextInt(100);
         if (action < 45)
         {

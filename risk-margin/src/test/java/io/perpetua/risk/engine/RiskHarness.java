@@ -61,6 +61,8 @@ final class RiskHarness
     final CommandEncoder orders = new CommandEncoder();
     final AccountCommandEncoder accounts = new AccountCommandEncoder();
     final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(1024);
+    /** Compares its cached margin figures with {@link ReferenceMargin} after every command. */
+    private final io.perpetua.risk.margin.MarginCalculator checkCalculator = risk.newCalculator();
     final KeyPair[] oracleKeys = new KeyPair[ORACLE_SOURCES];
     long sequence;
     long nowNs = 1_000_000_000_000L;
@@ -308,6 +310,7 @@ final class RiskHarness
             assertEquals(cell[0], cell[1], "longs = shorts in market " + market);
             assertEquals(cell[0], ledger.openInterestLots(market), "open interest of market " + market);
         });
+        ReferenceMargin.check(risk, checkCalculator, COIN);
     }
 
     static List<String> render(final DirectBuffer buffer, final int length)
@@ -397,6 +400,20 @@ final class RiskHarness
                 {
                     final LeverageSetDecoder d = new LeverageSetDecoder().wrap(buffer, body, block, version);
                     line = "Leverage account=" + d.accountId() + " market=" + d.marketId() + " " + d.leverage();
+                    break;
+                }
+                case io.perpetua.core.sbe.FundingTickAppliedDecoder.TEMPLATE_ID:
+                {
+                    final io.perpetua.core.sbe.FundingTickAppliedDecoder d =
+                        new io.perpetua.core.sbe.FundingTickAppliedDecoder().wrap(buffer, body, block, version);
+                    line = "FundingTick market=" + d.marketId() + " index=" + d.fundingIndex();
+                    break;
+                }
+                case io.perpetua.core.sbe.FundingPaymentDecoder.TEMPLATE_ID:
+                {
+                    final io.perpetua.core.sbe.FundingPaymentDecoder d =
+                        new io.perpetua.core.sbe.FundingPaymentDecoder().wrap(buffer, body, block, version);
+                    line = "FundingPayment account=" + d.accountId() + " market=" + d.marketId() + " " + d.amount();
                     break;
                 }
                 case MarkPriceUpdatedDecoder.TEMPLATE_ID:

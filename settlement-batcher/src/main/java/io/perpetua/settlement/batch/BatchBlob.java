@@ -15,12 +15,14 @@ import io.perpetua.settlement.tree.ReservedLeaves;
 /**
  * The data-availability blob of one batch: the squashed per-leaf state diff (each touched leaf
  * before and after the batch), the deposits and withdrawals it settles, and the mark prices an
- * escape would value positions at. Anyone holding every blob can rebuild the position tree; the
- * layout is documented in {@code docs/settlement.md} and versioned by {@link #VERSION}.
+ * escape would value positions at, with the funding indexes it would charge pending funding against.
+ * Anyone holding every blob can rebuild the position tree; the layout is documented in
+ * {@code docs/settlement.md} and versioned by {@link #VERSION}.
  *
  * <p>Layout (little-endian): magic "PBLB", u16 version, batchId, firstSequence, lastSequence,
  * firstTimeNs, lastTimeNs (i64 each), u8 tree depth; then four counted sections (u32 count each):
- * markets (i32 id, i64 mark in ticks, i64 quote quantums per tick x lot), entries (i64 leaf index,
+ * markets (i32 id, i64 mark in ticks, i64 quote quantums per tick x lot, i64 cumulative funding
+ * index), entries (i64 leaf index,
  * leaf before, leaf after; ascending index), deposits (i64 deposit id, i64 account, i64 amount;
  * ascending id), withdrawals (i64 account, i64 nonce, i64 amount). A leaf is 32-byte key, i64
  * balance, u32 position count, then (i32 market, i64 size in lots, i64 funding index) each.
@@ -31,7 +33,7 @@ import io.perpetua.settlement.tree.ReservedLeaves;
  * @param firstTimeNs   command time of the first command
  * @param lastTimeNs    command time of the last command
  * @param treeDepth     depth of the position tree
- * @param markets       every market's mark price at lastSequence
+ * @param markets       every market's mark price and funding index at lastSequence
  * @param entries       touched leaves, ascending index
  * @param deposits      deposits credited in the batch, ascending deposit id
  * @param withdrawals   withdrawals debited in the batch, in command order
@@ -40,12 +42,22 @@ public record BatchBlob(long batchId, long firstSequence, long lastSequence, lon
     List<MarketPrice> markets, List<Entry> entries, List<Deposit> deposits, List<Withdrawal> withdrawals)
 {
     public static final int MAGIC = 0x424C4250; // "PBLB" little-endian
-    public static final short VERSION = 1;
+    /**
+     * Version 2 added each market's funding index. Version 1 blobs are refused, not read: without the
+     * index an escape could not charge pending funding, and re-deriving the batches from the events
+     * journal writes version 2.
+     */
+    public static final short VERSION = 2;
     /** Bound on every section's count (protects decoding from absurd allocations). */
     public static final int MAX_COUNT = 1 << 20;
 
-    /** @param quantumsPerTickLot quote quantums of one tick times one lot */
-    public record MarketPrice(int marketId, long markTicks, long quantumsPerTickLot)
+    /**
+     * @param quantumsPerTickLot quote quantums of one tick times one lot
+     * @param fundingIndex       the market's cumulative funding index (1 / {@code Funding.INDEX_SCALE}
+     *                           quantum per lot), which positions' cached indexes are behind by their
+     *                           pending funding
+     */
+    public record MarketPrice(int marketId, long markTicks, long quantumsPerTickLot, long fundingIndex)
     {
     }
 
@@ -154,7 +166,7 @@ public record BatchBlob(long batchId, long firstSequence, long lastSequence, lon
 
     public byte[] encode()
     {
-        int length = 4 + 2 + 5 * 8 + 1 + 4 * 4 + markets.size() * 20 + deposits.size() * 24 + withdrawals.size() * 24;
+        int length = 4 + 2 + 5 * 8 + 1 + 4 * 4 + markets.size() * 28 + deposits.size() * 24 + withdrawals.size() * 24;
         for (final Entry e : entries)
         {
             length += 8 + e.before().encodedLength() + e.after().encodedLength();
@@ -165,7 +177,7 @@ public record BatchBlob(long batchId, long firstSequence, long lastSequence, lon
         out.putInt(markets.size());
         for (final MarketPrice m : markets)
         {
-            out.putInt(m.marketId()).putLong(m.markTicks()).putLong(m.quantumsPerTickLot());
+            out.putInt(m.marketId()).putLong(m.markTicks()).putLong(m.quantumsPerTickLot()).putLong(m.fundingIndex());
         }
         out.putInt(entries.size());
         for (final Entry e : entries)
@@ -198,6 +210,11 @@ public record BatchBlob(long batchId, long firstSequence, long lastSequence, lon
                 throw new IllegalArgumentException("not a batch blob (magic)");
             }
             final short version = in.getShort();
+            if (version == 1)
+            {
+                throw new IllegalArgumentException("blob version 1 carries no funding indexes and is no longer read; "
+                    + "re-derive the batches from the events journal (version " + VERSION + ")");
+            }
             if (version != VERSION)
             {
                 throw new IllegalArgumentException("unsupported blob version " + version);
@@ -212,7 +229,7 @@ public record BatchBlob(long batchId, long firstSequence, long lastSequence, lon
             final List<MarketPrice> markets = new ArrayList<>(marketCount);
             for (int i = 0; i < marketCount; i++)
             {
-                markets.add(new MarketPrice(in.getInt(), in.getLong(), in.getLong()));
+                markets.add(new MarketPrice(in.getInt(), in.getLong(), in.getLong(), in.getLong()));
             }
             final int entryCount = count(in);
             final List<Entry> entries = new ArrayList<>(entryCount);

@@ -264,7 +264,7 @@ final class L2Ledger
     List<BatchBlob.MarketPrice> marketPrices()
     {
         final List<BatchBlob.MarketPrice> prices = new ArrayList<>(markets.size());
-        markets.forEach((id, m) -> prices.add(new BatchBlob.MarketPrice(id, m.markTicks, m.quantumsPerTickLot)));
+        markets.forEach((id, m) -> prices.add(new BatchBlob.MarketPrice(id, m.markTicks, m.quantumsPerTickLot, m.fundingIndex)));
         return prices;
     }
 

@@ -46,6 +46,8 @@ public final class ContractException extends Exception
         BAD_MERKLE_PROOF,
         /** Escape for a reserved ledger leaf, or a leaf with nothing to pay. */
         NOTHING_TO_ESCAPE,
+        /** An escaping leaf holds a position in a market the last accepted batch did not price. */
+        UNPRICED_POSITION,
         /** Arithmetic or escrow would go out of range. */
         OVERFLOW
     }

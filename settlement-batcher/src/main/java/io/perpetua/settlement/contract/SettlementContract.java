@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -53,7 +52,8 @@ import static io.perpetua.settlement.contract.ContractException.Reason.TIME_WIND
 public final class SettlementContract
 {
     private static final int STATE_MAGIC = 0x54435350; // "PSCT"
-    private static final int STATE_VERSION = 1;
+    /** Version 2 added each market's funding index; a version-1 state is refused, as version-1 blobs are. */
+    private static final int STATE_VERSION = 2;
 
     /** A deposit waiting for the batch that credits it. */
     public record PendingDeposit(long depositId, long accountId, byte[] publicKey, long amount)
@@ -273,22 +273,17 @@ public final class SettlementContract
 
     /**
      * What an escape of {@code leaf} pays: quote balance + sum(size x last mark) - pending funding,
-     * valued at the last accepted batch's marks. Pending funding is zero here because leaves cache a
-     * funding index that stays 0 until funding events exist (issue 7).
+     * valued at the last accepted batch's marks and funding indexes ({@link EscapeValuation}).
      */
-    public synchronized BigInteger escapeValue(final Leaf leaf)
+    public synchronized long escapeValue(final Leaf leaf) throws ContractException
     {
-        BigInteger value = BigInteger.valueOf(leaf.balance());
-        for (final Leaf.Position p : leaf.positions())
-        {
-            final BatchBlob.MarketPrice m = markets.get(p.marketId());
-            if (m != null)
-            {
-                value = value.add(BigInteger.valueOf(p.sizeLots()).multiply(BigInteger.valueOf(m.markTicks()))
-                    .multiply(BigInteger.valueOf(m.quantumsPerTickLot())));
-            }
-        }
-        return value;
+        return EscapeValuation.value(leaf, markets);
+    }
+
+    /** The marks and funding indexes of the last accepted batch, by market. */
+    public synchronized Map<Integer, BatchBlob.MarketPrice> markets()
+    {
+        return new TreeMap<>(markets);
     }
 
     /** After a freeze: pays an account its escape value once, given its leaf and path against the last root. */
@@ -311,19 +306,19 @@ public final class SettlementContract
         {
             throw new ContractException(BAD_MERKLE_PROOF, "leaf and path of account " + index + " do not lead to the last root");
         }
-        final BigInteger value = escapeValue(leaf);
-        if (value.signum() <= 0)
+        final long value = escapeValue(leaf);
+        if (value <= 0)
         {
             throw new ContractException(NOTHING_TO_ESCAPE, "account " + index + " is worth " + value);
         }
-        if (value.compareTo(BigInteger.valueOf(escrow)) > 0)
+        if (value > escrow)
         {
             throw new ContractException(OVERFLOW, "escrow " + escrow + " cannot pay " + value);
         }
         escaped.add(index);
-        escrow -= value.longValueExact();
+        escrow -= value;
         persist();
-        return value.longValueExact();
+        return value;
     }
 
     // ------------------------------------------------------------------ views
@@ -467,6 +462,7 @@ public final class SettlementContract
                 out.writeInt(m.marketId());
                 out.writeLong(m.markTicks());
                 out.writeLong(m.quantumsPerTickLot());
+                out.writeLong(m.fundingIndex());
             }
             out.writeInt(escaped.size());
             for (final long e : escaped)
@@ -489,9 +485,15 @@ public final class SettlementContract
     {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(Files.readAllBytes(stateFile))))
         {
-            if (in.readInt() != STATE_MAGIC || in.readInt() != STATE_VERSION)
+            if (in.readInt() != STATE_MAGIC)
             {
-                throw new IllegalStateException(stateFile + " is not a version-" + STATE_VERSION + " contract state");
+                throw new IllegalStateException(stateFile + " is not a contract state");
+            }
+            final int version = in.readInt();
+            if (version != STATE_VERSION)
+            {
+                throw new IllegalStateException(stateFile + " is a version-" + version + " contract state; this contract reads version "
+                    + STATE_VERSION + " (with funding indexes) only");
             }
             lastBatchId = in.readLong();
             positionRoot = readDigest(in);
@@ -528,7 +530,7 @@ public final class SettlementContract
             }
             for (int i = in.readInt(); i > 0; i--)
             {
-                final BatchBlob.MarketPrice m = new BatchBlob.MarketPrice(in.readInt(), in.readLong(), in.readLong());
+                final BatchBlob.MarketPrice m = new BatchBlob.MarketPrice(in.readInt(), in.readLong(), in.readLong(), in.readLong());
                 markets.put(m.marketId(), m);
             }
             for (int i = in.readInt(); i > 0; i--)

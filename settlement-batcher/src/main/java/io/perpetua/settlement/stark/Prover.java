@@ -394,21 +394,12 @@ public final class Prover
             byRow.computeIfAbsent(assertions.get(a).row(), row -> new ArrayList<>()).add(a);
         }
         final int groups = byRow.size();
-        final long[][] rowInverses = new long[groups][];
+        final long[] rowPoints = new long[groups];
         final int[][] groupAssertions = new int[groups][];
         int g = 0;
         for (final var entry : byRow.entrySet())
         {
-            final long point = Goldilocks.pow(omegaTrace, entry.getKey());
-            final long[] inv = new long[bigN];
-            long x = shift;
-            for (int i = 0; i < bigN; i++)
-            {
-                inv[i] = Goldilocks.sub(x, point);
-                x = Goldilocks.mul(x, omegaN);
-            }
-            Goldilocks.batchInverse(inv);
-            rowInverses[g] = inv;
+            rowPoints[g] = Goldilocks.pow(omegaTrace, entry.getKey());
             groupAssertions[g] = entry.getValue().stream().mapToInt(Integer::intValue).toArray();
             g++;
         }
@@ -430,7 +421,23 @@ public final class Prover
             final long[] acc = new long[d];
             final Accumulator sum = new Accumulator();
             final int start = ch * chunk;
-            long x = Goldilocks.mul(shift, Goldilocks.pow(omegaN, start));
+            final long x0 = Goldilocks.mul(shift, Goldilocks.pow(omegaN, start));
+            // 1 / (x - w^row) of each assertion row over this chunk, with one inversion per row and chunk
+            final long[][] rowInverses = new long[groups][chunk];
+            long x = x0;
+            for (int i = 0; i < chunk; i++)
+            {
+                for (int gr = 0; gr < groups; gr++)
+                {
+                    rowInverses[gr][i] = Goldilocks.sub(x, rowPoints[gr]);
+                }
+                x = Goldilocks.mul(x, omegaN);
+            }
+            for (final long[] inverses : rowInverses)
+            {
+                Goldilocks.batchInverse(inverses);
+            }
+            x = x0;
             for (int i = start; i < start + chunk; i++)
             {
                 System.arraycopy(curTile, (i - start) * w, cur, 0, w);
@@ -453,7 +460,7 @@ public final class Prover
                 for (int gr = 0; gr < groups; gr++)
                 {
                     final int[] members = groupAssertions[gr];
-                    final long inv = rowInverses[gr][i];
+                    final long inv = rowInverses[gr][i - start];
                     for (int c = 0; c < d; c++)
                     {
                         for (final int a : members)

@@ -1,6 +1,7 @@
 package io.perpetua.settlement.batch;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import io.perpetua.core.sbe.Side;
 import io.perpetua.risk.auth.SignedRequests;
@@ -22,9 +23,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Forced withdrawals: served in time, or ignored until anyone may freeze the contract and accounts escape. */
+/**
+ * Forced withdrawals: served in time, or ignored until anyone may freeze the contract and accounts
+ * escape, each paid its balance plus its positions at the last mark minus its pending funding.
+ */
 class ForcedWithdrawalTest
 {
+    /** 0.0333333% per 8 hours: at mark $110 the index moves by a non-multiple of INDEX_SCALE per lot, so payments round. */
+    private static final long RATE_PPB = 333_333;
+    /** Tick $1 x lot 0.001 coin, in quote quantums (the harness's units). */
+    private static final long QUANTUMS_PER_TICK_LOT = 1_000;
+
     @TempDir
     Path dir;
 
@@ -85,7 +94,7 @@ class ForcedWithdrawalTest
     }
 
     @Test
-    void anIgnoredForcedWithdrawalFreezesTheContractAndEachAccountEscapesOnce() throws Exception
+    void anIgnoredForcedWithdrawalFreezesTheContractAndEachAccountEscapesOnceChargedItsPendingFunding() throws Exception
     {
         final SettlementHarness h = tradedSession(dir);
         request(h, 2, 50 * USD, 1, h.nowNs + 60_000_000_000L);
@@ -93,34 +102,60 @@ class ForcedWithdrawalTest
         assertEquals(ContractException.Reason.NOTHING_OVERDUE,
             assertThrows(ContractException.class, () -> h.contract.freeze(requestedAt + GRACE_NS - 1)).reason());
 
-        // The operator keeps settling other business but never the request.
+        // The operator keeps settling other business but never the request. A funding tick at mark
+        // $110 moves the index while nobody touches accounts 1 and 2: their funding stays pending.
         h.oracle(1, 110 * USD);
+        h.fundingTick(1, RATE_PPB);
         h.deposit(3, 10 * USD);
         h.batcher.flush();
         assertEquals(2, h.contract.lastBatchId());
         assertEquals(1, h.contract.pendingForcedRequests().size());
+        final long index = RATE_PPB * 110 * QUANTUMS_PER_TICK_LOT;
+        assertEquals(index, h.contract.markets().get(1).fundingIndex(), "the blob carried the market's funding index");
 
         h.contract.freeze(requestedAt + GRACE_NS);
         assertTrue(h.contract.frozen());
         assertEquals(ContractException.Reason.FROZEN,
             assertThrows(ContractException.class, () -> h.deposit(4, 10 * USD)).reason(), "no deposits while frozen");
+        // Withdrawals settle both accounts' funding in the engine, in a batch the contract refuses:
+        // the escapes below must charge what the engine charged here.
+        h.withdraw(1, USD, 6);
         h.withdraw(2, 5 * USD, 7);
         h.batcher.flush();
         assertTrue(h.batcher.failure() instanceof ContractException ce && ce.reason() == ContractException.Reason.FROZEN);
         assertEquals(2, h.contract.lastBatchId());
         assertEquals(3, h.store.lastContiguousId(), "the refused batch is stored, not settled");
 
-        // Account 1 is long 2 coins bought at $100 with mark now $110: balance $800 + 2 x $110 = $1,020.
+        // Account 1 is long 2 coins bought at $100, cached at index 0. It owes
+        // ceil(index x 2,000 lots / 8e9) = ceil(9,166.6575) = 9,167 quantums (a payer pays up):
+        // $800 + 2 x $110 - 9,167.
         final long escrow = h.contract.escrow();
         final EscapeProof one = EscapeProof.fromStore(h.store, 1, h.contract.lastBatchId());
         assertEquals(2 * COIN, one.leaf().sizeLots(1));
-        assertEquals(1_020 * USD, h.contract.escape(1, one.leaf(), one.path()));
-        assertEquals(escrow - 1_020 * USD, h.contract.escrow());
+        assertEquals(0, one.leaf().positions().get(0).fundingIndex());
+        final long oneValue = 1_020 * USD - 9_167;
+        assertEquals(oneValue, one.escapeValue());
+        assertEquals(h.risk.ledger().account(1).balance() + USD + 220 * USD, oneValue, "the engine charged the same funding");
+
+        // Claiming the position already settled to the index (no funding owed) is a leaf the root does not hold.
+        final Leaf settled = new Leaf(one.leaf().publicKey(), one.leaf().balance(), List.of(new Leaf.Position(1, 2 * COIN, index)));
+        assertEquals(1_020 * USD, h.contract.escapeValue(settled));
+        assertEquals(ContractException.Reason.BAD_MERKLE_PROOF,
+            assertThrows(ContractException.class, () -> h.contract.escape(1, settled, one.path())).reason());
+        assertEquals(escrow, h.contract.escrow());
+
+        assertEquals(oneValue, h.contract.escape(1, one.leaf(), one.path()));
+        assertEquals(escrow - oneValue, h.contract.escrow());
         assertEquals(ContractException.Reason.ALREADY_ESCAPED,
             assertThrows(ContractException.class, () -> h.contract.escape(1, one.leaf(), one.path())).reason());
+        assertEquals(escrow - oneValue, h.contract.escrow(), "a second escape pays nothing");
 
-        // Account 2: a wrong amount or a wrong path is refused; the right proof pays $1,200 - 2 x $110 = $980.
+        // Account 2 is short 2 coins and is owed floor(9,166.6575) = 9,166 (a receiver receives down).
+        // A wrong amount or a wrong path is refused; the right proof pays $1,200 - 2 x $110 + 9,166.
         final EscapeProof two = EscapeProof.fromStore(h.store, 2, h.contract.lastBatchId());
+        final long twoValue = 980 * USD + 9_166;
+        assertEquals(twoValue, two.escapeValue());
+        assertEquals(h.risk.ledger().account(2).balance() + 5 * USD - 220 * USD, twoValue, "the engine credited the same funding");
         final Leaf richer = two.leaf().withBalance(two.leaf().balance() + 1);
         assertEquals(ContractException.Reason.BAD_MERKLE_PROOF,
             assertThrows(ContractException.class, () -> h.contract.escape(2, richer, two.path())).reason());
@@ -131,18 +166,26 @@ class ForcedWithdrawalTest
             assertThrows(ContractException.class, () -> h.contract.escape(2, two.leaf(), badPath)).reason());
         assertEquals(ContractException.Reason.BAD_MERKLE_PROOF,
             assertThrows(ContractException.class, () -> h.contract.escape(3, two.leaf(), two.path())).reason(), "someone else's leaf");
-        assertEquals(980 * USD, h.contract.escape(2, two.leaf(), two.path()));
+        assertEquals(twoValue, h.contract.escape(2, two.leaf(), two.path()));
+        assertEquals(escrow - oneValue - twoValue, h.contract.escrow());
 
         // The exchange's own ledger leaves do not escape.
         final EscapeProof fee = EscapeProof.fromStore(h.store, ReservedLeaves.fee(SettlementHarness.DEPTH), 2);
         assertEquals(ContractException.Reason.NOTHING_TO_ESCAPE, assertThrows(ContractException.class,
             () -> h.contract.escape(ReservedLeaves.fee(SettlementHarness.DEPTH), fee.leaf(), fee.path())).reason());
 
-        // The frozen state survives a restart of the contract.
+        // The escape-proof text states what the contract pays.
+        final String text = one.format();
+        assertTrue(text.contains("market 1 mark-ticks=110 quantums-per-tick-lot=1000 funding-index=" + index), text);
+        assertTrue(text.contains("position market=1 size-lots=2000 funding-index=0 notional=220000000 pending-funding=9167"), text);
+        assertTrue(text.contains("escape-value " + oneValue), text);
+
+        // The frozen state, funding indexes included, survives a restart of the contract.
         final SettlementContract reopened = new SettlementContract(new BatchVerifier(VerificationMode.STARK, ProofOptions.P100,
             SettlementHarness.DEPTH), GRACE_NS, dir.resolve("contract.state"));
         assertTrue(reopened.frozen());
         assertEquals(h.contract.escrow(), reopened.escrow());
+        assertEquals(h.contract.markets(), reopened.markets());
         assertEquals(ContractException.Reason.ALREADY_ESCAPED,
             assertThrows(ContractException.class, () -> reopened.escape(2, two.leaf(), two.path())).reason());
         assertEquals(ContractException.Reason.FROZEN,

@@ -29,7 +29,7 @@ class FormatsTest
 
     private static BatchBlob blob(final SplittableRandom random)
     {
-        return new BatchBlob(3, 10, 20, 1_000, 2_000, 8, List.of(new BatchBlob.MarketPrice(1, 60_000, 10)),
+        return new BatchBlob(3, 10, 20, 1_000, 2_000, 8, List.of(new BatchBlob.MarketPrice(1, 60_000, 10, -123_456_789_000L)),
             List.of(new BatchBlob.Entry(5, Leaf.EMPTY, leaf(random)), new BatchBlob.Entry(9, leaf(random), leaf(random))),
             List.of(new BatchBlob.Deposit(4, 5, 100)), List.of(new BatchBlob.Withdrawal(9, 2, 30)));
     }
@@ -50,9 +50,15 @@ class FormatsTest
         }
         final byte[] trailing = Arrays.copyOf(bytes, bytes.length + 1);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BatchBlob.decode(trailing)).getMessage().contains("trailing"));
+        assertEquals(2, bytes[4], "the version follows the magic");
         final byte[] version = bytes.clone();
-        version[4] = 2;
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> BatchBlob.decode(version)).getMessage().contains("version"));
+        version[4] = 3;
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BatchBlob.decode(version)).getMessage().contains("version 3"));
+        // Version 1 had no funding indexes: refused with a message that says so rather than misread.
+        final byte[] first = bytes.clone();
+        first[4] = 1;
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BatchBlob.decode(first)).getMessage()
+            .contains("version 1 carries no funding indexes"));
         final byte[] hugeCount = bytes.clone();
         hugeCount[47] = (byte)0xFF; // the market count's low byte
         hugeCount[50] = (byte)0x7F;

@@ -20,11 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A session with deposits through the contract, trades with fees, a liquidation (insurance fee), a
- * transfer and a signed withdrawal: every batch is accepted in order, roots chain, each leaf equals
- * the engine's own state at the batch's last sequence, and escrow = L2 balances + unclaimed
- * withdrawals (+ deposits not yet credited). Funding does not exist yet (issue 7): the funding leaf
- * and the cached funding indexes are checked to be what the engine holds (0).
+ * A session with deposits through the contract, trades with fees, a funding tick (settled lazily by
+ * the accounts' later trades), a liquidation (insurance fee), a transfer and a signed withdrawal:
+ * every batch is accepted in order, roots chain, each leaf (balances, positions, cached funding
+ * indexes, the funding account's leaf) equals the engine's own state at the batch's last sequence,
+ * and escrow = L2 balances + unclaimed withdrawals (+ deposits not yet credited).
  */
 class SettlementEndToEndTest
 {
@@ -64,6 +64,7 @@ class SettlementEndToEndTest
         h.limit(1, 1, Side.BUY, 100 * USD, 15 * COIN);
         h.limit(3, 1, Side.SELL, 101 * USD, 2 * COIN);
         h.limit(2, 1, Side.BUY, 101 * USD, 1 * COIN);
+        h.fundingTick(1, 2_500_000);
         h.oracle(1, 96 * USD);
         h.limit(2, 1, Side.BUY, 95 * USD, 20 * COIN);
         h.liquidate(1);
@@ -85,6 +86,9 @@ class SettlementEndToEndTest
         assertEquals(0, h.contract.unconfirmedDeposits(), "every deposit confirmed by a batch");
         assertTrue(h.risk.ledger().insuranceBalance() > 0, "the liquidation paid the fund");
         assertTrue(h.risk.ledger().feeBalance() > 0, "fees were charged");
+        final BatchBlob last = accepted.get(accepted.size() - 1).decodedBlob();
+        assertTrue(last.markets().stream().anyMatch(m -> m.marketId() == 1 && m.fundingIndex() != 0),
+            "the funding tick moved the index the blob carries: " + last.markets());
 
         // The withdrawal became claimable at the contract; claiming it keeps the books balanced.
         assertEquals(1_000 * USD, h.contract.claimable(3));

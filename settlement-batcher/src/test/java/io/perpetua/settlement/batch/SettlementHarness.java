@@ -9,6 +9,7 @@ import io.perpetua.core.engine.AccountCommandEncoder;
 import io.perpetua.core.engine.CommandAdapter;
 import io.perpetua.core.engine.CommandEncoder;
 import io.perpetua.core.engine.EngineConfig;
+import io.perpetua.core.engine.FundingCommandEncoder;
 import io.perpetua.core.engine.MatchingEngine;
 import io.perpetua.core.engine.OrderLimitsGate;
 import io.perpetua.core.event.EventPublisher;
@@ -55,6 +56,7 @@ final class SettlementHarness
     final CommandAdapter adapter = new CommandAdapter(engine);
     final CommandEncoder orders = new CommandEncoder();
     final AccountCommandEncoder accounts = new AccountCommandEncoder();
+    final FundingCommandEncoder funding = new FundingCommandEncoder();
     final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(1024);
     final KeyPair[] oracleKeys = new KeyPair[ORACLE_SOURCES];
     final SettlementContract contract;
@@ -127,6 +129,12 @@ final class SettlementHarness
             signatures[i] = OracleMessage.sign(oracleKeys[i].getPrivate(), marketId, price, at);
         }
         expectAccepted(submit(accounts.oraclePrice(buffer, 0, marketId, ORACLE_SOURCES, indexes, prices, times, signatures)));
+    }
+
+    /** A funding tick for the period ending at the next command's time (the core settles positions lazily). */
+    void fundingTick(final int marketId, final long rate8hPpb)
+    {
+        expectAccepted(submit(funding.fundingTick(buffer, 0, marketId, rate8hPpb, nowNs + 1_000_000)));
     }
 
     /** A deposit as money flows: escrowed at the contract first, then credited on L2 with the contract's deposit id. */

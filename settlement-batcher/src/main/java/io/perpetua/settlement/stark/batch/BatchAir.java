@@ -202,6 +202,11 @@ public final class BatchAir extends Air
     @Override
     public void evaluateTransition(final Extension e, final long[] cur, final long[] next, final long[] per, final long[] out)
     {
+        if (e == Extension.BASE)
+        {
+            evaluateBase(cur, next, per, out);
+            return;
+        }
         final int d = e.degree();
         // scratch elements: 0 = 1 - rnd, 1..3 temporaries
         final long[] t = new long[4 * d];
@@ -244,6 +249,69 @@ public final class BatchAir extends Air
         check(e, cur, per, ACC_D, DELTA, DELTA_OFFSET, out, C_CHECK, t);
         check(e, cur, per, ACC_P, POST, WIDE_OFFSET, out, C_CHECK + 1, t);
         check(e, cur, per, ACC_S, SUM, WIDE_OFFSET, out, C_CHECK + 2, t);
+    }
+
+    /**
+     * The same constraints over the base field with static field calls and no scratch arrays: the
+     * prover evaluates them on every point of the extended domain (2^20 points for 10k records), the
+     * verifier only at the out-of-domain point, through the generic path above.
+     */
+    private static void evaluateBase(final long[] cur, final long[] next, final long[] per, final long[] out)
+    {
+        final long rnd = per[P_RND];
+        final long notRnd = Goldilocks.sub(1, rnd);
+        RescueConstraints.evaluateRound(Extension.BASE, cur, STATE, next, STATE, per, 0, out, C_RESCUE);
+        for (int k = 0; k < RescuePrime.WIDTH; k++)
+        {
+            long hold = Goldilocks.sub(next[STATE + k], cur[STATE + k]);
+            if (k >= RescuePrime.RATE_START && k < RescuePrime.RATE_START + 4)
+            {
+                hold = Goldilocks.sub(hold, next[ACCT + k - RescuePrime.RATE_START]);
+            }
+            out[C_RESCUE + k] = Goldilocks.add(Goldilocks.mul(rnd, out[C_RESCUE + k]), Goldilocks.mul(notRnd, hold));
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            out[C_RECORD_CONST + i] = Goldilocks.mul(Goldilocks.sub(next[ACCT + i], cur[ACCT + i]), rnd);
+        }
+        out[C_POST] = Goldilocks.sub(Goldilocks.sub(cur[POST], cur[PRE]), cur[DELTA]);
+        final long sumStep = Goldilocks.sub(next[SUM], cur[SUM]);
+        out[C_SUM] = Goldilocks.add(Goldilocks.mul(rnd, sumStep), Goldilocks.mul(notRnd, Goldilocks.sub(sumStep, next[DELTA])));
+        limbsBase(cur, LIMBS_D, DELTA_BITS_PER_ROW, out, C_LIMBS);
+        limbsBase(cur, LIMBS_P, WIDE_BITS_PER_ROW, out, C_LIMBS + DELTA_LIMBS);
+        limbsBase(cur, LIMBS_S, WIDE_BITS_PER_ROW, out, C_LIMBS + DELTA_LIMBS + WIDE_LIMBS);
+        final long accum = per[P_ACCUM];
+        out[C_ACC] = accumulatorBase(cur, next, accum, notRnd, ACC_D, LIMBS_D, DELTA_BITS_PER_ROW);
+        out[C_ACC + 1] = accumulatorBase(cur, next, accum, notRnd, ACC_P, LIMBS_P, WIDE_BITS_PER_ROW);
+        out[C_ACC + 2] = accumulatorBase(cur, next, accum, notRnd, ACC_S, LIMBS_S, WIDE_BITS_PER_ROW);
+        final long check = per[P_CHECK];
+        out[C_CHECK] = Goldilocks.mul(Goldilocks.sub(Goldilocks.sub(cur[ACC_D], cur[DELTA]), DELTA_OFFSET), check);
+        out[C_CHECK + 1] = Goldilocks.mul(Goldilocks.sub(Goldilocks.sub(cur[ACC_P], cur[POST]), WIDE_OFFSET), check);
+        out[C_CHECK + 2] = Goldilocks.mul(Goldilocks.sub(Goldilocks.sub(cur[ACC_S], cur[SUM]), WIDE_OFFSET), check);
+    }
+
+    private static void limbsBase(final long[] cur, final int first, final int bits, final long[] out, final int outAt)
+    {
+        for (int i = 0; i < limbCount(bits); i++)
+        {
+            final long q = cur[first + i];
+            final long bit = Goldilocks.mul(q, Goldilocks.sub(q, 1));
+            out[outAt + i] = isBitLimb(bits, i) ? bit
+                : Goldilocks.mul(bit, Goldilocks.mul(Goldilocks.sub(q, 2), Goldilocks.sub(q, 3)));
+        }
+    }
+
+    private static long accumulatorBase(final long[] cur, final long[] next, final long accum, final long notRnd, final int acc,
+        final int limbs, final int count)
+    {
+        long chunk = 0;
+        for (int i = 0; i < limbCount(count); i++)
+        {
+            chunk = Goldilocks.add(chunk, Goldilocks.mul(next[limbs + i], 1L << (2 * i)));
+        }
+        final long restart = Goldilocks.sub(next[acc], chunk);
+        final long step = Goldilocks.sub(restart, Goldilocks.mul(cur[acc], 1L << count));
+        return Goldilocks.add(Goldilocks.mul(step, accum), Goldilocks.mul(restart, notRnd));
     }
 
     /** q (q-1) (q-2) (q-3) for the 2-bit limbs, b (b-1) for the top bit (uses scratch elements 1, 2). */

@@ -59,14 +59,15 @@ public final class BatchProofs
             chunks.add(new BatchProof.Chunk(part.size(), r.inputs().newRoot(), r.inputs().daStateOut(), proof));
             da = r.inputs().daStateOut();
         }
-        final BatchPublicInputs inputs = BatchExecutor.publicInputs(batchId, prevRoot, tree.root(), records, feeDelta,
+        final BatchExecutor.Witness witness = BatchExecutor.witness(batchId, prevRoot, tree.root(), records, feeDelta,
             insuranceDelta);
+        final BatchPublicInputs inputs = witness.inputs();
         final String problem = inputs.rangeProblem();
         if (problem != null)
         {
             throw new IllegalArgumentException(problem);
         }
-        final byte[] batchProof = Prover.prove(new BatchAir(inputs), BatchExecutor.trace(records), options);
+        final byte[] batchProof = Prover.prove(new BatchAir(inputs), witness.trace(), options);
         return new Proven(inputs, new BatchProof(batchProof, chunks));
     }
 

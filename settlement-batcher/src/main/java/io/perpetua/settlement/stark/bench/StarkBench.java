@@ -57,11 +57,12 @@ public final class StarkBench
         final ProofOptions options = ProofOptions.preset(preset);
         final SplittableRandom rnd = new SplittableRandom(seed);
         final List<BatchRecord> batch = randomBatch(records, rnd);
-        final BatchPublicInputs inputs = BatchExecutor.publicInputs(rnd.nextLong(1L << 40), new long[4], new long[4], batch,
+        final BatchExecutor.Witness witness = BatchExecutor.witness(rnd.nextLong(1L << 40), new long[4], new long[4], batch,
             rnd.nextLong(1L << 20), -rnd.nextLong(1L << 20));
+        final BatchPublicInputs inputs = witness.inputs();
 
         final long t0 = System.nanoTime();
-        final byte[] proof = Prover.prove(new BatchAir(inputs), BatchExecutor.trace(batch), options);
+        final byte[] proof = Prover.prove(new BatchAir(inputs), witness.trace(), options);
         final long t1 = System.nanoTime();
         if (tamper)
         {

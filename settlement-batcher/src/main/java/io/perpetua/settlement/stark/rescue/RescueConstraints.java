@@ -18,6 +18,9 @@ public final class RescueConstraints
     /** Periodic columns used: ARK1[0..12] then ARK2[0..12]. */
     public static final int PERIODIC_COLUMNS = 2 * RescuePrime.WIDTH;
 
+    /** Per-thread scratch of {@link #evaluateRoundBase}: S-box outputs, next - ARK2, MDS of the former. */
+    private static final ThreadLocal<long[]> SCRATCH = ThreadLocal.withInitial(() -> new long[3 * RescuePrime.WIDTH]);
+
     private RescueConstraints()
     {
     }
@@ -79,19 +82,22 @@ public final class RescueConstraints
         }
     }
 
-    /** The same constraint over the base field with plain arithmetic: the prover's hot path. */
+    /**
+     * The same constraint over the base field with plain arithmetic: the prover's hot path, run on
+     * every point of the extended domain (three times per point for the state-update AIR). Its
+     * scratch is the calling thread's, so the hot path allocates nothing.
+     */
     private static void evaluateRoundBase(final long[] cur, final int curAt, final long[] next, final int nextAt,
         final long[] periodic, final int arkAt, final long[] out, final int outAt)
     {
         final int w = RescuePrime.WIDTH;
-        final long[] s = new long[w];
-        final long[] u = new long[w];
+        final long[] scratch = SCRATCH.get();
         for (int i = 0; i < w; i++)
         {
-            s[i] = Goldilocks.exp7(cur[curAt + i]);
-            u[i] = Goldilocks.sub(next[nextAt + i], periodic[arkAt + w + i]);
+            scratch[i] = Goldilocks.exp7(cur[curAt + i]);
+            scratch[w + i] = Goldilocks.sub(next[nextAt + i], periodic[arkAt + w + i]);
         }
-        final long[] step1 = RescuePrime.applyMds(s);
+        RescuePrime.mds(scratch, 0, scratch, 2 * w);
         for (int i = 0; i < w; i++)
         {
             // row i of MDS^-1 times u as an unreduced 192-bit sum, reduced once
@@ -101,16 +107,17 @@ public final class RescueConstraints
             long top = 0;
             for (int j = 0; j < w; j++)
             {
-                final long pl = row[j] * u[j];
+                final long u = scratch[w + j];
+                final long pl = row[j] * u;
                 final long newLo = lo + pl;
-                final long ph = Goldilocks.mulHighUnsigned(row[j], u[j])
+                final long ph = Goldilocks.mulHighUnsigned(row[j], u)
                     + ((newLo ^ Long.MIN_VALUE) < (pl ^ Long.MIN_VALUE) ? 1 : 0);
                 lo = newLo;
                 hi += ph;
                 top += (hi ^ Long.MIN_VALUE) < (ph ^ Long.MIN_VALUE) ? 1 : 0;
             }
             final long acc = Goldilocks.reduce(top, hi, lo);
-            out[outAt + i] = Goldilocks.sub(Goldilocks.exp7(acc), Goldilocks.add(step1[i], periodic[arkAt + i]));
+            out[outAt + i] = Goldilocks.sub(Goldilocks.exp7(acc), Goldilocks.add(scratch[2 * w + i], periodic[arkAt + i]));
         }
     }
 

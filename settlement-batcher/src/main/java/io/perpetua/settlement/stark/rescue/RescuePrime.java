@@ -242,12 +242,17 @@ public final class RescuePrime
         return out;
     }
 
+    private static void mds(final long[] in, final long[] out)
+    {
+        mds(in, 0, out, 0);
+    }
+
     /**
      * MDS multiplication exploiting small entries (all below 32): the low and high 32-bit halves of
      * the inputs are multiplied separately, the sums stay below 2^41, and one 128-bit reduction
      * finishes each output.
      */
-    private static void mds(final long[] in, final long[] out)
+    static void mds(final long[] in, final int inAt, final long[] out, final int outAt)
     {
         for (int i = 0; i < WIDTH; i++)
         {
@@ -256,14 +261,14 @@ public final class RescuePrime
             final long[] row = MDS[i];
             for (int j = 0; j < WIDTH; j++)
             {
-                lo += row[j] * (in[j] & 0xFFFF_FFFFL);
-                hi += row[j] * (in[j] >>> 32);
+                lo += row[j] * (in[inAt + j] & 0xFFFF_FFFFL);
+                hi += row[j] * (in[inAt + j] >>> 32);
             }
             // value = lo + hi * 2^32, as a 128-bit number (hi * 2^32 < 2^73)
             final long hiShifted = hi << 32;
             final long low = lo + hiShifted;
             final long high = (hi >>> 32) + ((low ^ Long.MIN_VALUE) < (lo ^ Long.MIN_VALUE) ? 1 : 0);
-            out[i] = Goldilocks.reduce(high, low);
+            out[outAt + i] = Goldilocks.reduce(high, low);
         }
     }
 

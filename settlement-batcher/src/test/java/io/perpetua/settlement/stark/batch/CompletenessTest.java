@@ -26,10 +26,17 @@ class CompletenessTest
         for (final int n : new int[] {1, 2, 3, 4, 7, 8, 15, 16, 31, 32, 63, 64, 100, 255, 1000})
         {
             final List<BatchRecord> records = BatchFixtures.randomRecords(n, rnd);
-            final BatchPublicInputs inputs = BatchExecutor.publicInputs(rnd.nextLong(1L << 40), BatchFixtures.PREV_ROOT,
-                BatchFixtures.NEW_ROOT, records, rnd.nextLong(-(1L << 40), 1L << 40), rnd.nextLong(-(1L << 40), 1L << 40));
+            final long batchId = rnd.nextLong(1L << 40);
+            final long fee = rnd.nextLong(-(1L << 40), 1L << 40);
+            final long insurance = rnd.nextLong(-(1L << 40), 1L << 40);
+            final BatchPublicInputs inputs = BatchExecutor.publicInputs(batchId, BatchFixtures.PREV_ROOT, BatchFixtures.NEW_ROOT,
+                records, fee, insurance);
+            // the prover's one-pass witness states exactly what the reference executor computes
+            final BatchExecutor.Witness witness = BatchExecutor.witness(batchId, BatchFixtures.PREV_ROOT, BatchFixtures.NEW_ROOT,
+                records, fee, insurance);
+            assertEquals(inputs, witness.inputs(), "n=" + n + " seed=" + seed);
             final BatchAir air = new BatchAir(inputs);
-            final byte[] proof = Prover.prove(air, BatchExecutor.trace(records), ProofOptions.P100);
+            final byte[] proof = Prover.prove(air, witness.trace(), ProofOptions.P100);
             assertDoesNotThrow(() -> Verifier.verify(air, proof, ProofOptions.P100), "n=" + n + " seed=" + seed);
             long sum = inputs.feeDelta() + inputs.insuranceDelta();
             for (final BatchRecord r : records)

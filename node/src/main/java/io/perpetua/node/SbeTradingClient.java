@@ -113,6 +113,8 @@ final class SbeTradingClient implements AutoCloseable
     // The I/O thread only.
     /** Sequence number of the last execution report processed (0: none yet). */
     private long lastSeqNo;
+    /** Whether a session was established before: a reconnection asks for the reports from {@code lastSeqNo + 1}. */
+    private boolean reconnecting;
     /** Reports below this sequence number are the replay of an establish, not answers to this session's requests. */
     private long replayEndSeqNo;
 
@@ -231,7 +233,7 @@ final class SbeTradingClient implements AutoCloseable
             .nonce(nonce)
             .signature(LoginVerifier.signRequest(secret, apiKey, timestampMs, nonce, SbeServer.SIGNED_CONTEXT))
             .keepAliveIntervalMs(KEEPALIVE_MS)
-            .nextExpectedSeqNo(lastSeqNo == 0 ? 0 : lastSeqNo + 1)
+            .nextExpectedSeqNo(reconnecting ? lastSeqNo + 1 : 0)
             .encodedLength();
         putFramingHeader(buffer, length);
         return frame.writerIndex(length);
@@ -437,10 +439,11 @@ final class SbeTradingClient implements AutoCloseable
         private void onEstablished(final Channel channel, final EstablishAckDecoder established)
         {
             replayEndSeqNo = established.nextSeqNo();
-            if (lastSeqNo == 0)
+            if (!reconnecting)
             {
                 // First session: the account's earlier reports (a continued journal) are not this client's business.
                 lastSeqNo = replayEndSeqNo - 1;
+                reconnecting = true;
             }
             sessions.incrementAndGet();
             SbeTradingClient.this.established = channel;

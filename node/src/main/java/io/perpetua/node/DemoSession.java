@@ -3,12 +3,15 @@ package io.perpetua.node;
 import io.perpetua.gateway.marketdata.MarketDataState;
 import io.perpetua.gateway.marketdata.MarketState;
 import io.perpetua.gateway.marketdata.MarketUnits;
+import io.perpetua.gateway.sbe.codec.ExecType;
+import io.perpetua.gateway.sbe.codec.Side;
 import io.perpetua.gateway.trading.TradingEndpoint;
 import io.perpetua.node.config.ConfigLoader;
 import io.perpetua.node.config.NodeConfig;
 import io.perpetua.risk.view.MarginViews;
 
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -24,9 +27,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code perpetua demo}: a {@link Node} started from the embedded {@code demo.yaml}, and its
- * simulated clients connected through the gateway's trading WebSocket like any client: the
- * {@link DemoOracle} sources (ORACLE keys submitting signed prices), the market maker and the
- * leveraged takers of {@link DemoTraffic}, all driven from the calling thread. A summary thread
+ * simulated clients connected through the gateway like any client: the market maker of
+ * {@link DemoTraffic} over the SBE port ({@link SbeTradingClient}), as market makers trade, and the
+ * {@link DemoOracle} sources (ORACLE keys submitting signed prices) and the leveraged takers over the
+ * trading WebSocket, all driven from the calling thread. A summary thread
  * prints, every second, what the gateway's public market data and the node's margin views show.
  * Ends with a {@code RESULT demo} line and the engine's state hash, which {@code perpetua replay}
  * of the same journal reproduces.
@@ -94,7 +98,8 @@ final class DemoSession
         final Map<String, LongAdder> errors = TradingClient.errorCounters();
         final AtomicLong inFlight = new AtomicLong();
         final Summary summary = new Summary(node);
-        final List<TradingClient> clients = new ArrayList<>();
+        final List<AutoCloseable> clients = new ArrayList<>();
+        SbeTradingClient maker = null;
         try
         {
             final long startSequence = node.pipeline().startSequence();
@@ -107,7 +112,13 @@ final class DemoSession
             final TradingClient[] sources = new TradingClient[DemoOracle.SOURCES];
             for (final NodeConfig.ApiKey key : config.apiKeys())
             {
-                if (key.key().equals(MAKER_KEY) || key.key().startsWith(TAKER_KEY_PREFIX))
+                if (key.key().equals(MAKER_KEY))
+                {
+                    maker = SbeTradingClient.connect(new InetSocketAddress(config.sbe().host(), node.gateway().sbePort()),
+                        key.key(), key.secret(), errors, inFlight);
+                    clients.add(maker);
+                }
+                if (key.key().startsWith(TAKER_KEY_PREFIX))
                 {
                     final TradingClient client = TradingClient.connect(http, trading, key.key(), key.secret(), errors, inFlight);
                     clients.add(client);
@@ -122,20 +133,30 @@ final class DemoSession
                     }
                 }
             }
+            if (maker == null)
+            {
+                throw new IllegalStateException("the demo configuration has no API key " + MAKER_KEY);
+            }
+            summary.maker = maker;
             summary.start();
             drive(durationNs, startSequence == 0, inFlight,
-                (accountId, request) -> traders.get(accountId).send(request),
+                (accountId, request) -> traders.get(accountId).send(request), makerOrders(maker),
                 (sourceIndex, request) -> sources[(int)sourceIndex].send(request));
         }
         finally
         {
             summary.finish();
-            for (final TradingClient client : clients)
+            for (final AutoCloseable client : clients)
             {
-                client.close();
+                close(client);
             }
             node.close();
         }
+        println(String.format("demo: market maker over SBE: sessions %d, execution reports new %d rested %d " +
+            "partially-filled %d filled %d replaced %d cancelled %d rejected %d", maker.sessions(),
+            maker.reports(ExecType.NEW), maker.reports(ExecType.RESTED), maker.reports(ExecType.PARTIAL_FILL),
+            maker.reports(ExecType.FILL), maker.reports(ExecType.REPLACED), maker.reports(ExecType.CANCELLED),
+            maker.reports(ExecType.REJECTED)));
         if (!errors.isEmpty())
         {
             println("demo: client errors by code " + new TreeMap<>(errors));
@@ -149,6 +170,49 @@ final class DemoSession
         final String finalLine = result.stateHashLine();
         println(finalLine);
         return finalLine;
+    }
+
+    /** The flow's maker requests as SBE messages. */
+    private static DemoTraffic.Maker makerOrders(final SbeTradingClient maker)
+    {
+        return new DemoTraffic.Maker()
+        {
+            @Override
+            public void newOrder(final int marketId, final long clientOrderId, final boolean buy, final long price, final long size)
+            {
+                maker.newOrder(marketId, clientOrderId, buy ? Side.BUY : Side.SELL, price, size);
+            }
+
+            @Override
+            public void cancel(final int marketId, final long clientOrderId)
+            {
+                maker.cancel(marketId, clientOrderId);
+            }
+
+            @Override
+            public void cancelReplace(final int marketId, final long clientOrderId, final long newPrice)
+            {
+                maker.cancelReplace(marketId, clientOrderId, newPrice);
+            }
+
+            @Override
+            public void massCancel(final int marketId)
+            {
+                maker.massCancel(marketId);
+            }
+        };
+    }
+
+    private void close(final AutoCloseable client)
+    {
+        try
+        {
+            client.close();
+        }
+        catch (final Exception ex)
+        {
+            ex.printStackTrace(err);
+        }
     }
 
     private void printEndpoints(final Node node)
@@ -174,6 +238,7 @@ final class DemoSession
         final boolean newJournal,
         final AtomicLong inFlight,
         final DemoTraffic.Sink traders,
+        final DemoTraffic.Maker maker,
         final DemoTraffic.Sink sources)
     {
         final DemoTraffic traffic = new DemoTraffic(seed, config.markets());
@@ -220,7 +285,7 @@ final class DemoSession
             final long wallClockNs = System.currentTimeMillis() * 1_000_000L;
             while (submitted < due && inFlight.get() < MAX_IN_FLIGHT && !stopRequested)
             {
-                traffic.next(wallClockNs, traders);
+                traffic.next(wallClockNs, traders, maker);
                 submitted++;
             }
         }
@@ -245,6 +310,7 @@ final class DemoSession
     private final class Summary extends Thread
     {
         private final Node node;
+        private volatile SbeTradingClient maker;
         private volatile boolean finishing;
         private long lastSequence;
         private long lastFills;
@@ -296,6 +362,7 @@ final class DemoSession
             }
             line.append(String.format("  liquidations %d adl %d insurance %s", margin.liquidationSteps(),
                 margin.deleverages(), usd(margin.insuranceBalance())));
+            line.append("  maker SBE reports ").append(maker.reports());
             lastSequence = sequence;
             lastFills = margin.fills();
             println(line.toString());

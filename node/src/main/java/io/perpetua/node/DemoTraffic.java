@@ -3,13 +3,15 @@ package io.perpetua.node;
 import io.perpetua.gateway.marketdata.MarketUnits;
 import io.perpetua.node.config.NodeConfig;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The demo's order flow, from a seed, as trading API requests: a market maker (account 1) that
- * re-quotes a five-level ladder around the oracle price whenever it moves (and pulls its quotes for
- * two seconds after a sharp move, as makers do), and leveraged takers (accounts 100..139, funded
+ * The demo's order flow, from a seed: a market maker (account 1, requests of the SBE order-entry
+ * protocol, see {@link Maker}) that re-quotes a five-level ladder around the oracle price whenever it
+ * moves (and pulls its quotes for two seconds after a sharp move, as makers do), now and then cancels
+ * one of its quotes or backs it off by a tick, and leveraged takers (trading API JSON requests) (accounts 100..139, funded
  * with $2,000-$20,000 by the demo's configuration, at 10x-20x; even-numbered takers lean long, odd
  * ones short) that rest GTT orders near the mid, cross the spread with IOC and market orders, and
  * cancel or shrink their recent orders. The client reads the wall clock only to set GTT expiries
@@ -37,6 +39,20 @@ final class DemoTraffic
         void send(long accountId, String request);
     }
 
+    /** The market maker's order entry (prices and sizes in the engine's units). */
+    interface Maker
+    {
+        /** A GTC limit order. */
+        void newOrder(int marketId, long clientOrderId, boolean buy, long price, long size);
+
+        void cancel(int marketId, long clientOrderId);
+
+        /** Moves the order to a new price, keeping its size. */
+        void cancelReplace(int marketId, long clientOrderId, long newPrice);
+
+        void massCancel(int marketId);
+    }
+
     private final long[] pulledUntilNs;
     private final boolean[] pullPending;
     private final long[] quotedMidTicks;
@@ -45,6 +61,9 @@ final class DemoTraffic
     private final MarketUnits[] units;
     private final long[] midTicks;
     private final int[] quoteStep;
+    /** Client order id and price (ticks) of each quote of each market's current ladder: bids, then asks; 0 when none. */
+    private final long[][] ladderClientIds;
+    private final long[][] ladderTicks;
     private final long[] recentAccount = new long[RECENT];
     private final int[] recentMarket = new int[RECENT];
     private final long[] recentClientId = new long[RECENT];
@@ -62,6 +81,8 @@ final class DemoTraffic
         this.pulledUntilNs = new long[markets.size()];
         this.pullPending = new boolean[markets.size()];
         this.quotedMidTicks = new long[markets.size()];
+        this.ladderClientIds = new long[markets.size()][2 * LEVELS];
+        this.ladderTicks = new long[markets.size()][2 * LEVELS];
         for (int m = 0; m < markets.size(); m++)
         {
             final NodeConfig.Market market = markets.get(m);
@@ -101,28 +122,31 @@ final class DemoTraffic
         }
     }
 
-    /** Sends the next request of the flow; {@code nowNs} is the client's wall clock, for GTT expiries. */
-    void next(final long nowNs, final Sink sink)
+    /**
+     * Sends the next request of the flow, the maker's to {@code maker}, the takers' to {@code sink};
+     * {@code nowNs} is the client's wall clock, for GTT expiries.
+     */
+    void next(final long nowNs, final Sink sink, final Maker maker)
     {
         final int m = random.nextInt(markets.size());
         if (pullPending[m])
         {
             pullPending[m] = false;
             quoteStep[m] = -1;
-            sink.send(MAKER_ACCOUNT, cancelAll(m));
+            cancelAll(m, maker);
             return;
         }
         final boolean pulled = nowNs < pulledUntilNs[m];
         if (quoteStep[m] >= 0 && !pulled)
         {
-            sink.send(MAKER_ACCOUNT, quote(m));
+            quote(m, maker);
             return;
         }
         if (!pulled && (quotedMidTicks[m] != midTicks[m] || random.nextInt(60) == 0))
         {
             quotedMidTicks[m] = midTicks[m];
             quoteStep[m] = 0;
-            sink.send(MAKER_ACCOUNT, quote(m));
+            quote(m, maker);
             return;
         }
         final int roll = random.nextInt(100);
@@ -150,6 +174,10 @@ final class DemoTraffic
             restingOrder(m, nowNs, sink);
             return;
         }
+        if (random.nextInt(4) == 0 && adjustQuote(m, roll < 92, maker))
+        {
+            return;
+        }
         final int r = (int)(random.nextLong(Math.min(recentCount, RECENT)));
         final int recent = recentMarket[r];
         if (roll < 92)
@@ -161,7 +189,8 @@ final class DemoTraffic
             ",\"reduceBy\":\"" + units[recent].size(markets.get(recent).lotSize()) + "\"}");
     }
 
-    private String quote(final int m)
+    /** The next step of a re-quote: a mass cancel, then the ladder's bids and asks, innermost first. */
+    private void quote(final int m, final Maker maker)
     {
         final NodeConfig.Market market = markets.get(m);
         final int step = quoteStep[m]++;
@@ -171,20 +200,49 @@ final class DemoTraffic
         }
         if (step == 0)
         {
-            return cancelAll(m);
+            cancelAll(m, maker);
+            return;
         }
         final int level = (step - 1) % LEVELS;
         final boolean buy = step <= LEVELS;
         final long distanceTicks = 1 + 2L * level;
         final long priceTicks = buy ? midTicks[m] - distanceTicks : midTicks[m] + distanceTicks;
-        return request("place") + market(m) + ",\"side\":\"" + (buy ? "BUY" : "SELL") + "\",\"price\":\"" +
-            units[m].price(priceTicks * market.tickSize()) + "\",\"size\":\"" +
-            units[m].size(market.lotSize() * (50 + random.nextInt(200))) + "\"}";
+        final long clientId = nextClientId++;
+        ladderClientIds[m][step - 1] = clientId;
+        ladderTicks[m][step - 1] = priceTicks;
+        maker.newOrder(market.id(), clientId, buy, priceTicks * market.tickSize(), market.lotSize() * (50 + random.nextInt(200)));
     }
 
-    private String cancelAll(final int m)
+    private void cancelAll(final int m, final Maker maker)
     {
-        return request("cancelAll") + market(m) + "}";
+        Arrays.fill(ladderClientIds[m], 0);
+        maker.massCancel(markets.get(m).id());
+    }
+
+    /**
+     * Cancels one quote of the market's ladder, or moves it a tick away from the mid (it may have
+     * been filled already: the engine then rejects the request as UNKNOWN_ORDER).
+     *
+     * @return false if the ladder has no quote
+     */
+    private boolean adjustQuote(final int m, final boolean cancel, final Maker maker)
+    {
+        final int slot = random.nextInt(2 * LEVELS);
+        final long clientId = ladderClientIds[m][slot];
+        if (clientId == 0)
+        {
+            return false;
+        }
+        final NodeConfig.Market market = markets.get(m);
+        if (cancel)
+        {
+            ladderClientIds[m][slot] = 0;
+            maker.cancel(market.id(), clientId);
+            return true;
+        }
+        ladderTicks[m][slot] += slot < LEVELS ? -1 : 1;
+        maker.cancelReplace(market.id(), clientId, ladderTicks[m][slot] * market.tickSize());
+        return true;
     }
 
     private void restingOrder(final int m, final long nowNs, final Sink sink)

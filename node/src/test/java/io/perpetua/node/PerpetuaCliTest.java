@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -38,6 +39,7 @@ class PerpetuaCliTest
 
     private static Path journal;
     private static String demoLastLine;
+    private static List<String> demoOut;
 
     /** What one CLI run printed. */
     record Run(int exitCode, List<String> out, String err)
@@ -66,6 +68,7 @@ class PerpetuaCliTest
             "--snapshot-seconds", "1", "--http-port", "0", "--sbe-port", "0");
         assertEquals(0, demo.exitCode(), demo.err());
         demoLastLine = demo.lastLine();
+        demoOut = demo.out();
         assertTrue(STATE_HASH.matcher(demoLastLine).matches(), "last line: " + demoLastLine);
         final String result = demo.out().get(demo.out().size() - 2);
         assertTrue(result.matches("RESULT demo fills=\\d+ liquidations=\\d+ adl=\\d+ insurance=-?\\d+ open-interest=\\d+ " +
@@ -77,6 +80,23 @@ class PerpetuaCliTest
         assertTrue(demo.out().stream().anyMatch(line -> line.matches("demo: trader login +key demo-trader secret \\S+ \\(account 2\\)")),
             "and a trader login for the page: " + demo.out());
         assertTrue(new JournalLayout(journal).snapshotSequences().length >= 1, "the demo took a snapshot");
+    }
+
+    /** The maker is an SBE client: its quotes, cancels and replaces come back as its execution reports. */
+    @Test
+    void theDemosMakerPlacesAndCancelsOverSbe()
+    {
+        final Pattern makerLine = Pattern.compile("demo: market maker over SBE: sessions (\\d+), execution reports new (\\d+) " +
+            "rested (\\d+) partially-filled (\\d+) filled (\\d+) replaced (\\d+) cancelled (\\d+) rejected (\\d+)");
+        final Matcher maker = demoOut.stream().map(makerLine::matcher).filter(Matcher::matches).findFirst()
+            .orElseThrow(() -> new AssertionError("no maker line: " + demoOut));
+        assertEquals("1", maker.group(1), "one session, never dropped: " + maker.group());
+        assertTrue(Long.parseLong(maker.group(2)) > 100, "quotes accepted: " + maker.group());
+        assertTrue(Long.parseLong(maker.group(4)) + Long.parseLong(maker.group(5)) > 0, "quotes filled: " + maker.group());
+        assertTrue(Long.parseLong(maker.group(6)) > 0, "quotes moved by CancelReplace: " + maker.group());
+        assertTrue(Long.parseLong(maker.group(7)) > 100, "quotes cancelled (MassCancel, CancelOrder): " + maker.group());
+        assertTrue(demoOut.stream().filter(line -> line.startsWith("[")).allMatch(line -> line.matches(".* maker SBE reports \\d+")),
+            "each summary counts the maker's reports: " + demoOut);
     }
 
     @Test

@@ -140,7 +140,7 @@ public final class MarginState
         }
 
         /**
-         * Whether a resting order ({@link #liquiditySignal(int, Side)} and price) could fill the slice of
+         * Whether a resting order ({@link MarginState#liquiditySignal(int, Side)} and price) could fill the slice of
          * the account's last Liquidate that closed nothing: a bid at or above a sell's limit, an ask at
          * or below a buy's.
          */

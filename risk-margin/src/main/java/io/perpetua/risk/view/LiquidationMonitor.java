@@ -38,6 +38,19 @@ import java.util.function.LongPredicate;
  * they are looked at in the same ascending order, so the monitor submits exactly what the full scan
  * submitted, in the same order ({@code LiquidationMonitorPropertyTest} checks both).
  *
+ * <p><b>Stalled liquidations.</b> A Liquidate that closed nothing (its IOC slice found no bid or ask
+ * within the fillable price and, the account being solvent and the fund able to pay, nothing was
+ * deleveraged; or it was refused) would close nothing again if submitted straight back: asking
+ * again on every result would then submit Liquidate after Liquidate, each one a no-op, for as long
+ * as the book stays as it is (the generator of the perpetuals workload, which applies each command
+ * before the next, never got past such an account). So the account is parked: evaluated and
+ * indexed, not submitted, until something that could let a Liquidate make progress happens: the
+ * account is touched, a market it holds is repriced (its triggers fire on any mark while it is
+ * liquidatable) or rescanned, or an order that may rest is accepted that the stalled slice would
+ * have traded with (a bid at or above a sell slice's limit price, an ask at or below a buy's; a
+ * refusal waits for the others). A Liquidate that closed something is submitted again straight
+ * away while the account stays liquidatable.
+ *
  * <p>Allocation-free once its collections have grown: primitive arrays, Agrona maps and sets.
  */
 final class LiquidationMonitor
@@ -45,6 +58,10 @@ final class LiquidationMonitor
     private final MarginState state;
     private final LongPredicate submitter;
     private final LongHashSet inFlight = new LongHashSet();
+    /** Liquidatable accounts whose last Liquidate closed nothing, waiting for a reason to try again. */
+    private final LongHashSet parked = new LongHashSet();
+    /** Accounts whose result in the current document closed nothing. */
+    private final LongHashSet stalled = new LongHashSet();
     private final Int2ObjectHashMap<MarketTriggers> triggers = new Int2ObjectHashMap<>();
     private final TriggerPrice triggerPrice = new TriggerPrice();
     private long[] candidates = new long[64];
@@ -76,17 +93,37 @@ final class LiquidationMonitor
         return inFlight.contains(accountId);
     }
 
+    /** Whether the account is liquidatable but parked after a Liquidate that closed nothing. */
+    boolean parked(final long accountId)
+    {
+        return parked.contains(accountId);
+    }
+
     /** Called after each events document. */
     void afterEvents()
     {
         final LongArrayList results = state.liquidationResults();
+        final LongHashSet progress = state.liquidationProgress();
         for (int i = 0; i < results.size(); i++)
         {
             final long accountId = results.getLong(i);
             inFlight.remove(accountId);
+            if (!progress.contains(accountId))
+            {
+                stalled.add(accountId);
+            }
             addCandidate(accountId);
         }
         results.clear();
+        progress.clear();
+        final IntArrayList liquidity = state.liquidityAdded();
+        final LongArrayList prices = state.liquidityPrices();
+        for (int i = 0; i < liquidity.size() && !parked.isEmpty(); i++)
+        {
+            wakeParked(liquidity.getInt(i), prices.getLong(i));
+        }
+        liquidity.clear();
+        prices.clear();
         final LongArrayList touched = state.touchedAccounts();
         for (int i = 0; i < touched.size(); i++)
         {
@@ -120,13 +157,37 @@ final class LiquidationMonitor
             {
                 continue;
             }
-            if (reindex(accountId) && submitter.test(accountId))
+            if (!reindex(accountId))
+            {
+                parked.remove(accountId);
+            }
+            else if (stalled.contains(accountId))
+            {
+                parked.add(accountId);
+            }
+            else if (submitter.test(accountId))
             {
                 inFlight.add(accountId);
+                parked.remove(accountId);
                 submitted++;
             }
         }
         candidateCount = 0;
+        stalled.clear();
+    }
+
+    /** Makes candidates of the parked accounts whose stalled slice the new resting order could fill. */
+    private void wakeParked(final int liquiditySignal, final long price)
+    {
+        final LongHashSet.LongIterator accounts = parked.iterator();
+        while (accounts.hasNext())
+        {
+            final long accountId = accounts.nextValue();
+            if (state.holderOf(accountId).stalledSliceWouldTake(liquiditySignal, price))
+            {
+                addCandidate(accountId);
+            }
+        }
     }
 
     private void addCandidate(final long accountId)

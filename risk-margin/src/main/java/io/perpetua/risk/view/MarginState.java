@@ -13,9 +13,12 @@ import io.perpetua.core.sbe.LiquidationStepDecoder;
 import io.perpetua.core.sbe.MarkPriceUpdatedDecoder;
 import io.perpetua.core.sbe.MarketConfiguredDecoder;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
+import io.perpetua.core.sbe.OrderAcceptedDecoder;
 import io.perpetua.core.sbe.PositionChangedDecoder;
 import io.perpetua.core.sbe.RejectedDecoder;
 import io.perpetua.core.sbe.RiskConfiguredDecoder;
+import io.perpetua.core.sbe.Side;
+import io.perpetua.core.sbe.TimeInForce;
 import io.perpetua.core.units.FixedPoint;
 import io.perpetua.risk.ledger.Funding;
 import io.perpetua.risk.liquidation.Deleverager;
@@ -67,7 +70,11 @@ public final class MarginState
     private final IntArrayList repricedMarkets = new IntArrayList();
     private final IntArrayList rescannedMarkets = new IntArrayList();
     private final LongArrayList liquidationResults = new LongArrayList();
+    private final LongHashSet liquidationProgress = new LongHashSet();
+    private final IntArrayList liquidityAdded = new IntArrayList();
+    private final LongArrayList liquidityPrices = new LongArrayList();
     private final RejectedDecoder rejected = new RejectedDecoder();
+    private final OrderAcceptedDecoder orderAccepted = new OrderAcceptedDecoder();
     private final LiquidationStepDecoder liquidationStep = new LiquidationStepDecoder();
     private long lastSequence;
     private long fills;
@@ -119,10 +126,32 @@ public final class MarginState
         /** Markets whose trigger heaps hold this account (kept by the {@link LiquidationMonitor}). */
         int[] triggerMarkets = new int[4];
         int triggerCount;
+        /**
+         * The last Liquidate of the account that closed nothing: its slice's market (0 for a refusal,
+         * which no new order can change), side and limit price (price units).
+         */
+        int stalledMarketId;
+        Side stalledSide;
+        long stalledLimitPrice;
 
         Holder(final long accountId)
         {
             this.accountId = accountId;
+        }
+
+        /**
+         * Whether a resting order ({@link MarginState#liquiditySignal(int, Side)} and price) could fill the slice of
+         * the account's last Liquidate that closed nothing: a bid at or above a sell's limit, an ask at
+         * or below a buy's.
+         */
+        boolean stalledSliceWouldTake(final int liquiditySignal, final long price)
+        {
+            if (stalledMarketId == 0 || liquiditySignal >> 1 != stalledMarketId)
+            {
+                return false;
+            }
+            final boolean ask = (liquiditySignal & 1) != 0;
+            return stalledSide == Side.SELL ? !ask && price >= stalledLimitPrice : ask && price <= stalledLimitPrice;
         }
 
         /** The slot of the position in the market, or {@code -(insertion point) - 1}. */
@@ -303,15 +332,46 @@ public final class MarginState
                     fills++;
                     break;
                 case LiquidationStepDecoder.TEMPLATE_ID:
+                {
+                    final LiquidationStepDecoder d = liquidationStep.wrap(buffer, body, block, version);
                     liquidationSteps++;
-                    liquidationResults.addLong(liquidationStep.wrap(buffer, body, block, version).accountId());
+                    liquidationResults.addLong(d.accountId());
+                    if (d.filledSize() > 0 || d.deleveragedSize() > 0)
+                    {
+                        liquidationProgress.add(d.accountId());
+                    }
+                    else
+                    {
+                        final Holder holder = holder(d.accountId());
+                        holder.stalledMarketId = d.marketId();
+                        holder.stalledSide = d.side();
+                        holder.stalledLimitPrice = d.fillablePrice();
+                    }
                     break;
+                }
+                case OrderAcceptedDecoder.TEMPLATE_ID:
+                {
+                    // Only orders that may rest add liquidity a stalled liquidation could trade against.
+                    final OrderAcceptedDecoder d = orderAccepted.wrap(buffer, body, block, version);
+                    final TimeInForce timeInForce = d.timeInForce();
+                    if (timeInForce == TimeInForce.GTC || timeInForce == TimeInForce.GTT)
+                    {
+                        liquidityAdded.addInt(liquiditySignal(d.marketId(), d.side()));
+                        liquidityPrices.addLong(d.price());
+                    }
+                    break;
+                }
                 case RejectedDecoder.TEMPLATE_ID:
                 {
                     final RejectedDecoder d = rejected.wrap(buffer, body, block, version);
                     if (d.commandTemplateId() == LiquidateDecoder.TEMPLATE_ID)
                     {
                         liquidationResults.addLong(d.accountId());
+                        final Holder holder = accounts.get(d.accountId());
+                        if (holder != null)
+                        {
+                            holder.stalledMarketId = 0;
+                        }
                     }
                     break;
                 }
@@ -330,6 +390,18 @@ public final class MarginState
         return accounts.computeIfAbsent(accountId, Holder::new);
     }
 
+    /** Drops what the monitor would read: views without a monitor call this after each document. */
+    void clearSignals()
+    {
+        touchedAccounts.clear();
+        liquidationResults.clear();
+        liquidationProgress.clear();
+        liquidityAdded.clear();
+        liquidityPrices.clear();
+        repricedMarkets.clear();
+        rescannedMarkets.clear();
+    }
+
     /** Accounts whose balance or positions changed since the monitor last cleared it, in event order (may repeat). */
     LongArrayList touchedAccounts()
     {
@@ -340,6 +412,33 @@ public final class MarginState
     LongArrayList liquidationResults()
     {
         return liquidationResults;
+    }
+
+    /** Accounts with a liquidation step that closed something (filled or deleveraged) since the monitor last cleared it. */
+    LongHashSet liquidationProgress()
+    {
+        return liquidationProgress;
+    }
+
+    /**
+     * Orders that may rest (GTC, GTT) accepted since the monitor last cleared it, as
+     * {@link #liquiditySignal(int, Side)} of their market and side, in event order; their prices are
+     * at the same index of {@link #liquidityPrices()}.
+     */
+    IntArrayList liquidityAdded()
+    {
+        return liquidityAdded;
+    }
+
+    LongArrayList liquidityPrices()
+    {
+        return liquidityPrices;
+    }
+
+    /** A market and book side as one int: {@code marketId * 2}, plus one for the ask side. */
+    static int liquiditySignal(final int marketId, final Side side)
+    {
+        return marketId * 2 + (side == Side.SELL ? 1 : 0);
     }
 
     /** Markets whose mark price changed since the monitor last cleared it. */

@@ -37,6 +37,10 @@ public final class MarginViews implements JournalTailer.Consumer
             {
                 monitor.afterEvents();
             }
+            else
+            {
+                state.clearSignals();
+            }
         }
     }
 

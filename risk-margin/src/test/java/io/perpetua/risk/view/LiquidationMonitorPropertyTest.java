@@ -5,9 +5,11 @@ import io.perpetua.core.sbe.CollateralCause;
 import io.perpetua.core.sbe.InsuranceCause;
 import io.perpetua.core.sbe.LiquidateDecoder;
 import io.perpetua.core.sbe.MarketStatus;
+import io.perpetua.core.sbe.OrderType;
 import io.perpetua.core.sbe.PositionCause;
 import io.perpetua.core.sbe.RejectReason;
 import io.perpetua.core.sbe.Side;
+import io.perpetua.core.sbe.TimeInForce;
 import io.perpetua.risk.ledger.Funding;
 import io.perpetua.risk.margin.RiskParams;
 import org.junit.jupiter.api.Test;
@@ -25,14 +27,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * grow, reduce and flip positions in three markets (accounts cross-margined over up to three of them),
  * mark moves (small, and sometimes 15-25% jumps, sometimes in the same document as fills), funding ticks
  * and settlements, deposits and withdrawals, leverage changes, new maintenance fractions, insurance
- * payments and the results of the monitor's own Liquidate commands (slices and refusals).
+ * payments, resting and IOC orders, and the results of the monitor's own Liquidate commands (slices that
+ * close something, slices that close nothing, and refusals).
  *
  * <p>Two identical {@link MarginState}s take every document. After each one:
  * <ul>
  *   <li>the indexed monitor has submitted exactly what the full scan of the original monitor (every
- *       account in every repriced market, every touched account, ascending) submitted, in the same order;</li>
+ *       account in every repriced market, every touched account, ascending, with the same parking of
+ *       accounts whose Liquidate closed nothing) submitted, in the same order;</li>
  *   <li>with a submitter that accepts everything, a scan of every account finds no liquidatable account
- *       without a Liquidate in flight.</li>
+ *       without a Liquidate in flight, except parked ones;</li>
+ *   <li>an account whose Liquidate closed nothing is not submitted again in the same document.</li>
  * </ul>
  * A second mode has the submitter refuse some submissions (a full ring), so that refused accounts must be
  * found again later. Seeds are printed on failure; {@code -Dmonitor.seed=N} runs one.
@@ -68,6 +73,8 @@ class LiquidationMonitorPropertyTest
         long submissions = 0;
         long indexedEvaluations = 0;
         long scanEvaluations = 0;
+        long stalledResults = 0;
+        long wakes = 0;
         for (final long seed : seeds)
         {
             final Session session = new Session(seed, refuseSome);
@@ -83,22 +90,31 @@ class LiquidationMonitorPropertyTest
             submissions += session.indexedSubmissions.size();
             indexedEvaluations += session.indexed.evaluated();
             scanEvaluations += session.scan.evaluated;
+            stalledResults += session.stalledResults;
+            wakes += session.wakes;
         }
         System.out.println("liquidation monitor (refuseSome=" + refuseSome + "): " + submissions +
-            " submissions; accounts evaluated: indexed " + indexedEvaluations + ", full scan " + scanEvaluations);
+            " submissions; accounts evaluated: indexed " + indexedEvaluations + ", full scan " + scanEvaluations +
+            "; stalled results " + stalledResults + ", parked accounts submitted again " + wakes);
         if (only == null)
         {
             assertTrue(submissions > 50, "the streams must liquidate: " + submissions);
             assertTrue(indexedEvaluations < scanEvaluations, "the index must save evaluations");
+            assertTrue(stalledResults > 20 && wakes > 10, "stalled liquidations must park and wake: " + stalledResults +
+                " stalled, " + wakes + " woken");
         }
     }
 
-    /** The monitor as it was before the index: every account of a repriced market is a candidate. */
+    /**
+     * The monitor as it was before the index (every account of a repriced market is a candidate), with
+     * the parking of accounts whose Liquidate closed nothing.
+     */
     private static final class FullScanMonitor
     {
         private final MarginState state;
         private final java.util.function.LongPredicate submitter;
         private final TreeSet<Long> inFlight = new TreeSet<>();
+        private final TreeSet<Long> parked = new TreeSet<>();
         long evaluated;
 
         FullScanMonitor(final MarginState state, final java.util.function.LongPredicate submitter)
@@ -110,10 +126,27 @@ class LiquidationMonitorPropertyTest
         void afterEvents()
         {
             final TreeSet<Long> candidates = new TreeSet<>();
+            final TreeSet<Long> stalled = new TreeSet<>();
             for (int i = 0; i < state.liquidationResults().size(); i++)
             {
-                inFlight.remove(state.liquidationResults().getLong(i));
-                candidates.add(state.liquidationResults().getLong(i));
+                final long accountId = state.liquidationResults().getLong(i);
+                inFlight.remove(accountId);
+                candidates.add(accountId);
+                if (!state.liquidationProgress().contains(accountId))
+                {
+                    stalled.add(accountId);
+                }
+            }
+            for (int i = 0; i < state.liquidityAdded().size(); i++)
+            {
+                for (final long accountId : parked)
+                {
+                    if (state.holderOf(accountId).stalledSliceWouldTake(
+                        state.liquidityAdded().getInt(i), state.liquidityPrices().getLong(i)))
+                    {
+                        candidates.add(accountId);
+                    }
+                }
             }
             for (int i = 0; i < state.touchedAccounts().size(); i++)
             {
@@ -128,6 +161,9 @@ class LiquidationMonitorPropertyTest
                 candidates.addAll(state.accountsIn(state.rescannedMarkets().getInt(i)));
             }
             state.liquidationResults().clear();
+            state.liquidationProgress().clear();
+            state.liquidityAdded().clear();
+            state.liquidityPrices().clear();
             state.touchedAccounts().clear();
             state.repricedMarkets().clear();
             state.rescannedMarkets().clear();
@@ -138,9 +174,18 @@ class LiquidationMonitorPropertyTest
                     continue;
                 }
                 evaluated++;
-                if (state.liquidatable(accountId) && submitter.test(accountId))
+                if (!state.liquidatable(accountId))
+                {
+                    parked.remove(accountId);
+                }
+                else if (stalled.contains(accountId))
+                {
+                    parked.add(accountId);
+                }
+                else if (submitter.test(accountId))
                 {
                     inFlight.add(accountId);
+                    parked.remove(accountId);
                 }
             }
         }
@@ -167,6 +212,9 @@ class LiquidationMonitorPropertyTest
         long sequence;
         int step;
         int seenSubmissions;
+        long stalledResults;
+        long wakes;
+        final TreeSet<Long> stalledThisDocument = new TreeSet<>();
 
         Session(final long seed, final boolean refuseSome)
         {
@@ -210,9 +258,13 @@ class LiquidationMonitorPropertyTest
             {
                 begin();
                 final int action = random.nextInt(100);
-                if (action < 40)
+                if (action < 36)
                 {
                     fill(account());
+                }
+                else if (action < 40)
+                {
+                    order();
                 }
                 else if (action < 62)
                 {
@@ -274,11 +326,31 @@ class LiquidationMonitorPropertyTest
         /** Both states take the document, both monitors run, and the checks of the class comment hold. */
         private void end()
         {
+            final TreeSet<Long> parkedBefore = new TreeSet<>();
+            for (long a = 1; a <= ACCOUNTS; a++)
+            {
+                if (indexed.parked(a))
+                {
+                    parkedBefore.add(a);
+                }
+            }
+            final int submittedBefore = indexedSubmissions.size();
             indexedState.onEvents(events.buffer(), 0, events.length());
             indexed.afterEvents();
             scanState.onEvents(events.buffer(), 0, events.length());
             scan.afterEvents();
             assertEquals(scanSubmissions, indexedSubmissions, "submissions after document " + sequence);
+            for (int i = submittedBefore; i < indexedSubmissions.size(); i++)
+            {
+                final long accountId = indexedSubmissions.get(i);
+                assertTrue(!stalledThisDocument.contains(accountId),
+                    "account " + accountId + " submitted again in the document of its Liquidate that closed nothing");
+                if (parkedBefore.contains(accountId))
+                {
+                    wakes++;
+                }
+            }
+            stalledThisDocument.clear();
             while (seenSubmissions < indexedSubmissions.size())
             {
                 awaitingResult.add(indexedSubmissions.get(seenSubmissions++));
@@ -289,7 +361,8 @@ class LiquidationMonitorPropertyTest
                 {
                     if (indexedState.liquidatable(a))
                     {
-                        assertTrue(indexed.inFlight(a), "account " + a + " is liquidatable with no Liquidate in flight");
+                        assertTrue(indexed.inFlight(a) || indexed.parked(a),
+                            "account " + a + " is liquidatable with no Liquidate in flight and not parked");
                     }
                 }
             }
@@ -406,7 +479,20 @@ class LiquidationMonitorPropertyTest
                 deposit ? amount : -amount, balances[a], sequence);
         }
 
-        /** The result of a Liquidate in flight: a slice closing half the largest position (or all of it), or a refusal. */
+        /** An order accepted in a random market: one that may rest (GTC, GTT), or an IOC that adds no liquidity. */
+        private void order()
+        {
+            final int m = 1 + random.nextInt(MARKETS.length);
+            final TimeInForce[] kinds = {TimeInForce.GTC, TimeInForce.GTT, TimeInForce.IOC};
+            final long priceTicks = marks[m] + marks[m] * (random.nextInt(41) - 20) / 1_000;
+            events.orderAccepted(account(), m, sequence, sequence, random.nextBoolean() ? Side.BUY : Side.SELL, OrderType.LIMIT,
+                kinds[random.nextInt(kinds.length)], (byte)0, priceTicks * MARKETS[m - 1][0], MARKETS[m - 1][1], 0, 0);
+        }
+
+        /**
+         * The result of a Liquidate in flight: a slice closing half the largest position (or all of it),
+         * a slice that closed nothing (no liquidity within the fillable price), or a refusal.
+         */
         private void liquidationResult()
         {
             if (awaitingResult.isEmpty())
@@ -430,6 +516,19 @@ class LiquidationMonitorPropertyTest
             if (largest == 0 || random.nextInt(5) == 0)
             {
                 events.rejected(LiquidateDecoder.TEMPLATE_ID, RejectReason.NOT_LIQUIDATABLE, accountId, 0, 0, 0);
+                stalledResults++;
+                stalledThisDocument.add(accountId);
+                return;
+            }
+            if (random.nextInt(3) == 0)
+            {
+                // A limit up to 2% either side of the mark: orders in order() sometimes reach it, sometimes not.
+                final long size = sizes[a][largest];
+                final long limitTicks = marks[largest] + marks[largest] * (random.nextInt(41) - 20) / 1_000;
+                events.liquidationStep(accountId, largest, 0, 0, size > 0 ? Side.SELL : Side.BUY, Math.abs(size),
+                    limitTicks * MARKETS[largest - 1][0], 0, 0, 0, 0);
+                stalledResults++;
+                stalledThisDocument.add(accountId);
                 return;
             }
             final long size = sizes[a][largest];

@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
     version = "perpetua 0.1.0",
     description = "Perpetual-futures exchange engine node.",
     subcommands = {PerpetuaCli.Run.class, PerpetuaCli.Demo.class, PerpetuaCli.Replay.class, PerpetuaCli.JournalCommand.class,
-        PerpetuaCli.BenchCommand.class, SettlementCommands.Batches.class, SettlementCommands.EscapeProofCommand.class})
+        PerpetuaCli.BenchCommand.class, SettlementCommands.Batches.class, SettlementCommands.EscapeProofCommand.class,
+        KeysCommand.class})
 public final class PerpetuaCli implements Callable<Integer>
 {
     /** Exit code when replayed events differ from the journal. */

@@ -156,7 +156,12 @@ final class TriggerPrice
         return isLong == atOrAboveFloor(markTicks);
     }
 
-    /** The boundary of {@code p * s * q * (10^6 -+ f) = floor * 10^6} in floating point: only a starting point. */
+    /**
+     * The boundary of {@code p * s * q * (10^6 -+ f) = floor * 10^6} in floating point: only a
+     * starting point for the integer search above, which tests each candidate exactly, so the
+     * trigger returned never depends on this estimate's rounding (Java's floating point is strict
+     * anyway); it just saves search steps.
+     */
     private long estimate()
     {
         final double perTick = (double)sizeLots * quantumsPerTickLot *

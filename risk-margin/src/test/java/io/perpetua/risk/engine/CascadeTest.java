@@ -1,11 +1,8 @@
 package io.perpetua.risk.engine;
 
 import io.perpetua.core.sbe.Side;
-import io.perpetua.risk.ledger.Ledger;
-import io.perpetua.risk.margin.MarginCalculator;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.perpetua.risk.engine.RiskHarness.COIN;
@@ -45,7 +42,7 @@ class CascadeTest
 
         // ---- $96: NC 40 / MMR 43.20, NC 5 / MMR 14.40, NC 20 / MMR 28.80: all three are liquidatable.
         h.oracle(1, 96 * USD);
-        assertEquals(List.of(41L, 42L, 43L), liquidatable(h));
+        assertEquals(List.of(41L, 42L, 43L), h.liquidatable());
 
         // 41 as in LiquidationScenarioTest: 10,417 lots at $95, the fund keeps its capped fee, 14,844,225.
         final List<String> first = h.liquidate(41);
@@ -71,13 +68,13 @@ class CascadeTest
             "LiquidationStep account=43 nc=20000000 mmr=28800000 SELL size=10000 limit=94000000 bankruptcy=940000000 " +
                 "filled=1583 received=148802000 adl=0",
             "LiquidationStep account=43 nc=16834000 mmr=24240960 SELL size=8417 limit=94000000 bankruptcy=791198000 " +
-                "filled=0 received=0 adl=0"), steps(third));
+                "filled=0 received=0 adl=0"), RiskHarness.liquidationSteps(third));
         assertEquals(11_427_225L, h.risk.ledger().insuranceBalance());
-        assertEquals(List.of(43L), liquidatable(h));
+        assertEquals(List.of(43L), h.liquidatable());
 
         // ---- $93, an empty book.
         h.oracle(1, 93 * USD);
-        assertEquals(List.of(41L, 43L), liquidatable(h));
+        assertEquals(List.of(41L, 43L), h.liquidatable());
         // 41: 4,583 lots, balance -425,229,225: NC = -425,229,225 + 426,219,000 = 989,775; MMR 12,786,570.
         // Bankruptcy 426,219,000 - 989,775 = 425,229,225. Fillable: 1.5 x 11,796,795 / 4,583 = 3,861.05 -> 3,862 a
         // lot -> $89, where the shortfall could reach 425,229,225 - 407,887,000 = 17,342,225 > fund 11,427,225:
@@ -85,16 +82,16 @@ class CascadeTest
         // so 49, the only short, takes all 4,583 lots at the bankruptcy quote.
         final List<String> fourth = h.liquidate(41);
         assertEquals(List.of("LiquidationStep account=41 nc=989775 mmr=12786570 SELL size=4583 limit=93000000 " +
-            "bankruptcy=425229225 filled=0 received=0 adl=4583"), steps(fourth));
+            "bankruptcy=425229225 filled=0 received=0 adl=4583"), RiskHarness.liquidationSteps(fourth));
         assertTrue(fourth.contains("Deleveraged 41 against 49 size=4583 quote=425229225"), fourth.toString());
         // 43: NC = -791,198,000 + 782,781,000 = -8,417,000 (bankrupt); MMR 23,483,430; bankruptcy 791,198,000 ($94).
         final List<String> fifth = h.liquidate(43);
         assertEquals(List.of("LiquidationStep account=43 nc=-8417000 mmr=23483430 SELL size=8417 limit=94000000 " +
-            "bankruptcy=791198000 filled=0 received=0 adl=8417"), steps(fifth));
+            "bankruptcy=791198000 filled=0 received=0 adl=8417"), RiskHarness.liquidationSteps(fifth));
         assertTrue(fifth.contains("Deleveraged 43 against 49 size=8417 quote=791198000"), fifth.toString());
 
         // Every long is closed at exactly zero; 48 holds the 17 coins it bought, 49 the 17 it is still short.
-        assertEquals(List.of(), liquidatable(h));
+        assertEquals(List.of(), h.liquidatable());
         for (final long id : new long[] {41, 42, 43})
         {
             assertEquals(0, h.balance(id));
@@ -105,27 +102,5 @@ class CascadeTest
         assertEquals(11_427_225L, h.risk.ledger().insuranceBalance());
         // 49 received 3,000 for 30 coins and paid the two bankruptcy quotes.
         assertEquals(100_000 * USD + 3_000 * USD - 425_229_225L - 791_198_000L, h.balance(49));
-    }
-
-    private static List<Long> liquidatable(final RiskHarness h)
-    {
-        final Ledger ledger = h.risk.ledger();
-        final MarginCalculator calculator = h.risk.newCalculator();
-        final List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < ledger.accountCount(); i++)
-        {
-            final long id = ledger.accountIdAt(i);
-            assertTrue(calculator.evaluate(h.account(id)));
-            if (calculator.liquidatable())
-            {
-                ids.add(id);
-            }
-        }
-        return ids;
-    }
-
-    private static List<String> steps(final List<String> events)
-    {
-        return events.stream().filter(e -> e.startsWith("LiquidationStep")).toList();
     }
 }

@@ -313,6 +313,33 @@ final class RiskHarness
         ReferenceMargin.check(risk, checkCalculator, COIN);
     }
 
+    /** The ids of every account the core's own margin calculator finds liquidatable now, in ledger order. */
+    List<Long> liquidatable()
+    {
+        final Ledger ledger = risk.ledger();
+        final io.perpetua.risk.margin.MarginCalculator calculator = risk.newCalculator();
+        final List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < ledger.accountCount(); i++)
+        {
+            final long id = ledger.accountIdAt(i);
+            if (!calculator.evaluate(account(id)))
+            {
+                throw new AssertionError("account " + id + " could not be evaluated");
+            }
+            if (calculator.liquidatable())
+            {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    /** The LiquidationStep lines of rendered events. */
+    static List<String> liquidationSteps(final List<String> events)
+    {
+        return events.stream().filter(e -> e.startsWith("LiquidationStep")).toList();
+    }
+
     static List<String> render(final DirectBuffer buffer, final int length)
     {
         final List<String> lines = new ArrayList<>();

@@ -1,8 +1,6 @@
 package io.perpetua.risk.engine;
 
 import io.perpetua.core.sbe.Side;
-import io.perpetua.risk.ledger.Ledger;
-import io.perpetua.risk.margin.MarginCalculator;
 import io.perpetua.risk.view.MarginViews;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -64,8 +62,8 @@ class StalledLiquidationTest
         run(() -> h.oracle(1, 96 * USD));
         assertEquals(List.of(41L, 42L, 43L, 43L), submitted);
         assertEquals(List.of("LiquidationStep account=43 nc=16834000 mmr=24240960 SELL size=8417 limit=94000000 " +
-            "bankruptcy=791198000 filled=0 received=0 adl=0"), steps(h.lastEvents));
-        assertEquals(List.of(43L), liquidatable());
+            "bankruptcy=791198000 filled=0 received=0 adl=0"), RiskHarness.liquidationSteps(h.lastEvents));
+        assertEquals(List.of(43L), h.liquidatable());
 
         // A bid below the limit, and an ask, cannot fill the slice: 43 is not asked again.
         expectNoReject(run(() -> h.limit(48, 1, Side.BUY, 93 * USD, 1 * COIN)));
@@ -76,12 +74,12 @@ class StalledLiquidationTest
         expectNoReject(run(() -> h.limit(48, 1, Side.BUY, 94 * USD, 2 * COIN)));
         assertEquals(List.of(41L, 42L, 43L, 43L, 43L, 43L), submitted);
         assertEquals(6_417, h.size(43, 1));
-        assertEquals(List.of(43L), liquidatable());
+        assertEquals(List.of(43L), h.liquidatable());
 
         // $93: the new mark wakes the parked account; the monitor liquidates until nobody is liquidatable.
         run(() -> h.oracle(1, 93 * USD));
         assertTrue(submitted.size() > 6, submitted.toString());
-        assertEquals(List.of(), liquidatable());
+        assertEquals(List.of(), h.liquidatable());
     }
 
     /** Applies a command, then the Liquidate commands the monitor asks for, as the node's loop would. */
@@ -110,27 +108,5 @@ class StalledLiquidationTest
             final byte[] events = h.eventLog.get(fed++);
             views.onDocument(new UnsafeBuffer(events), 0, events.length);
         }
-    }
-
-    private List<Long> liquidatable()
-    {
-        final Ledger ledger = h.risk.ledger();
-        final MarginCalculator calculator = h.risk.newCalculator();
-        final List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < ledger.accountCount(); i++)
-        {
-            final long id = ledger.accountIdAt(i);
-            assertTrue(calculator.evaluate(h.account(id)));
-            if (calculator.liquidatable())
-            {
-                ids.add(id);
-            }
-        }
-        return ids;
-    }
-
-    private static List<String> steps(final List<String> events)
-    {
-        return events.stream().filter(e -> e.startsWith("LiquidationStep")).toList();
     }
 }

@@ -3,15 +3,10 @@ package io.perpetua.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.perpetua.core.engine.FundingCommandEncoder;
 import io.perpetua.gateway.trading.ApiKeyStore;
-import io.perpetua.gateway.trading.LoginVerifier;
 import io.perpetua.gateway.trading.RateLimiter;
-import io.perpetua.gateway.trading.TradingEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -193,15 +188,8 @@ class AccountChannelTest
 
             // Signed HTTP requests of the key draw on the same bucket: 429 with the same code.
             final String body = "{\"op\":\"cancelAll\",\"requestId\":\"h1\"}";
-            final long timestamp = System.currentTimeMillis();
-            final String nonce = "h" + NONCES.incrementAndGet();
-            final HttpResponse<String> limited429 = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(exchange.baseUrl() + TradingEndpoint.PATH))
-                .header(TradingEndpoint.KEY_HEADER, "alice-key")
-                .header(TradingEndpoint.TIMESTAMP_HEADER, Long.toString(timestamp))
-                .header(TradingEndpoint.NONCE_HEADER, nonce)
-                .header(TradingEndpoint.SIGNATURE_HEADER, LoginVerifier.signRequest(ALICE_SECRET, "alice-key", timestamp, nonce, body))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> limited429 = SignedPost.send(exchange, "alice-key", ALICE_SECRET,
+                "h" + NONCES.incrementAndGet(), body);
             assertEquals(429, limited429.statusCode(), limited429.body());
             assertEquals("RATE_LIMITED", WsClient.JSON.readTree(limited429.body()).get("code").asText());
         }

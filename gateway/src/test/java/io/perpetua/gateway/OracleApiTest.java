@@ -11,9 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -173,15 +170,8 @@ class OracleApiTest
         assertTrue(offers.isEmpty());
 
         final String body = price("\"BTC-USD\"", "0", "\"60000\"", "1795300000000000000", "\"" + SIGNATURE + "\"");
-        final long timestamp = System.currentTimeMillis();
-        final String nonce = "n" + NONCES.incrementAndGet();
-        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(exchange.baseUrl() + TradingEndpoint.PATH))
-            .header(TradingEndpoint.KEY_HEADER, "alice-key")
-            .header(TradingEndpoint.TIMESTAMP_HEADER, Long.toString(timestamp))
-            .header(TradingEndpoint.NONCE_HEADER, nonce)
-            .header(TradingEndpoint.SIGNATURE_HEADER, LoginVerifier.signRequest(ALICE_SECRET, "alice-key", timestamp, nonce, body))
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> response = SignedPost.send(exchange, "alice-key", ALICE_SECRET,
+            "n" + NONCES.incrementAndGet(), body);
         assertEquals(403, response.statusCode(), response.body());
         assertError(WsClient.JSON.readTree(response.body()), "NOT_PERMITTED");
         assertTrue(offers.isEmpty());

@@ -490,40 +490,7 @@ class TradingApiTest
     private HttpResponse<String> post(final String key, final byte[] secret, final String nonce, final String body,
         final String signedBody) throws Exception
     {
-        final long timestamp = System.currentTimeMillis();
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(exchange.baseUrl() + TradingEndpoint.PATH))
-            .header(TradingEndpoint.KEY_HEADER, key)
-            .header(TradingEndpoint.TIMESTAMP_HEADER, Long.toString(timestamp))
-            .header(TradingEndpoint.NONCE_HEADER, nonce)
-            .header(TradingEndpoint.SIGNATURE_HEADER, LoginVerifier.signRequest(secret, key, timestamp, nonce, signedBody))
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    @Test
-    void aRejectionAfterEventsOfOtherAccountsIsStillAnError() throws Exception
-    {
-        try (Trader alice = new Trader(); Trader bob = new Trader())
-        {
-            assertResult(alice.login("alice-key", ALICE_SECRET));
-            assertResult(bob.login("bob-key-1", BOB_SECRET));
-            final long expiresAt = System.currentTimeMillis() + 200;
-            assertResult(alice.request("place", "market", "BTC-USD", "side", "BUY", "price", "59000", "size", "0.001",
-                "timeInForce", "GTT", "expiresAt", expiresAt));
-            // The sequencer stamps commands from the wall clock: wait (bounded) until it has passed the expiry.
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.currentTimeMillis() <= expiresAt + 100)
-            {
-                assertTrue(System.nanoTime() < deadline, "the wall clock did not advance");
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            }
-            // Bob's command first expires Alice's order, then is rejected: its answer is the rejection.
-            final JsonNode rejected = bob.request("place", "market", "BTC-USD", "side", "BUY", "price", "59000.25",
-                "size", "0.001");
-            assertError(rejected, "BAD_TICK");
-            assertTrue(rejected.has("sequence"), rejected.toString());
-            final JsonNode placed = bob.request("place", "market", "BTC-USD", "side", "BUY", "price", "59000", "size", "0.001");
-            assertEquals(List.of("accepted", "rested"), events(placed));
-        }
+        return SignedPost.send(exchange, key, secret, nonce, body, signedBody);
     }
 
     @Test

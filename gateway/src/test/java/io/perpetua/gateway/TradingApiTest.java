@@ -494,6 +494,33 @@ class TradingApiTest
     }
 
     @Test
+    void aRejectionAfterEventsOfOtherAccountsIsStillAnError() throws Exception
+    {
+        try (Trader alice = new Trader(); Trader bob = new Trader())
+        {
+            assertResult(alice.login("alice-key", ALICE_SECRET));
+            assertResult(bob.login("bob-key-1", BOB_SECRET));
+            final long expiresAt = System.currentTimeMillis() + 200;
+            assertResult(alice.request("place", "market", "BTC-USD", "side", "BUY", "price", "59000", "size", "0.001",
+                "timeInForce", "GTT", "expiresAt", expiresAt));
+            // The sequencer stamps commands from the wall clock: wait (bounded) until it has passed the expiry.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.currentTimeMillis() <= expiresAt + 100)
+            {
+                assertTrue(System.nanoTime() < deadline, "the wall clock did not advance");
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            // Bob's command first expires Alice's order, then is rejected: its answer is the rejection.
+            final JsonNode rejected = bob.request("place", "market", "BTC-USD", "side", "BUY", "price", "59000.25",
+                "size", "0.001");
+            assertError(rejected, "BAD_TICK");
+            assertTrue(rejected.has("sequence"), rejected.toString());
+            final JsonNode placed = bob.request("place", "market", "BTC-USD", "side", "BUY", "price", "59000", "size", "0.001");
+            assertEquals(List.of("accepted", "rested"), events(placed));
+        }
+    }
+
+    @Test
     void signedHttpRequests() throws Exception
     {
         final String place = "{\"op\":\"place\",\"requestId\":\"h1\",\"market\":\"BTC-USD\",\"side\":\"BUY\"," +

@@ -74,9 +74,13 @@ final class BusinessHandler implements EventHandler<CommandSlot>
         }
         adapter.apply(slot.buffer, 0, slot.length);
         final int length = events.length();
-        if (appender != null && length > 0)
+        if (length > 0)
         {
-            appender.append(events.buffer(), 0, length);
+            if (appender != null)
+            {
+                appender.append(events.buffer(), 0, length);
+            }
+            pipeline.onEventsApplied(slot.sequence);
         }
         try
         {

@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -58,6 +59,8 @@ public final class Pipeline implements AutoCloseable
     private volatile Throwable failure;
     private volatile long finalStateHash;
     private volatile long finalSequence = -1;
+    /** Written by the core thread alone; see {@link #lastSequenceWithEvents()}. */
+    private final AtomicLong lastSequenceWithEvents = new AtomicLong();
 
     /**
      * Settings of a pipeline. Defaults: no journal, a ring of 2^14 slots, blocking waits, the wall
@@ -207,6 +210,7 @@ public final class Pipeline implements AutoCloseable
             eventsAppendedOnRecovery = 0;
         }
 
+        lastSequenceWithEvents.set(startSequence);
         disruptor = new Disruptor<>(
             CommandSlot::new, context.ringSize, new NamedThreadFactory(), ProducerType.MULTI,
             context.waitMode.newStrategy());
@@ -284,6 +288,24 @@ public final class Pipeline implements AutoCloseable
     public long startSequence()
     {
         return startSequence;
+    }
+
+    /**
+     * The sequence number of the last command with events that the core has applied, set before the
+     * command is answered. A reader of the events journal that has reached it has every event any
+     * reply so far has reported (replies may precede the commit of their events), which is what a
+     * query without a connection of its own waits for to read its own writes. Starts at
+     * {@link #startSequence()}, whose events recovery has journaled.
+     */
+    public long lastSequenceWithEvents()
+    {
+        return lastSequenceWithEvents.get();
+    }
+
+    void onEventsApplied(final long sequence)
+    {
+        // An ordered store suffices: one writer, and readers only need to see it before the reply.
+        lastSequenceWithEvents.lazySet(sequence);
     }
 
     /** Commands whose missing events recovery appended to the events journal. */

@@ -352,6 +352,38 @@ class PipelineTest
     }
 
     @Test
+    void lastSequenceWithEventsCoversEveryAnsweredCommandWithEventsAndSkipsThoseWithout()
+    {
+        final AtomicReference<Pipeline> started = new AtomicReference<>();
+        final long[] seenAtAnswer = new long[3];
+        final ResultCollector collector = new ResultCollector();
+        final ResultListener recording = (correlationId, sequence, events, offset, length) ->
+        {
+            seenAtAnswer[(int)correlationId] = started.get().lastSequenceWithEvents();
+            collector.onResult(correlationId, sequence, events, offset, length);
+        };
+        try (Pipeline pipeline = Pipeline.start(new Pipeline.Context().journalDir(dir)))
+        {
+            started.set(pipeline);
+            assertEquals(0, pipeline.lastSequenceWithEvents());
+            ResultCollector.publish(pipeline, encoder.buffer(), addMarket(), recording, 0);
+            collector.await(1, TIMEOUT_SECONDS);
+            ResultCollector.publish(pipeline, encoder.buffer(), encoder.heartbeat(), recording, 1);
+            collector.await(2, TIMEOUT_SECONDS);
+            assertTrue(collector.get(0).events().length > 0, "adding a market has events");
+            assertEquals(0, collector.get(1).events().length, "a heartbeat has none");
+            assertEquals(1, seenAtAnswer[0], "set before the answer");
+            assertEquals(1, seenAtAnswer[1], "a command without events leaves it");
+            assertEquals(1, pipeline.lastSequenceWithEvents());
+        }
+        try (Pipeline restarted = Pipeline.start(new Pipeline.Context().journalDir(dir)))
+        {
+            assertEquals(2, restarted.startSequence());
+            assertEquals(2, restarted.lastSequenceWithEvents(), "recovery starts it at the recovered sequence");
+        }
+    }
+
+    @Test
     void aFailingListenerDoesNotStopTheCore()
     {
         final List<Throwable> errors = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.perpetua.gateway.http.PostEndpoint;
 
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * One signed HTTP request: its account comes from the request's signature, its one response is the
@@ -21,11 +22,18 @@ final class HttpPeer implements TradingPeer
 
     private final ApiKeyStore.ApiKey apiKey;
     private final PostEndpoint.Responder responder;
+    private final LongSupplier exchangeAcknowledged;
 
-    HttpPeer(final ApiKeyStore.ApiKey apiKey, final PostEndpoint.Responder responder)
+    /**
+     * @param exchangeAcknowledged the last sequence with events the exchange has answered anyone
+     *        for: what this request's queries wait for, having no connection of their own
+     */
+    HttpPeer(final ApiKeyStore.ApiKey apiKey, final PostEndpoint.Responder responder,
+        final LongSupplier exchangeAcknowledged)
     {
         this.apiKey = apiKey;
         this.responder = responder;
+        this.exchangeAcknowledged = exchangeAcknowledged;
     }
 
     @Override
@@ -58,10 +66,14 @@ final class HttpPeer implements TradingPeer
     {
     }
 
+    /**
+     * Everything the exchange has answered so far, on any connection or transport: it includes this
+     * account's own earlier requests, so a query reads its own writes without a session.
+     */
     @Override
     public long acknowledgedSequence()
     {
-        return 0;
+        return exchangeAcknowledged.getAsLong();
     }
 
     /** 200 result; 401 authentication; 403 not permitted for the key's role; 429 rate limited; 503 busy or unavailable; 422 an engine reject; 400 any other error. */

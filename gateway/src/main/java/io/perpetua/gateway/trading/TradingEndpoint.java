@@ -182,7 +182,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
             responder.respond(HttpResponseStatus.UNAUTHORIZED, error(null, null, ex.code().name(), ex.getMessage()));
             return;
         }
-        process(new HttpPeer(apiKey, responder), body);
+        process(new HttpPeer(apiKey, responder, pipeline::lastSequenceWithEvents), body);
     }
 
     private static String header(final HttpHeaders headers, final String name)

@@ -23,6 +23,10 @@ interface TradingPeer
      */
     void acknowledged(long sequence);
 
-    /** The highest sequence answered to this peer (0 if none, or if it keeps no state between requests). */
+    /**
+     * What this peer's queries must see to read its own writes: the highest sequence with events
+     * answered to this session, or, for a peer without a session (one HTTP request), the last one the
+     * exchange answered anyone for.
+     */
     long acknowledgedSequence();
 }

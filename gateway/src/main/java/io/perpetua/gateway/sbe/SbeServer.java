@@ -148,6 +148,24 @@ public final class SbeServer implements AutoCloseable
         return slowConsumers.get();
     }
 
+    /** Execution reports of the account kept in memory now: at most the configured window. */
+    public int retainedReports(final long accountId)
+    {
+        return reports.retainedReports(accountId);
+    }
+
+    /** Frames the account's report ring has room for: at most the configured window. */
+    public int reportRingFrames(final long accountId)
+    {
+        return reports.ringFrames(accountId);
+    }
+
+    /** Open orders the execution reports keep details of (orders that ended are dropped). */
+    public int trackedOpenOrders()
+    {
+        return reports.openOrders();
+    }
+
     public int port()
     {
         return ((InetSocketAddress)serverChannel.localAddress()).getPort();

@@ -219,6 +219,54 @@ class SbeReportReplayTest
         }
     }
 
+    /** An order placed and cancelled again: three reports. */
+    private void placeAndCancel(final long clientOrderId) throws Exception
+    {
+        limit(ALICE, clientOrderId, Side.BUY, PRICE - 1_000, LOT);
+        exchange.submit(exchange.encoder().cancelOrder(exchange.buffer(), 0, ALICE, TestExchange.BTC, 0, clientOrderId));
+    }
+
+    @Test
+    void anIndexEntryInsideACommandsReportsReplaysTheWholeCommand() throws Exception
+    {
+        start(true);
+        final List<byte[]> live = new ArrayList<>();
+        try (SbeTestClient watcher = connect(0, 1))
+        {
+            limit(ALICE, 1, Side.SELL, PRICE + 500, LOT); // reports 1, 2
+            for (int i = 0; i < 5; i++)
+            {
+                placeAndCancel(10 + i); // reports 3 .. 17
+            }
+            limit(ALICE, 2, Side.SELL, PRICE + 500, LOT); // reports 18, 19
+            // One command fills both: report 20 ends the order defined first, report 21 (an index entry,
+            // 21 = 5 * 4 + 1) is the other's; a replay from 21 must know the first to number from 20.
+            limit(BOB, 1, Side.BUY, PRICE + 500, 2 * LOT);
+            for (int i = 0; i < 5; i++)
+            {
+                placeAndCancel(20 + i);
+            }
+            limit(ALICE, MARKER + ++markers, Side.BUY, PRICE - 5_000, LOT);
+            collect(watcher, live);
+        }
+        final Message first = SbeTestClient.decode(live.get(19));
+        final Message second = SbeTestClient.decode(live.get(20));
+        assertEquals("FILL", first.text("execType"), first.toString());
+        assertEquals(1, first.number("clientOrderId"), first.toString());
+        assertEquals("FILL", second.text("execType"), second.toString());
+        assertEquals(2, second.number("clientOrderId"), second.toString());
+        assertEquals(first.number("engineSequence"), second.number("engineSequence"));
+        assertTrue(21 < live.size() + 1 - WINDOW, "report 21 is outside the window: " + live.size());
+        for (final long from : new long[] {20, 21, 22})
+        {
+            try (SbeTestClient again = connect(from, live.size() + 1L))
+            {
+                expectReports(again, from, live);
+                expectNothingElse(again);
+            }
+        }
+    }
+
     @Test
     void thousandsOfReportsKeepOnlyTheWindowInMemoryAndAllCanBeReplayed() throws Exception
     {

@@ -214,8 +214,7 @@ public final class Gateway implements AutoCloseable
             consumers.add(sbe.executionReports());
             consumers.add(sbe.marketData());
         }
-        final EventsTailer tailer = new EventsTailer(eventsDir, consumers,
-            config.errorHandler).start();
+        final EventsTailer tailer = new EventsTailer(eventsDir, consumers, config.errorHandler).start();
         try
         {
             final GatewayServer server = GatewayServer.start(config.address, config.ioThreads, config.outboundLimitBytes,

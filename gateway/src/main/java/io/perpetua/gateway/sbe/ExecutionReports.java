@@ -123,10 +123,6 @@ final class ExecutionReports implements JournalConsumer, ReportDeriver.Sink, Aut
      */
     ExecutionReports(final int window, final int indexInterval, final Path eventsDir, final ErrorHandler errorHandler)
     {
-        if (window < 1 || indexInterval < 1)
-        {
-            throw new IllegalArgumentException("window and indexInterval must be >= 1: " + window + ", " + indexInterval);
-        }
         this.window = window;
         this.indexInterval = indexInterval;
         this.eventsDir = eventsDir;
@@ -297,8 +293,10 @@ final class ExecutionReports implements JournalConsumer, ReportDeriver.Sink, Aut
             {
                 final List<byte[]> frames = new ArrayList<>();
                 frames.add(retransmission(fromSeqNo, toSeqNo - fromSeqNo));
-                replay.derive(session, fromSeqNo, toSeqNo, frames::add);
-                session.sendQueued(frames);
+                if (replay.derive(session, fromSeqNo, toSeqNo, frames::add) == toSeqNo)
+                {
+                    session.sendQueued(frames);
+                }
             });
         }
     }

@@ -13,7 +13,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.perpetua.core.pipeline.Pipeline;
 import io.perpetua.gateway.marketdata.JournalConsumer;
 import io.perpetua.gateway.trading.LoginVerifier;
-
 import org.agrona.ErrorHandler;
 
 import java.net.InetSocketAddress;
@@ -88,7 +87,6 @@ public final class SbeServer implements AutoCloseable
             }
             Objects.requireNonNull(errorHandler);
         }
-
     }
 
     /** Builds execution reports from the events journal: register it with the events tailer. */

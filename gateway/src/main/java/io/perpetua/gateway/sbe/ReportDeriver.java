@@ -8,6 +8,7 @@ import io.perpetua.core.sbe.OrderAmendedDecoder;
 import io.perpetua.core.sbe.OrderCancelledDecoder;
 import io.perpetua.core.sbe.OrderExpiredDecoder;
 import io.perpetua.core.sbe.OrderRestedDecoder;
+import io.perpetua.core.sbe.PlaceOrderDecoder;
 import io.perpetua.core.sbe.RejectedDecoder;
 import io.perpetua.gateway.marketdata.JournalSchema;
 import io.perpetua.gateway.sbe.codec.ExecType;
@@ -25,11 +26,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * account), so a replayed report is byte for byte the one sent live.
  *
  * <p>Fills do not carry the order's client id, side and price, so it keeps the open orders it needs
- * (every account's, or the filtered account's). Each account's open orders are also kept in the order
+ * (every account's, or the filtered account's) and drops them when they end: filled, cancelled,
+ * expired, or a triggered conditional order refused. Each account's open orders are also kept in the order
  * their details were last defined (acceptance or amendment), so {@link #rewindSequence} can tell
- * from where a replay must read the journal to know every order a report may name. Orders that end
- * (filled, cancelled, expired) leave at once; their holders are pooled, so deriving allocates only
- * while the number of open orders grows past its previous peak.
+ * from where a replay must read the journal to know every order a report may name. The holders of
+ * ended orders are pooled, so deriving allocates only while the number of open orders grows past its
+ * previous peak.
  */
 final class ReportDeriver
 {
@@ -198,6 +200,10 @@ final class ReportDeriver
             ExecType.REJECTED, order == null ? null : order.side, order == null ? 0 : order.price, 0);
         report.rejectReason(rejected.reasonRaw());
         sink.onReport(rejected.accountId(), entrySequence, frame);
+        if (order != null && rejected.commandTemplateId() == PlaceOrderDecoder.TEMPLATE_ID)
+        {
+            end(order); // a conditional order refused as its trigger entered it: nothing else ends it
+        }
     }
 
     private void onFill(final DirectBuffer buffer, final int body)

@@ -42,9 +42,10 @@ import java.util.function.LongConsumer;
  * thread (never the tailer's), through the same {@link ReportDeriver}, so they are byte-identical to
  * the ones sent live. Without a journal such a request gets a {@code RetransmitReject}.
  *
- * <p>Threads: the events tailer derives and publishes under this object's lock; sessions subscribe
- * and ask for retransmissions from their I/O threads under the same lock, so a session gets its
- * replay and then every new report exactly once.
+ * <p>Threads: the events tailer derives reports and keeps and publishes each under this object's
+ * lock; sessions subscribe and ask for retransmissions from their I/O threads under the same lock,
+ * so a session gets its replay and then every new report exactly once. Journal replays run on the
+ * replay thread, outside the lock, with their own reader, deriver and schema.
  */
 final class ExecutionReports implements JournalConsumer, ReportDeriver.Sink, AutoCloseable
 {
@@ -108,8 +109,7 @@ final class ExecutionReports implements JournalConsumer, ReportDeriver.Sink, Aut
     private final int indexInterval;
     private final Path eventsDir;
     private final ErrorHandler errorHandler;
-    private final JournalSchema schema = new JournalSchema();
-    private final ReportDeriver deriver = new ReportDeriver(schema, this);
+    private final ReportDeriver deriver = new ReportDeriver(new JournalSchema(), this);
     private final Long2ObjectHashMap<Account> accounts = new Long2ObjectHashMap<>();
     /** Re-derives reports from the journal; null without a journal. */
     private final ExecutorService replayThread;
@@ -469,7 +469,7 @@ final class ExecutionReports implements JournalConsumer, ReportDeriver.Sink, Aut
      */
     private final class JournalReplay implements ReportDeriver.Sink
     {
-        private final ReportDeriver replayDeriver = new ReportDeriver(schema, this);
+        private final ReportDeriver replayDeriver = new ReportDeriver(new JournalSchema(), this);
         private Journal journal;
         private JournalReader reader;
         private long startEntry;

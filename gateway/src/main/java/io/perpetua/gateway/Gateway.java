@@ -58,6 +58,9 @@ public final class Gateway implements AutoCloseable
         private ApiKeyStore keys;
         private OracleInbox oracle;
         private InetSocketAddress sbeAddress;
+        private int sbeReportWindow = SbeServer.ReportReplay.DEFAULT_WINDOW;
+        private int sbeReportIndexInterval = SbeServer.ReportReplay.DEFAULT_INDEX_INTERVAL;
+        private boolean sbeJournalReplay = true;
         private int rateLimitPerSecond = DEFAULT_RATE_LIMIT_PER_SECOND;
         private int rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
         private LongSupplier rateLimitClockNs = System::nanoTime;
@@ -146,6 +149,23 @@ public final class Gateway implements AutoCloseable
             this.sbeAddress = Objects.requireNonNull(address);
             return this;
         }
+
+        /**
+         * SBE execution report retention: {@code window} reports per account in memory, a sparse index
+         * entry every {@code indexInterval} reports, and whether older reports are replayed from the
+         * events journal (false: such requests get a RetransmitReject, the journal is never read for them).
+         */
+        public Config sbeReports(final int window, final int indexInterval, final boolean journalReplay)
+        {
+            if (window < 1 || indexInterval < 1)
+            {
+                throw new IllegalArgumentException("window and indexInterval must be >= 1: " + window + ", " + indexInterval);
+            }
+            this.sbeReportWindow = window;
+            this.sbeReportIndexInterval = indexInterval;
+            this.sbeJournalReplay = journalReplay;
+            return this;
+        }
     }
 
     private Gateway(
@@ -184,15 +204,17 @@ public final class Gateway implements AutoCloseable
         {
             throw new IllegalArgumentException("SBE order entry needs the trading pipeline and keys");
         }
+        final Path eventsDir = new JournalLayout(journalDir).eventsDir();
         final SbeServer sbe = config.sbeAddress == null ? null : new SbeServer(config.pipeline,
-            new LoginVerifier(config.keys, System::currentTimeMillis), config.outboundLimitBytes);
+            new LoginVerifier(config.keys, System::currentTimeMillis), config.outboundLimitBytes,
+            new SbeServer.ReportReplay(config.sbeReportWindow, config.sbeReportIndexInterval,
+                config.sbeJournalReplay ? eventsDir : null, config.errorHandler));
         if (sbe != null)
         {
             consumers.add(sbe.executionReports());
             consumers.add(sbe.marketData());
         }
-        final EventsTailer tailer = new EventsTailer(new JournalLayout(journalDir).eventsDir(), consumers,
-            config.errorHandler).start();
+        final EventsTailer tailer = new EventsTailer(eventsDir, consumers, config.errorHandler).start();
         try
         {
             final GatewayServer server = GatewayServer.start(config.address, config.ioThreads, config.outboundLimitBytes,
@@ -217,6 +239,10 @@ public final class Gateway implements AutoCloseable
         catch (final InterruptedException | RuntimeException ex)
         {
             tailer.close();
+            if (sbe != null)
+            {
+                sbe.close();
+            }
             if (trading != null)
             {
                 trading.close();

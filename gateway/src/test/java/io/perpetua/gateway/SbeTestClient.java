@@ -172,15 +172,29 @@ final class SbeTestClient implements AutoCloseable
     /** Reads the next frame and decodes it with the OTF decoder. */
     Message read() throws IOException
     {
+        return decode(readFrame());
+    }
+
+    /** Reads the next frame's bytes, framing header included. */
+    byte[] readFrame() throws IOException
+    {
         final int length = in.readInt();
         final int encodingType = in.readUnsignedShort();
         if (encodingType != 0xEB50)
         {
             throw new IOException(String.format("server sent encoding type 0x%04X", encodingType));
         }
-        final byte[] bytes = new byte[length - 6];
-        in.readFully(bytes);
-        return decode(new UnsafeBuffer(bytes), bytes.length);
+        final byte[] frame = new byte[length];
+        new UnsafeBuffer(frame).putInt(0, length, ByteOrder.BIG_ENDIAN);
+        new UnsafeBuffer(frame).putShort(4, (short)encodingType, ByteOrder.BIG_ENDIAN);
+        in.readFully(frame, 6, length - 6);
+        return frame;
+    }
+
+    /** Decodes a frame read by {@link #readFrame()}. */
+    static Message decode(final byte[] frame)
+    {
+        return decode(new UnsafeBuffer(frame, 6, frame.length - 6), frame.length - 6);
     }
 
     /** Reads messages until one named {@code name}, returning it; fails on a Terminate in between. */

@@ -1,211 +1,205 @@
 package io.perpetua.gateway.sbe;
 
-import io.perpetua.core.sbe.FillDecoder;
-import io.perpetua.core.sbe.MessageHeaderDecoder;
-import io.perpetua.core.sbe.OrderAcceptedDecoder;
-import io.perpetua.core.sbe.OrderAmendedDecoder;
-import io.perpetua.core.sbe.OrderCancelledDecoder;
-import io.perpetua.core.sbe.OrderExpiredDecoder;
-import io.perpetua.core.sbe.OrderRestedDecoder;
-import io.perpetua.core.sbe.RejectedDecoder;
+import io.perpetua.core.journal.Journal;
+import io.perpetua.core.journal.JournalReader;
 import io.perpetua.gateway.marketdata.JournalConsumer;
 import io.perpetua.gateway.marketdata.JournalSchema;
-import io.perpetua.gateway.sbe.codec.ExecType;
-import io.perpetua.gateway.sbe.codec.ExecutionReportEncoder;
-import io.perpetua.gateway.sbe.codec.LiquidityIndicator;
+import io.perpetua.gateway.sbe.codec.EstablishDecoder;
 import io.perpetua.gateway.sbe.codec.MessageHeaderEncoder;
-import io.perpetua.gateway.sbe.codec.Side;
+import io.perpetua.gateway.sbe.codec.RetransmissionEncoder;
+import io.perpetua.gateway.sbe.codec.RetransmitRejectCode;
+import io.perpetua.gateway.sbe.codec.RetransmitRejectEncoder;
+import io.perpetua.gateway.sbe.codec.RetransmitRequestDecoder;
 import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
  * Turns the events journal into each account's execution reports, numbered per account from 1
  * without gaps. The numbering depends only on the journal, so it is the same for every session and
- * after a gateway restart (the tailer reads the journal from its start); the reports are kept so a
- * reconnecting client can ask for the ones it missed. Runs on the events tailer thread; sessions
- * subscribe from their I/O threads under this object's lock, so a session gets its replay and then
- * every new report exactly once.
+ * after a gateway restart (the tailer reads the journal from its start).
+ *
+ * <p>Memory is bounded per account: the last {@code window} framed reports are kept in a ring of
+ * fixed-size frames (grown by doubling up to the window, then overwritten in place), and a sparse
+ * index records, for every {@code indexInterval}-th report, the events journal entry it came from
+ * and how far back a replay must read. A session asking for reports older than the ring gets them
+ * re-derived from the events journal, which is the durable store, by a separate reader on the replay
+ * thread (never the tailer's), through the same {@link ReportDeriver}, so they are byte-identical to
+ * the ones sent live. Without a journal such a request gets a {@code RetransmitReject}.
+ *
+ * <p>Threads: the events tailer derives reports and keeps and publishes each under this object's
+ * lock; sessions subscribe and ask for retransmissions from their I/O threads under the same lock,
+ * so a session gets its replay and then every new report exactly once. Journal replays run on the
+ * replay thread, outside the lock, with their own reader, deriver and schema.
  */
-final class ExecutionReports implements JournalConsumer
+final class ExecutionReports implements JournalConsumer, ReportDeriver.Sink, AutoCloseable
 {
     /** Frame of one report: SOFH, SBE header, body. */
-    static final int FRAME_LENGTH = SofhFrameDecoder.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH +
-        ExecutionReportEncoder.BLOCK_LENGTH;
+    static final int FRAME_LENGTH = ReportDeriver.FRAME_LENGTH;
+    /** Reports kept in memory per account by default: 4,096 frames of 121 bytes, about 484 KiB. */
+    static final int DEFAULT_WINDOW = 4_096;
+    /** Every this many reports an account's sparse index gains an entry (24 bytes). */
+    static final int DEFAULT_INDEX_INTERVAL = 1_024;
+    /** Frames of an account's first ring; it doubles as the account's reports grow, up to the window. */
+    private static final int FIRST_RING_FRAMES = 16;
+    private static final int CHECKPOINT_LONGS = 3;
 
-    /** What a report needs about an order that the fill events do not carry. */
-    private record OpenOrder(long clientOrderId, io.perpetua.core.sbe.Side side, long price)
-    {
-    }
-
-    /** One account's reports (framed, ready to send) and its established sessions. */
+    /** One account's recent reports (framed, ready to send), its sparse index and its established sessions. */
     private static final class Account
     {
-        final List<byte[]> reports = new ArrayList<>();
+        byte[] ring;
+        int capacity;
+        long nextSeqNo = 1;
+        /** Entry of the last report, and the account's first report in it. */
+        long entrySequence = -1;
+        long entryFirstSeqNo;
+        /**
+         * For reports 1, 1 + K, 1 + 2K...: the entry it came from, the account's first report in that
+         * entry and the entry a replay must start reading at.
+         */
+        long[] checkpoints = new long[CHECKPOINT_LONGS * 4];
+        int checkpointCount;
         final Set<SbeSession> sessions = new HashSet<>();
+
+        Account(final int window)
+        {
+            capacity = Math.min(FIRST_RING_FRAMES, window);
+            ring = new byte[capacity * FRAME_LENGTH];
+        }
+
+        long earliestSeqNo()
+        {
+            return Math.max(1, nextSeqNo - capacity);
+        }
+
+        int offset(final long seqNo)
+        {
+            return (int)((seqNo - 1) % capacity) * FRAME_LENGTH;
+        }
+
+        /** A copy of a retained report's frame, for sending. */
+        byte[] copy(final long seqNo)
+        {
+            final int offset = offset(seqNo);
+            return Arrays.copyOfRange(ring, offset, offset + FRAME_LENGTH);
+        }
     }
 
-    private final JournalSchema schema = new JournalSchema();
-    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
-    private final OrderAcceptedDecoder accepted = new OrderAcceptedDecoder();
-    private final RejectedDecoder rejected = new RejectedDecoder();
-    private final FillDecoder fill = new FillDecoder();
-    private final OrderRestedDecoder rested = new OrderRestedDecoder();
-    private final OrderCancelledDecoder cancelled = new OrderCancelledDecoder();
-    private final OrderAmendedDecoder amended = new OrderAmendedDecoder();
-    private final OrderExpiredDecoder expired = new OrderExpiredDecoder();
-    private final MessageHeaderEncoder reportHeader = new MessageHeaderEncoder();
-    private final ExecutionReportEncoder report = new ExecutionReportEncoder();
-    private final Long2ObjectHashMap<OpenOrder> openOrders = new Long2ObjectHashMap<>();
+    /** Where a replay starts: an entry of the sparse index. */
+    private record Checkpoint(long entrySequence, long entryFirstSeqNo, long rewindSequence)
+    {
+    }
+
+    private final int window;
+    private final int indexInterval;
+    private final Path eventsDir;
+    private final ErrorHandler errorHandler;
+    private final ReportDeriver deriver = new ReportDeriver(new JournalSchema(), this);
     private final Long2ObjectHashMap<Account> accounts = new Long2ObjectHashMap<>();
-    /** The report being built. */
-    private byte[] frame;
+    /** Re-derives reports from the journal; null without a journal. */
+    private final ExecutorService replayThread;
+    private final JournalReplay replay;
+    private volatile boolean closed;
+
+    /**
+     * @param window        reports kept in memory per account
+     * @param indexInterval reports between two entries of an account's sparse index
+     * @param eventsDir     the events journal to replay older reports from; null: such requests are rejected
+     */
+    ExecutionReports(final int window, final int indexInterval, final Path eventsDir, final ErrorHandler errorHandler)
+    {
+        this.window = window;
+        this.indexInterval = indexInterval;
+        this.eventsDir = eventsDir;
+        this.errorHandler = errorHandler;
+        if (eventsDir == null)
+        {
+            replayThread = null;
+            replay = null;
+        }
+        else
+        {
+            replayThread = Executors.newSingleThreadExecutor(task ->
+            {
+                final Thread thread = new Thread(task, "perpetua-sbe-replay");
+                thread.setDaemon(true);
+                return thread;
+            });
+            replay = new JournalReplay();
+        }
+    }
 
     @Override
     public void onDocument(final DirectBuffer buffer, final int offset, final int length)
     {
-        int position = offset;
-        final int end = offset + length;
-        while (position < end)
+        deriver.onEntry(buffer, offset, length);
+    }
+
+    @Override
+    public synchronized long nextSeqNo(final long accountId)
+    {
+        final Account account = accounts.get(accountId);
+        return account == null ? 1 : account.nextSeqNo;
+    }
+
+    @Override
+    public synchronized void onReport(final long accountId, final long entrySequence, final DirectBuffer frame)
+    {
+        final Account account = account(accountId);
+        final long seqNo = account.nextSeqNo;
+        if (entrySequence != account.entrySequence)
         {
-            header.wrap(buffer, position);
-            final int body = position + MessageHeaderDecoder.ENCODED_LENGTH;
-            switch (header.templateId())
+            account.entrySequence = entrySequence;
+            account.entryFirstSeqNo = seqNo;
+        }
+        if ((seqNo - 1) % indexInterval == 0)
+        {
+            addCheckpoint(account, entrySequence, account.entryFirstSeqNo, deriver.rewindSequence(accountId));
+        }
+        if (seqNo - 1 == account.capacity && account.capacity < window)
+        {
+            account.capacity = (int)Math.min(2L * account.capacity, window);
+            account.ring = Arrays.copyOf(account.ring, account.capacity * FRAME_LENGTH);
+        }
+        frame.getBytes(0, account.ring, account.offset(seqNo), FRAME_LENGTH);
+        account.nextSeqNo = seqNo + 1;
+        if (!account.sessions.isEmpty())
+        {
+            final byte[] sent = account.copy(seqNo);
+            for (final SbeSession session : account.sessions)
             {
-                case OrderAcceptedDecoder.TEMPLATE_ID -> onAccepted(buffer, body);
-                case RejectedDecoder.TEMPLATE_ID -> onRejected(buffer, body);
-                case FillDecoder.TEMPLATE_ID -> onFill(buffer, body);
-                case OrderRestedDecoder.TEMPLATE_ID -> onRested(buffer, body);
-                case OrderCancelledDecoder.TEMPLATE_ID -> onCancelled(buffer, body);
-                case OrderAmendedDecoder.TEMPLATE_ID -> onAmended(buffer, body);
-                case OrderExpiredDecoder.TEMPLATE_ID -> onExpired(buffer, body);
-                default ->
-                {
-                }
+                session.sendFrame(sent);
             }
-            position = schema.skip(buffer, position);
         }
     }
 
-    private void onAccepted(final DirectBuffer buffer, final int body)
+    private static void addCheckpoint(
+        final Account account, final long entrySequence, final long entryFirstSeqNo, final long rewindSequence)
     {
-        accepted.wrap(buffer, body, header.blockLength(), header.version());
-        openOrders.put(accepted.orderId(), new OpenOrder(accepted.clientOrderId(), accepted.side(), accepted.price()));
-        start(accepted.accountId(), accepted.sequence(), accepted.timestampNs(), accepted.marketId(), accepted.orderId(),
-            accepted.clientOrderId(), ExecType.NEW, accepted.side(), accepted.price(), accepted.size());
-        publish(accepted.accountId());
-    }
-
-    private void onRejected(final DirectBuffer buffer, final int body)
-    {
-        rejected.wrap(buffer, body, header.blockLength(), header.version());
-        if (rejected.accountId() <= 0)
+        final int at = account.checkpointCount * CHECKPOINT_LONGS;
+        if (at == account.checkpoints.length)
         {
-            return;
+            account.checkpoints = Arrays.copyOf(account.checkpoints, 2 * account.checkpoints.length);
         }
-        final OpenOrder order = openOrders.get(rejected.orderId());
-        start(rejected.accountId(), rejected.sequence(), rejected.timestampNs(), rejected.marketId(), rejected.orderId(),
-            rejected.clientOrderId() != 0 || order == null ? rejected.clientOrderId() : order.clientOrderId(),
-            ExecType.REJECTED, order == null ? null : order.side(), order == null ? 0 : order.price(), 0);
-        report.rejectReason(rejected.reasonRaw());
-        publish(rejected.accountId());
-    }
-
-    private void onFill(final DirectBuffer buffer, final int body)
-    {
-        fill.wrap(buffer, body, header.blockLength(), header.version());
-        fillReport(fill.makerAccountId(), fill.makerOrderId(), fill.makerRemaining(), fill.makerFee(), LiquidityIndicator.MAKER);
-        fillReport(fill.takerAccountId(), fill.takerOrderId(), fill.takerRemaining(), fill.takerFee(), LiquidityIndicator.TAKER);
-    }
-
-    private void fillReport(
-        final long accountId, final long orderId, final long remaining, final long fee, final LiquidityIndicator liquidity)
-    {
-        final OpenOrder order = openOrders.get(orderId);
-        if (accountId <= 0 || order == null)
-        {
-            return; // a liquidation slice or deleverage: no order of the account's own
-        }
-        start(accountId, fill.sequence(), fill.timestampNs(), fill.marketId(), orderId, order.clientOrderId(),
-            remaining == 0 ? ExecType.FILL : ExecType.PARTIAL_FILL, order.side(), order.price(), remaining);
-        report.lastQty(fill.size()).lastPx(fill.price()).tradeId(fill.tradeId()).fee(fee).liquidity(liquidity);
-        publish(accountId);
-        if (remaining == 0)
-        {
-            openOrders.remove(orderId);
-        }
-    }
-
-    private void onRested(final DirectBuffer buffer, final int body)
-    {
-        rested.wrap(buffer, body, header.blockLength(), header.version());
-        final OpenOrder order = openOrders.get(rested.orderId());
-        start(rested.accountId(), rested.sequence(), rested.timestampNs(), rested.marketId(), rested.orderId(),
-            order == null ? 0 : order.clientOrderId(), ExecType.RESTED, rested.side(), rested.price(), rested.size());
-        publish(rested.accountId());
-    }
-
-    private void onCancelled(final DirectBuffer buffer, final int body)
-    {
-        cancelled.wrap(buffer, body, header.blockLength(), header.version());
-        openOrders.remove(cancelled.orderId());
-        start(cancelled.accountId(), cancelled.sequence(), cancelled.timestampNs(), cancelled.marketId(),
-            cancelled.orderId(), cancelled.clientOrderId(), ExecType.CANCELLED, cancelled.side(), cancelled.price(), 0);
-        report.lastQty(cancelled.remainingSize()).rejectReason(cancelled.reasonRaw());
-        publish(cancelled.accountId());
-    }
-
-    private void onAmended(final DirectBuffer buffer, final int body)
-    {
-        amended.wrap(buffer, body, header.blockLength(), header.version());
-        openOrders.put(amended.orderId(), new OpenOrder(amended.clientOrderId(), amended.side(), amended.newPrice()));
-        start(amended.accountId(), amended.sequence(), amended.timestampNs(), amended.marketId(), amended.orderId(),
-            amended.clientOrderId(), ExecType.REPLACED, amended.side(), amended.newPrice(), amended.newSize());
-        publish(amended.accountId());
-    }
-
-    private void onExpired(final DirectBuffer buffer, final int body)
-    {
-        expired.wrap(buffer, body, header.blockLength(), header.version());
-        openOrders.remove(expired.orderId());
-        start(expired.accountId(), expired.sequence(), expired.timestampNs(), expired.marketId(), expired.orderId(),
-            expired.clientOrderId(), ExecType.EXPIRED, expired.side(), expired.price(), 0);
-        report.lastQty(expired.remainingSize());
-        publish(expired.accountId());
-    }
-
-    /** Starts a report in a fresh frame; the caller sets the type's own fields and publishes it. */
-    private synchronized void start(
-        final long accountId, final long sequence, final long timeNs, final int marketId, final long orderId,
-        final long clientOrderId, final ExecType type, final io.perpetua.core.sbe.Side side, final long price,
-        final long leaves)
-    {
-        frame = new byte[FRAME_LENGTH];
-        final UnsafeBuffer buffer = new UnsafeBuffer(frame);
-        SbeSession.putFramingHeader(buffer, 0, FRAME_LENGTH);
-        report.wrapAndApplyHeader(buffer, SofhFrameDecoder.HEADER_LENGTH, reportHeader)
-            .seqNo(account(accountId).reports.size() + 1L)
-            .engineSequence(sequence)
-            .transactTimeNs(timeNs)
-            .marketId(marketId)
-            .orderId(orderId)
-            .clientOrderId(clientOrderId)
-            .execType(type)
-            .side(side == io.perpetua.core.sbe.Side.SELL ? Side.SELL : Side.BUY)
-            .price(price)
-            .leavesQty(leaves)
-            .lastQty(0)
-            .lastPx(0)
-            .tradeId(0)
-            .fee(0)
-            .liquidity(LiquidityIndicator.NONE)
-            .rejectReason(0);
+        account.checkpoints[at] = entrySequence;
+        account.checkpoints[at + 1] = entryFirstSeqNo;
+        account.checkpoints[at + 2] = rewindSequence;
+        account.checkpointCount++;
     }
 
     private Account account(final long accountId)
@@ -213,39 +207,50 @@ final class ExecutionReports implements JournalConsumer
         Account account = accounts.get(accountId);
         if (account == null)
         {
-            account = new Account();
+            account = new Account(window);
             accounts.put(accountId, account);
         }
         return account;
     }
 
-    private synchronized void publish(final long accountId)
-    {
-        final Account account = account(accountId);
-        account.reports.add(frame);
-        for (final SbeSession session : account.sessions)
-        {
-            session.sendFrame(frame);
-        }
-    }
-
     /**
      * Registers an established session: first hands {@code beforeReplay} the sequence number of the
      * account's next new report, then sends the session the reports from {@code nextExpectedSeqNo}
-     * on (0: none), then every new one.
+     * on (0: none), then every new one. Reports older than the window come from the journal on the
+     * replay thread, and the session joins the live reports once it has caught up.
      */
     synchronized void subscribe(final SbeSession session, final long nextExpectedSeqNo, final LongConsumer beforeReplay)
     {
         final Account account = account(session.accountId());
-        beforeReplay.accept(account.reports.size() + 1L);
-        if (nextExpectedSeqNo > 0)
+        beforeReplay.accept(account.nextSeqNo);
+        if (nextExpectedSeqNo == 0 || nextExpectedSeqNo >= account.earliestSeqNo())
         {
-            for (int i = (int)Math.min(nextExpectedSeqNo - 1, account.reports.size()); i < account.reports.size(); i++)
-            {
-                session.sendFrame(account.reports.get(i));
-            }
+            join(session, account, nextExpectedSeqNo == 0 ? account.nextSeqNo : nextExpectedSeqNo);
         }
-        account.sessions.add(session);
+        else if (replay == null)
+        {
+            session.sendFrame(reject(EstablishDecoder.TEMPLATE_ID, nextExpectedSeqNo, RetransmitRejectCode.OUTSIDE_WINDOW,
+                account, "reports before " + account.earliestSeqNo() + " are no longer kept and this gateway does not " +
+                "replay from the events journal; the kept ones follow"));
+            join(session, account, account.earliestSeqNo());
+        }
+        else
+        {
+            onReplayThread(session, EstablishDecoder.TEMPLATE_ID, nextExpectedSeqNo, () -> catchUp(session, nextExpectedSeqNo));
+        }
+    }
+
+    /** Sends the retained reports from {@code fromSeqNo} on and adds the session to the live ones (under the lock). */
+    private void join(final SbeSession session, final Account account, final long fromSeqNo)
+    {
+        for (long seqNo = Math.max(fromSeqNo, account.earliestSeqNo()); seqNo < account.nextSeqNo; seqNo++)
+        {
+            session.sendFrame(account.copy(seqNo));
+        }
+        if (session.channel().isActive())
+        {
+            account.sessions.add(session); // an inactive one was unsubscribed already, or never will be
+        }
     }
 
     synchronized void unsubscribe(final SbeSession session)
@@ -257,21 +262,298 @@ final class ExecutionReports implements JournalConsumer
         }
     }
 
-    /** The account's reports {@code fromSeqNo .. fromSeqNo + count - 1} that exist, framed. */
-    synchronized List<byte[]> range(final long accountId, final long fromSeqNo, final int count)
+    /**
+     * Answers a RetransmitRequest: a Retransmission followed by the account's reports
+     * {@code fromSeqNo .. fromSeqNo + count - 1} that exist (none for the future), from memory or
+     * re-derived from the journal, or a RetransmitReject if they are neither.
+     */
+    synchronized void retransmit(final SbeSession session, final long fromSeqNo, final int count)
     {
-        final Account account = accounts.get(accountId);
-        if (account == null || fromSeqNo < 1 || fromSeqNo > account.reports.size())
+        final Account account = account(session.accountId());
+        final long toSeqNo = Math.min(fromSeqNo + count, account.nextSeqNo);
+        if (fromSeqNo >= toSeqNo || fromSeqNo >= account.earliestSeqNo())
         {
-            return List.of();
+            final List<byte[]> frames = new ArrayList<>();
+            frames.add(retransmission(fromSeqNo, Math.max(0, toSeqNo - fromSeqNo)));
+            for (long seqNo = fromSeqNo; seqNo < toSeqNo; seqNo++)
+            {
+                frames.add(account.copy(seqNo));
+            }
+            session.sendQueued(frames);
         }
-        final int from = (int)fromSeqNo - 1;
-        return List.copyOf(account.reports.subList(from, Math.min(account.reports.size(), from + count)));
+        else if (replay == null)
+        {
+            session.sendFrame(reject(RetransmitRequestDecoder.TEMPLATE_ID, fromSeqNo, RetransmitRejectCode.OUTSIDE_WINDOW,
+                account, "reports before " + account.earliestSeqNo() + " are no longer kept and this gateway does not " +
+                "replay from the events journal"));
+        }
+        else
+        {
+            onReplayThread(session, RetransmitRequestDecoder.TEMPLATE_ID, fromSeqNo, () ->
+            {
+                final List<byte[]> frames = new ArrayList<>();
+                frames.add(retransmission(fromSeqNo, toSeqNo - fromSeqNo));
+                if (replay.derive(session, fromSeqNo, toSeqNo, frames::add) == toSeqNo)
+                {
+                    session.sendQueued(frames);
+                }
+            });
+        }
     }
 
-    synchronized long nextSeqNo(final long accountId)
+    /**
+     * Replays the session's missed reports from the journal until it reaches the ring, then joins it
+     * live. The journal is read outside the lock; while it is, the ring moves on, so this repeats
+     * until what was replayed meets what the ring still holds.
+     */
+    private void catchUp(final SbeSession session, final long fromSeqNo)
+    {
+        long next = fromSeqNo;
+        while (true)
+        {
+            final long earliest;
+            synchronized (this)
+            {
+                final Account account = account(session.accountId());
+                earliest = account.earliestSeqNo();
+                if (next >= earliest)
+                {
+                    join(session, account, next);
+                    return;
+                }
+            }
+            final long reached = replay.derive(session, next, earliest, session::sendFrame);
+            if (reached < earliest)
+            {
+                return; // the session ended or the gateway is closing
+            }
+            next = reached;
+        }
+    }
+
+    /** Runs a journal replay for the session, answering a failure with a RetransmitReject. */
+    private void onReplayThread(final SbeSession session, final int refTemplateId, final long fromSeqNo, final Runnable task)
+    {
+        final Runnable guarded = () ->
+        {
+            try
+            {
+                task.run();
+            }
+            catch (final RuntimeException ex)
+            {
+                if (!closed)
+                {
+                    errorHandler.onError(ex);
+                }
+                replayFailed(session, refTemplateId, fromSeqNo, ex);
+            }
+        };
+        try
+        {
+            replayThread.execute(guarded);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            replayFailed(session, refTemplateId, fromSeqNo, ex);
+        }
+    }
+
+    private synchronized void replayFailed(final SbeSession session, final int refTemplateId, final long fromSeqNo,
+        final Exception ex)
+    {
+        final Account account = account(session.accountId());
+        session.sendFrame(reject(refTemplateId, fromSeqNo, RetransmitRejectCode.JOURNAL_UNREADABLE, account,
+            "the events journal could not be read: " + ex.getMessage()));
+        if (refTemplateId == EstablishDecoder.TEMPLATE_ID && !account.sessions.contains(session))
+        {
+            join(session, account, account.earliestSeqNo());
+        }
+    }
+
+    private static byte[] retransmission(final long fromSeqNo, final long count)
+    {
+        final int length = SofhFrameDecoder.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH + RetransmissionEncoder.BLOCK_LENGTH;
+        final byte[] frame = new byte[length];
+        final UnsafeBuffer buffer = new UnsafeBuffer(frame);
+        SbeSession.putFramingHeader(buffer, 0, length);
+        new RetransmissionEncoder().wrapAndApplyHeader(buffer, SofhFrameDecoder.HEADER_LENGTH, new MessageHeaderEncoder())
+            .fromSeqNo(fromSeqNo)
+            .count(count);
+        return frame;
+    }
+
+    private static byte[] reject(final int refTemplateId, final long fromSeqNo, final RetransmitRejectCode code,
+        final Account account, final String reason)
+    {
+        final byte[] text = SbeSession.printableAscii(reason).getBytes(StandardCharsets.US_ASCII);
+        final int length = SofhFrameDecoder.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH +
+            RetransmitRejectEncoder.BLOCK_LENGTH + RetransmitRejectEncoder.reasonHeaderLength() + text.length;
+        final byte[] frame = new byte[length];
+        final UnsafeBuffer buffer = new UnsafeBuffer(frame);
+        SbeSession.putFramingHeader(buffer, 0, length);
+        new RetransmitRejectEncoder().wrapAndApplyHeader(buffer, SofhFrameDecoder.HEADER_LENGTH, new MessageHeaderEncoder())
+            .refTemplateId(refTemplateId)
+            .fromSeqNo(fromSeqNo)
+            .code(code)
+            .earliestSeqNo(account.earliestSeqNo())
+            .nextSeqNo(account.nextSeqNo)
+            .putReason(text, 0, text.length);
+        return frame;
+    }
+
+    /** Reports of the account kept in memory now (at most the window). */
+    synchronized int retainedReports(final long accountId)
     {
         final Account account = accounts.get(accountId);
-        return account == null ? 1 : account.reports.size() + 1L;
+        return account == null ? 0 : (int)Math.min(account.nextSeqNo - 1, account.capacity);
+    }
+
+    /** Frames the account's ring has room for (at most the window). */
+    synchronized int ringFrames(final long accountId)
+    {
+        final Account account = accounts.get(accountId);
+        return account == null ? 0 : account.capacity;
+    }
+
+    /** Orders the live deriver holds: the open ones. */
+    synchronized int openOrders()
+    {
+        return deriver.openOrders();
+    }
+
+    /** The checkpoint of the sparse index at or before report {@code seqNo} (which must exist). */
+    private synchronized Checkpoint checkpoint(final long accountId, final long seqNo)
+    {
+        final Account account = accounts.get(accountId);
+        final int index = (int)((seqNo - 1) / indexInterval);
+        if (account == null || seqNo < 1 || seqNo >= account.nextSeqNo || index >= account.checkpointCount)
+        {
+            throw new IllegalStateException("account " + accountId + " has no report " + seqNo + " to replay");
+        }
+        final int at = index * CHECKPOINT_LONGS;
+        return new Checkpoint(account.checkpoints[at], account.checkpoints[at + 1], account.checkpoints[at + 2]);
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+        if (replayThread != null)
+        {
+            try
+            {
+                replayThread.execute(replay::close);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                return; // closed already
+            }
+            replayThread.shutdown();
+            try
+            {
+                replayThread.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Re-derives one account's reports from the events journal with its own reader and deriver, on
+     * the replay thread: from the sparse index's checkpoint at or before the first report asked for,
+     * reading from the checkpoint's rewind entry (to learn the orders its reports name) without
+     * emitting, then numbering from the checkpoint's entry on.
+     */
+    private final class JournalReplay implements ReportDeriver.Sink
+    {
+        private final ReportDeriver replayDeriver = new ReportDeriver(new JournalSchema(), this);
+        private Journal journal;
+        private JournalReader reader;
+        private long startEntry;
+        private long nextSeqNo;
+        private long fromSeqNo;
+        private long toSeqNo;
+        private Consumer<byte[]> out;
+
+        /**
+         * Re-derives the session's account's reports {@code from .. to - 1} into {@code out}.
+         *
+         * @return {@code to}, or where it stopped if the session ended or the gateway closes
+         */
+        long derive(final SbeSession session, final long from, final long to, final Consumer<byte[]> out)
+        {
+            if (journal == null)
+            {
+                journal = Journal.open(eventsDir);
+                reader = journal.reader();
+            }
+            final long accountId = session.accountId();
+            final Checkpoint checkpoint = checkpoint(accountId, from);
+            replayDeriver.reset(accountId);
+            startEntry = checkpoint.entrySequence();
+            nextSeqNo = -1;
+            fromSeqNo = from;
+            toSeqNo = to;
+            this.out = out;
+            reader.seekAfter(checkpoint.rewindSequence() - 1);
+            while (nextSeqNo < toSeqNo)
+            {
+                if (closed || session.terminated() || !session.channel().isActive())
+                {
+                    return Math.max(from, nextSeqNo);
+                }
+                if (!reader.next())
+                {
+                    throw new IllegalStateException("the events journal " + eventsDir + " ends before report " +
+                        Math.max(from, nextSeqNo) + " of account " + accountId);
+                }
+                final long sequence = reader.sequence();
+                if (nextSeqNo < 0 && sequence >= startEntry)
+                {
+                    if (sequence != startEntry)
+                    {
+                        throw new IllegalStateException("the events journal " + eventsDir + " has no entry " + startEntry +
+                            " (report " + checkpoint.entryFirstSeqNo() + " of account " + accountId + ")");
+                    }
+                    nextSeqNo = checkpoint.entryFirstSeqNo();
+                }
+                replayDeriver.onEntry(reader.buffer(), 0, reader.length());
+            }
+            return toSeqNo;
+        }
+
+        @Override
+        public long nextSeqNo(final long accountId)
+        {
+            return nextSeqNo;
+        }
+
+        @Override
+        public void onReport(final long accountId, final long entrySequence, final DirectBuffer frame)
+        {
+            if (nextSeqNo < 0)
+            {
+                return; // before the checkpoint's entry: only learning the open orders
+            }
+            if (nextSeqNo >= fromSeqNo && nextSeqNo < toSeqNo)
+            {
+                final byte[] copy = new byte[FRAME_LENGTH];
+                frame.getBytes(0, copy);
+                out.accept(copy);
+            }
+            nextSeqNo++;
+        }
+
+        void close()
+        {
+            if (journal != null)
+            {
+                reader.close();
+                journal.close();
+            }
+        }
     }
 }

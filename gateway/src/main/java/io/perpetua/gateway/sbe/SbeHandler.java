@@ -28,7 +28,6 @@ import io.perpetua.gateway.sbe.codec.MessageHeaderDecoder;
 import io.perpetua.gateway.sbe.codec.MessageHeaderEncoder;
 import io.perpetua.gateway.sbe.codec.NewOrderDecoder;
 import io.perpetua.gateway.sbe.codec.OrderType;
-import io.perpetua.gateway.sbe.codec.RetransmissionEncoder;
 import io.perpetua.gateway.sbe.codec.RetransmitRequestDecoder;
 import io.perpetua.gateway.sbe.codec.SelfTradePrevention;
 import io.perpetua.gateway.sbe.codec.SessionRejectCode;
@@ -41,7 +40,6 @@ import io.perpetua.gateway.trading.TradingException;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -313,16 +311,7 @@ final class SbeHandler extends ChannelInboundHandlerAdapter
             throw new FramingException(SessionRejectCode.INVALID_FIELD, "RetransmitRequest needs fromSeqNo >= 1 and count 1.." +
                 MAX_RETRANSMIT);
         }
-        final List<byte[]> frames = reports.range(session.accountId(), request.fromSeqNo(), (int)count);
-        final int length = SofhFrameDecoder.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH + RetransmissionEncoder.BLOCK_LENGTH;
-        final byte[] intro = new byte[length];
-        final UnsafeBuffer buffer = new UnsafeBuffer(intro);
-        SbeSession.putFramingHeader(buffer, 0, length);
-        new RetransmissionEncoder().wrapAndApplyHeader(buffer, SofhFrameDecoder.HEADER_LENGTH, new MessageHeaderEncoder())
-            .fromSeqNo(request.fromSeqNo())
-            .count(frames.size());
-        session.sendFrame(intro);
-        frames.forEach(session::sendFrame);
+        reports.retransmit(session, request.fromSeqNo(), (int)count);
     }
 
     private void onNewOrder(final NewOrderDecoder order)

@@ -13,8 +13,11 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.perpetua.core.pipeline.Pipeline;
 import io.perpetua.gateway.marketdata.JournalConsumer;
 import io.perpetua.gateway.trading.LoginVerifier;
+import org.agrona.ErrorHandler;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,7 +42,7 @@ public final class SbeServer implements AutoCloseable
      */
     public static final String SIGNED_CONTEXT = "perpetua-sbe-v1";
 
-    private final ExecutionReports reports = new ExecutionReports();
+    private final ExecutionReports reports;
     private final MarketDataFeed marketData = new MarketDataFeed();
     private final AtomicLong slowConsumers = new AtomicLong();
     private final Pipeline pipeline;
@@ -52,12 +55,38 @@ public final class SbeServer implements AutoCloseable
     /**
      * @param verifier           checks Establish credentials (the trading API's keys, HMAC and nonces)
      * @param outboundLimitBytes unsent bytes after which a client that does not read is terminated
+     * @param replay             how many execution reports are kept in memory and where older ones come from
      */
-    public SbeServer(final Pipeline pipeline, final LoginVerifier verifier, final int outboundLimitBytes)
+    public SbeServer(final Pipeline pipeline, final LoginVerifier verifier, final int outboundLimitBytes,
+        final ReportReplay replay)
     {
         this.pipeline = pipeline;
         this.verifier = verifier;
         this.outboundLimitBytes = outboundLimitBytes;
+        this.reports = new ExecutionReports(replay.window(), replay.indexInterval(), replay.eventsDir(), replay.errorHandler());
+    }
+
+    /**
+     * Execution report retention: each account's last {@code window} reports are kept in memory (121
+     * bytes each); older ones are re-derived from the events journal, read from the nearest entry of a
+     * sparse index kept every {@code indexInterval} reports (24 bytes each). Without an events journal
+     * a request older than the window gets a {@code RetransmitReject}.
+     *
+     * @param eventsDir the events journal the tailer reads, or null to keep replays off the journal
+     */
+    public record ReportReplay(int window, int indexInterval, Path eventsDir, ErrorHandler errorHandler)
+    {
+        public static final int DEFAULT_WINDOW = ExecutionReports.DEFAULT_WINDOW;
+        public static final int DEFAULT_INDEX_INTERVAL = ExecutionReports.DEFAULT_INDEX_INTERVAL;
+
+        public ReportReplay
+        {
+            if (window < 1 || indexInterval < 1)
+            {
+                throw new IllegalArgumentException("window and indexInterval must be >= 1: " + window + ", " + indexInterval);
+            }
+            Objects.requireNonNull(errorHandler);
+        }
     }
 
     /** Builds execution reports from the events journal: register it with the events tailer. */
@@ -117,6 +146,24 @@ public final class SbeServer implements AutoCloseable
         return slowConsumers.get();
     }
 
+    /** Execution reports of the account kept in memory now: at most the configured window. */
+    public int retainedReports(final long accountId)
+    {
+        return reports.retainedReports(accountId);
+    }
+
+    /** Frames the account's report ring has room for: at most the configured window. */
+    public int reportRingFrames(final long accountId)
+    {
+        return reports.ringFrames(accountId);
+    }
+
+    /** Open orders the execution reports keep details of (orders that ended are dropped). */
+    public int trackedOpenOrders()
+    {
+        return reports.openOrders();
+    }
+
     public int port()
     {
         return ((InetSocketAddress)serverChannel.localAddress()).getPort();
@@ -125,6 +172,7 @@ public final class SbeServer implements AutoCloseable
     @Override
     public void close()
     {
+        reports.close();
         if (serverChannel != null)
         {
             serverChannel.close().syncUninterruptibly();

@@ -120,7 +120,9 @@ final class Node implements AutoCloseable
             .oracle(oracle);
         if (config.sbe() != null)
         {
-            gatewayConfig.sbe(new InetSocketAddress(config.sbe().host(), config.sbe().port()));
+            gatewayConfig.sbe(new InetSocketAddress(config.sbe().host(), config.sbe().port()))
+                .sbeReports(config.sbeReports().window(), config.sbeReports().indexInterval(),
+                    config.sbeReports().journalReplay());
         }
         try
         {

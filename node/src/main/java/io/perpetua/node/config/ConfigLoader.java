@@ -9,6 +9,7 @@ import io.perpetua.core.market.InvalidSpecException;
 import io.perpetua.core.market.MarketSpec;
 import io.perpetua.core.pipeline.WaitMode;
 import io.perpetua.core.sbe.MarketStatus;
+import io.perpetua.gateway.sbe.SbeServer;
 import io.perpetua.risk.ledger.Funding;
 import io.perpetua.funding.FundingConfig;
 import io.perpetua.gateway.trading.ApiKeyStore;
@@ -44,6 +45,8 @@ public final class ConfigLoader
     public static final int DEFAULT_HTTP_PORT = 8080;
     /** Default port of SBE order entry. */
     public static final int DEFAULT_SBE_PORT = 9090;
+    /** Reports kept per account at most: 1M frames are 121 MB for one account. */
+    private static final int MAX_SBE_REPORT_WINDOW = 1 << 20;
     /** Default depth of the settlement tree: account ids up to 1,020 ({@code perpetua batches verify} assumes it too). */
     public static final int DEFAULT_TREE_DEPTH = 10;
     /** USDC amounts have six decimal places (quantums). */
@@ -54,7 +57,8 @@ public final class ConfigLoader
     private static final Set<String> TOP = Set.of("journal", "waitStrategy", "snapshotIntervalSeconds", "http", "sbe",
         "gateway", "funding", "settlement", "markets", "apiKeys", "deposits");
     private static final Set<String> LISTENER = Set.of("host", "port");
-    private static final Set<String> SBE = Set.of("enabled", "host", "port");
+    private static final Set<String> SBE = Set.of("enabled", "host", "port", "reportWindow", "reportIndexInterval",
+        "reportJournalReplay");
     private static final Set<String> GATEWAY = Set.of("ioThreads", "rateLimitPerSecond", "rateLimitBurst");
     private static final Set<String> FUNDING = Set.of("sampleIntervalSeconds", "fundingIntervalSeconds", "impactNotional",
         "interestPpb", "capPpb");
@@ -146,6 +150,10 @@ public final class ConfigLoader
         {
             throw new ConfigException(sbeNode.child("port"), "must differ from http.port: " + sbe.port());
         }
+        final NodeConfig.SbeReports sbeReports = new NodeConfig.SbeReports(
+            sbeNode.intValue("reportWindow", 1, MAX_SBE_REPORT_WINDOW, SbeServer.ReportReplay.DEFAULT_WINDOW),
+            sbeNode.intValue("reportIndexInterval", 1, MAX_SBE_REPORT_WINDOW, SbeServer.ReportReplay.DEFAULT_INDEX_INTERVAL),
+            sbeNode.bool("reportJournalReplay", true));
 
         final ConfigNode gateway = root.object("gateway", GATEWAY);
         final int ioThreads = gateway.intValue("ioThreads", 1, 64, 1);
@@ -157,7 +165,7 @@ public final class ConfigLoader
         final List<NodeConfig.Market> markets = markets(root);
         final List<NodeConfig.ApiKey> apiKeys = apiKeys(root);
         final List<NodeConfig.Deposit> deposits = deposits(root, settlement);
-        return new NodeConfig(journal, waitMode, TimeUnit.SECONDS.toNanos(snapshotSeconds), http, sbe, ioThreads, perSecond,
+        return new NodeConfig(journal, waitMode, TimeUnit.SECONDS.toNanos(snapshotSeconds), http, sbe, sbeReports, ioThreads, perSecond,
             burst, funding, settlement, markets, apiKeys, deposits);
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
  * @param snapshotIntervalNs a {@code TakeSnapshot} command this often; 0 for none
  * @param http               the HTTP/WebSocket listener
  * @param sbe                the SBE order-entry listener, or null for none
+ * @param sbeReports         how many SBE execution reports the gateway keeps and how it resends older ones
  * @param settlement         the settlement batcher and simulated contract, or null for none
  * @param deposits           applied (in order) when the journal is new, escrowed at the contract first
  */
@@ -26,6 +27,7 @@ public record NodeConfig(
     long snapshotIntervalNs,
     Listener http,
     Listener sbe,
+    SbeReports sbeReports,
     int ioThreads,
     int rateLimitPerSecond,
     int rateLimitBurst,
@@ -45,19 +47,28 @@ public record NodeConfig(
     /** The same configuration with other listeners and journal (the demo's and tests' overrides). */
     public NodeConfig with(final Path journal, final Listener http, final Listener sbe)
     {
-        return new NodeConfig(journal, waitMode, snapshotIntervalNs, http, sbe, ioThreads, rateLimitPerSecond, rateLimitBurst,
+        return new NodeConfig(journal, waitMode, snapshotIntervalNs, http, sbe, sbeReports, ioThreads, rateLimitPerSecond, rateLimitBurst,
             funding, settlement, markets, apiKeys, deposits);
     }
 
     /** The same configuration with snapshots every {@code snapshotIntervalNs}. */
     public NodeConfig withSnapshotInterval(final long snapshotIntervalNs)
     {
-        return new NodeConfig(journal, waitMode, snapshotIntervalNs, http, sbe, ioThreads, rateLimitPerSecond, rateLimitBurst,
+        return new NodeConfig(journal, waitMode, snapshotIntervalNs, http, sbe, sbeReports, ioThreads, rateLimitPerSecond, rateLimitBurst,
             funding, settlement, markets, apiKeys, deposits);
     }
 
     /** A listening address; port 0 takes an ephemeral port. */
     public record Listener(String host, int port)
+    {
+    }
+
+    /**
+     * SBE execution report retention (docs/api/sbe-v1.md): the last {@code window} reports of each
+     * account in memory, a sparse index entry every {@code indexInterval} reports, and whether older
+     * reports are replayed from the events journal or refused with a RetransmitReject.
+     */
+    public record SbeReports(int window, int indexInterval, boolean journalReplay)
     {
     }
 

@@ -1,6 +1,7 @@
 package io.perpetua.node.config;
 
 import io.perpetua.core.pipeline.WaitMode;
+import io.perpetua.gateway.sbe.SbeServer;
 import io.perpetua.gateway.trading.ApiKeyStore;
 import io.perpetua.risk.auth.Ed25519Keys;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class ConfigLoaderTest
         waitStrategy: YIELDING
         snapshotIntervalSeconds: 30
         http: {host: 127.0.0.1, port: 8081}
-        sbe: {port: 9091}
+        sbe: {port: 9091, reportWindow: 512, reportIndexInterval: 64, reportJournalReplay: false}
         gateway: {ioThreads: 2, rateLimitPerSecond: 50, rateLimitBurst: 80}
         funding: {sampleIntervalSeconds: 2, fundingIntervalSeconds: 20, impactNotional: "5000"}
         settlement: {enabled: true, treeDepth: 12, maxBatchSeconds: 3}
@@ -102,6 +103,7 @@ class ConfigLoaderTest
         assertEquals(TimeUnit.SECONDS.toNanos(30), config.snapshotIntervalNs());
         assertEquals(new NodeConfig.Listener("127.0.0.1", 8081), config.http());
         assertEquals(new NodeConfig.Listener("127.0.0.1", 9091), config.sbe());
+        assertEquals(new NodeConfig.SbeReports(512, 64, false), config.sbeReports());
         assertEquals(2, config.ioThreads());
         assertEquals(50, config.rateLimitPerSecond());
         assertEquals(80, config.rateLimitBurst());
@@ -141,6 +143,8 @@ class ConfigLoaderTest
         assertEquals(WaitMode.BLOCKING, config.waitMode());
         assertEquals(ConfigLoader.DEFAULT_HTTP_PORT, config.http().port());
         assertEquals(ConfigLoader.DEFAULT_SBE_PORT, config.sbe().port());
+        assertEquals(new NodeConfig.SbeReports(SbeServer.ReportReplay.DEFAULT_WINDOW,
+            SbeServer.ReportReplay.DEFAULT_INDEX_INTERVAL, true), config.sbeReports());
         assertNull(config.settlement());
         assertTrue(config.apiKeys().isEmpty());
         assertNull(ConfigLoader.parse(minimal + "sbe: {enabled: false}\n", Path.of("/")).sbe());
@@ -192,6 +196,9 @@ class ConfigLoaderTest
         assertEquals("markets[1].lotSize: must be > 0: -5", errorWith("lotSize: 10000\n", "lotSize: -5\n"));
         assertEquals("http.port: must be from 0 to 65535: 70000", errorWith("port: 8081", "port: 70000"));
         assertEquals("sbe.port: must differ from http.port: 8081", errorWith("port: 9091", "port: 8081"));
+        assertEquals("sbe.reportWindow: must be from 1 to 1048576: 0", errorWith("reportWindow: 512", "reportWindow: 0"));
+        assertEquals("sbe.reportIndexInterval: must be from 1 to 1048576: 2000000",
+            errorWith("reportIndexInterval: 64", "reportIndexInterval: 2000000"));
         assertEquals("markets[0].quoteScaleExponent: must be from 0 to 18: 19", errorWith("quoteScaleExponent: 4", "quoteScaleExponent: 19"));
         assertEquals("markets[0].makerFeePpm: must be from -100000 to 100000: -200000", errorWith("makerFeePpm: -100", "makerFeePpm: -200000"));
         assertEquals("markets[0]: referencePrice must be 0 or a positive multiple of tickSize",

@@ -1046,7 +1046,7 @@ public final class MatchingEngine
         }
         // Off the book but still indexed: it cannot meet itself, and keeps its ids and expiry.
         state.unlink(book, order);
-        final long remainingLots = match(book, accountId, order.orderId(), side, priceTicks, sizeLots,
+        final long remainingLots = matchLevels(book, accountId, order.orderId(), side, priceTicks, sizeLots,
             order.selfTradePrevention());
         if (remainingLots == 0)
         {
@@ -1064,6 +1064,8 @@ public final class MatchingEngine
             state.relink(book, order, priceTicks, remainingLots);
             events.orderRested(accountId, marketId, order.orderId(), side, spec.toPrice(priceTicks), spec.toSize(remainingLots));
         }
+        // Only now: the trim must see the amended order back on the book or gone, never unlinked.
+        trimMarkedAccounts(book);
         return null;
     }
 

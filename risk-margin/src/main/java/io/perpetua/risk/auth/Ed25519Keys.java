@@ -31,16 +31,21 @@ import java.util.HexFormat;
  * points, and the public keys of small order (the identity and the other seven torsion points): the
  * JDK accepts those, and for the identity a fixed signature verifies for <em>every</em> message, so
  * such a key would let anyone sign for its account or oracle source. Verification refuses an S not
- * below the group order and an R whose y is not below p, as the JDK does, and otherwise agrees with the
- * JDK's verdict (the cofactorless equation {@code [S]B = R + [k]A}); Ed25519VerificationTest checks both.
+ * below the group order and an R whose y is not below p, as the JDK does, and agrees with the JDK's
+ * verdict on honest and tampered signatures (Ed25519VerificationTest). It can differ only on a
+ * signature built with the secret key whose {@code [S]B - R - [k]A} is a point of small order: the JDK
+ * asks for {@code [S]B = R + [k]A} exactly, BouncyCastle checks it multiplied by a 128-bit scalar from a
+ * lattice reduction, which such a point may divide. Only the key's owner can make one, and every node
+ * runs the same code, so the verdict is still deterministic.
  *
  * <p>Verification never throws: a malformed key or signature is simply not a valid signature.
  *
  * <p>Cost, warmed up, on the 2-core development machine: a verification by a parsed
- * {@link Ed25519PublicKey} takes about 80 us of CPU and allocates about 6.5 KB (BouncyCastle copies
+ * {@link Ed25519PublicKey} takes about 80-130 us of CPU and allocates about 6.5 KB (BouncyCastle copies
  * R, S and the key encoding, makes a SHA-512 digest, scalar and point arrays and wNAF tables per
- * call; it has no entry point that reuses them). The JDK's verification took about 0.8-1.2 ms and
- * 68 KB. Signing (JDK) costs about 1 ms.
+ * call; it has no entry point that reuses them); checking a raw key ({@link #isValidPublicKey}, each
+ * new account) about 12 us and 744 bytes. The JDK took about 1 ms and 58-68 KB per verification, 70 us
+ * and 27 KB per key check. Signing (JDK) costs about 1 ms.
  */
 public final class Ed25519Keys
 {
@@ -58,7 +63,7 @@ public final class Ed25519Keys
     /**
      * The y coordinates (little-endian, sign bit cleared) of the eight points of small order: 1 (the
      * identity), p - 1 (order 2), 0 (the two points of order 4) and the two y values shared by the four
-     * points of order 8. Non-canonical encodings (y >= p) are already refused by the JDK.
+     * points of order 8. Non-canonical encodings (y >= p) are refused by BouncyCastle's validation.
      */
     private static final byte[][] SMALL_ORDER_Y = {
         HEX.parseHex("0100000000000000000000000000000000000000000000000000000000000000"),

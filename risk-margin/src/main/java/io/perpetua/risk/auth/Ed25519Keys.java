@@ -32,11 +32,11 @@ import java.util.HexFormat;
  * JDK accepts those, and for the identity a fixed signature verifies for <em>every</em> message, so
  * such a key would let anyone sign for its account or oracle source. Verification refuses an S not
  * below the group order and an R whose y is not below p, as the JDK does, and agrees with the JDK's
- * verdict on honest and tampered signatures (Ed25519VerificationTest). It can differ only on a
- * signature built with the secret key whose {@code [S]B - R - [k]A} is a point of small order: the JDK
- * asks for {@code [S]B = R + [k]A} exactly, BouncyCastle checks it multiplied by a 128-bit scalar from a
- * lattice reduction, which such a point may divide. Only the key's owner can make one, and every node
- * runs the same code, so the verdict is still deterministic.
+ * verdict on honest and tampered signatures (Ed25519VerificationTest). They differ on a signature
+ * built with the secret key whose {@code [S]B - R - [k]A} is a point of small order (R with a small-order
+ * point added): the JDK asks for {@code [S]B = R + [k]A} exactly and refuses it, BouncyCastle accepts
+ * the equation up to a point of small order (cofactored, as RFC 8032 allows). Only the key's owner can
+ * make such a signature, and every node runs the same code, so the verdict is still deterministic.
  *
  * <p>Verification never throws: a malformed key or signature is simply not a valid signature.
  *

@@ -255,7 +255,7 @@ class Ed25519KeysTest
             return encodings;
         }
 
-        private static BigInteger[] decode(final BigInteger y)
+        static BigInteger[] decode(final BigInteger y)
         {
             final BigInteger y2 = y.multiply(y).mod(P);
             final BigInteger u = y2.subtract(BigInteger.ONE).multiply(D.multiply(y2).add(BigInteger.ONE).modInverse(P)).mod(P);
@@ -267,7 +267,7 @@ class Ed25519KeysTest
             return x.multiply(x).mod(P).equals(u) ? new BigInteger[] {x, y} : null;
         }
 
-        private static byte[] encode(final BigInteger[] point, final boolean signBit)
+        static byte[] encode(final BigInteger[] point, final boolean signBit)
         {
             final byte[] bigEndian = point[1].toByteArray();
             final byte[] little = new byte[32];
@@ -282,7 +282,7 @@ class Ed25519KeysTest
             return little;
         }
 
-        private static BigInteger[] add(final BigInteger[] a, final BigInteger[] b)
+        static BigInteger[] add(final BigInteger[] a, final BigInteger[] b)
         {
             final BigInteger t = D.multiply(a[0]).multiply(b[0]).multiply(a[1]).multiply(b[1]).mod(P);
             final BigInteger x = a[0].multiply(b[1]).add(a[1].multiply(b[0]))
@@ -292,7 +292,7 @@ class Ed25519KeysTest
             return new BigInteger[] {x, y};
         }
 
-        private static BigInteger[] multiply(final BigInteger[] point, final BigInteger scalar)
+        static BigInteger[] multiply(final BigInteger[] point, final BigInteger scalar)
         {
             BigInteger[] result = IDENTITY;
             for (int i = scalar.bitLength() - 1; i >= 0; i--)

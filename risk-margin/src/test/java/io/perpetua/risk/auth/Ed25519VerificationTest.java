@@ -168,6 +168,48 @@ class Ed25519VerificationTest
     }
 
     @Test
+    void anRWithAPointOfSmallOrderAddedIsRefusedByTheJdkAndAcceptedByBouncyCastle() throws Exception
+    {
+        // The owner signs with R = [r]B + T for T of order 2, 4 or 8 and S = r + k * a: then
+        // [S]B - R - [k]A = -T. The JDK asks for [S]B = R + [k]A exactly and refuses every such
+        // signature; BouncyCastle accepts them (it checks the equation up to a point of small order).
+        // The one place the two disagree; only the owner of the key can make such a signature.
+        final byte[] seed = Ed25519Keys.deriveSeed("torsion", 1);
+        final byte[] raw = Ed25519Keys.rawPublicKey(Ed25519Keys.keyPairFromSeed(seed).getPublic());
+        final BigInteger a = secretScalar(seed);
+        final BigInteger[] base = basePoint();
+        assertArrayEquals(raw, encode(Ed25519KeysTest.Edwards25519.multiply(base, a)), "A = [a]B");
+        final BigInteger[][] torsion = {
+            {BigInteger.ZERO, P.subtract(BigInteger.ONE)},
+            Ed25519KeysTest.Edwards25519.decode(BigInteger.ZERO),
+            Ed25519KeysTest.Edwards25519.decode(littleEndian(
+                HEX.parseHex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"), 0)),
+        };
+        for (int t = 0; t < torsion.length; t++)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                final byte[] message = {(byte)i};
+                final BigInteger r = BigInteger.valueOf(1_000_003L * (i + 1));
+                final byte[] rEncoded = encode(Ed25519KeysTest.Edwards25519.add(
+                    Ed25519KeysTest.Edwards25519.multiply(base, r), torsion[t]));
+                final MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
+                sha512.update(rEncoded);
+                sha512.update(raw);
+                sha512.update(message);
+                final BigInteger k = new BigInteger(1, reverse(sha512.digest())).mod(L);
+                final byte[] signature = Arrays.copyOf(rEncoded, 64);
+                System.arraycopy(littleEndian(r.add(k.multiply(a)).mod(L)), 0, signature, 32, 32);
+
+                final String where = "torsion point " + t + ", message " + i;
+                assertEquals("rejected", jdk(raw, message, signature), where);
+                assertTrue(Ed25519Keys.verify(Ed25519Keys.publicKey(raw), message, signature), where);
+                assertTrue(Ed25519Keys.verify(raw, message, 0, 1, signature), where);
+            }
+        }
+    }
+
+    @Test
     void smallOrderKeysAreRefusedEvenWhereTheJdkWouldVerifyUnderThem()
     {
         for (final byte[] encoding : Ed25519KeysTest.Edwards25519.smallOrderEncodings())
@@ -242,11 +284,7 @@ class Ed25519VerificationTest
     private static byte[] identityRSignature(
         final byte[] seed, final byte[] raw, final byte[] message, final BigInteger rY) throws Exception
     {
-        final byte[] h = MessageDigest.getInstance("SHA-512").digest(seed);
-        h[0] &= (byte)248;
-        h[31] &= 127;
-        h[31] |= 64;
-        final BigInteger a = littleEndian(h, 0);
+        final BigInteger a = secretScalar(seed);
         final byte[] r = littleEndian(rY);
         final MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
         sha512.update(r);
@@ -256,6 +294,29 @@ class Ed25519VerificationTest
         final byte[] signature = Arrays.copyOf(r, 64);
         System.arraycopy(littleEndian(k.multiply(a).mod(L)), 0, signature, 32, 32);
         return signature;
+    }
+
+    private static BigInteger secretScalar(final byte[] seed) throws Exception
+    {
+        final byte[] h = MessageDigest.getInstance("SHA-512").digest(seed);
+        h[0] &= (byte)248;
+        h[31] &= 127;
+        h[31] |= 64;
+        return littleEndian(h, 0);
+    }
+
+    /** B: y = 4/5, x even (RFC 8032 section 5.1). */
+    private static BigInteger[] basePoint()
+    {
+        final BigInteger y = BigInteger.valueOf(4).multiply(BigInteger.valueOf(5).modInverse(P)).mod(P);
+        final BigInteger[] point = Ed25519KeysTest.Edwards25519.decode(y);
+        return point[0].testBit(0) ? new BigInteger[] {P.subtract(point[0]), y} : point;
+    }
+
+    /** RFC 8032 encoding: y little-endian, the sign bit the parity of x. */
+    private static byte[] encode(final BigInteger[] point)
+    {
+        return Ed25519KeysTest.Edwards25519.encode(point, point[0].testBit(0));
     }
 
     /** The 32 bytes at {@code offset} as an unsigned little-endian integer. */

@@ -9,6 +9,7 @@ import io.perpetua.gateway.trading.OracleInbox;
 import io.perpetua.node.config.ConfigLoader;
 import io.perpetua.node.config.NodeConfig;
 import io.perpetua.risk.auth.Ed25519Keys;
+import io.perpetua.risk.auth.Ed25519PublicKey;
 import io.perpetua.risk.oracle.OracleAggregator;
 import io.perpetua.risk.oracle.OracleConfig;
 import io.perpetua.risk.oracle.PriceSource;
@@ -17,7 +18,6 @@ import io.perpetua.risk.oracle.SignedPriceSet;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -95,7 +95,7 @@ final class OracleFeeds implements OracleInbox
     {
         final OracleConfig config;
         final List<Source> sources = new ArrayList<>();
-        final PublicKey[] sourceKeys;
+        final Ed25519PublicKey[] sourceKeys;
         final OracleAggregator aggregator;
         final AccountCommandEncoder encoder = new AccountCommandEncoder();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
@@ -103,7 +103,7 @@ final class OracleFeeds implements OracleInbox
         Feed(final OracleConfig config, final long maxAgeNs)
         {
             this.config = config;
-            sourceKeys = new PublicKey[config.sourceCount()];
+            sourceKeys = new Ed25519PublicKey[config.sourceCount()];
             for (int i = 0; i < config.sourceCount(); i++)
             {
                 sources.add(new Source());

@@ -5,7 +5,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 
 /**
  * The exact bytes an account owner signs to authorise a withdrawal or a transfer, and the sign and
@@ -116,7 +115,7 @@ public final class SignedRequests
 
     /** True iff {@code signature} is the owner's signature of exactly this withdrawal; never throws. */
     public static boolean verifyWithdrawal(
-        final PublicKey ownerKey,
+        final Ed25519PublicKey ownerKey,
         final long accountId,
         final long amountQuantums,
         final long nonce,
@@ -127,7 +126,7 @@ public final class SignedRequests
     }
 
     /**
-     * As {@link #verifyWithdrawal(PublicKey, long, long, long, long, byte[])} with a raw 32-byte key, parsed
+     * As {@link #verifyWithdrawal(Ed25519PublicKey, long, long, long, long, byte[])} with a raw 32-byte key, parsed
      * (and checked) on every call; a ledger verifying often can keep each account's parsed key instead.
      */
     public static boolean verifyWithdrawal(
@@ -156,7 +155,7 @@ public final class SignedRequests
 
     /** True iff {@code signature} is the owner's signature of exactly this transfer; never throws. */
     public static boolean verifyTransfer(
-        final PublicKey ownerKey,
+        final Ed25519PublicKey ownerKey,
         final long fromAccountId,
         final long toAccountId,
         final long amountQuantums,
@@ -169,7 +168,7 @@ public final class SignedRequests
     }
 
     /**
-     * As {@link #verifyTransfer(PublicKey, long, long, long, long, long, byte[])} with a raw 32-byte key,
+     * As {@link #verifyTransfer(Ed25519PublicKey, long, long, long, long, long, byte[])} with a raw 32-byte key,
      * parsed on every call.
      */
     public static boolean verifyTransfer(

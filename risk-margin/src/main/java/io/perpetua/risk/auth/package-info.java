@@ -3,10 +3,12 @@
  * move an account's money.
  *
  * <h2>Keys and signatures</h2>
- * Ed25519 as in RFC 8032, computed by the JDK ({@code KeyFactory} / {@code Signature} "Ed25519"); see
- * {@link io.perpetua.risk.auth.Ed25519Keys}. A public key is its 32-byte RFC 8032 encoding, a private
- * key its 32-byte seed, a signature 64 bytes. Public keys of small order are refused, because a fixed
- * signature verifies under them for any message.
+ * Ed25519 as in RFC 8032: keys made and messages signed by the JDK ({@code KeyPairGenerator} /
+ * {@code Signature} "Ed25519"), signatures verified by BouncyCastle's low-level RFC 8032 code, which
+ * allocates a tenth of what the JDK's does; see {@link io.perpetua.risk.auth.Ed25519Keys}. A public key
+ * is its 32-byte RFC 8032 encoding (canonical: y below p), a private key its 32-byte seed, a signature
+ * 64 bytes (S below the group order, R canonical). Public keys of small order are refused, because a
+ * fixed signature verifies under them for any message.
  *
  * <h2>Signed request layouts</h2>
  * An owner signs these bytes exactly (all integers little-endian two's complement, no padding); see

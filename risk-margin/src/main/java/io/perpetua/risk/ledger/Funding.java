@@ -2,8 +2,6 @@ package io.perpetua.risk.ledger;
 
 import io.perpetua.core.units.FixedPoint;
 
-import java.math.BigInteger;
-
 /**
  * Funding arithmetic shared by the core and the views (MECHANICS §4).
  *
@@ -22,10 +20,6 @@ public final class Funding
     public static final long INDEX_SCALE = 8 * RATE_SCALE;
     /** Largest accepted |rate8h|: 100% per 8 hours. */
     public static final long MAX_RATE_PPB = RATE_SCALE;
-
-    private static final BigInteger BIG_SCALE = BigInteger.valueOf(INDEX_SCALE);
-    private static final BigInteger MAX = BigInteger.valueOf(Long.MAX_VALUE);
-    private static final BigInteger MIN = BigInteger.valueOf(Long.MIN_VALUE + 1);
 
     private Funding()
     {
@@ -51,13 +45,22 @@ public final class Funding
             final long floor = Math.floorDiv(low, INDEX_SCALE);
             return Math.floorMod(low, INDEX_SCALE) == 0 ? floor : floor + 1;
         }
-        final BigInteger product = BigInteger.valueOf(indexDelta).multiply(BigInteger.valueOf(sizeLots));
-        final BigInteger[] qr = product.divideAndRemainder(BIG_SCALE);
-        BigInteger ceil = qr[0];
-        if (qr[1].signum() > 0)
+        // Past 64 bits: |indexDelta * sizeLots| / INDEX_SCALE on magnitudes (128-bit product, long division).
+        final long absDelta = Math.abs(indexDelta);
+        final long absSize = Math.abs(sizeLots);
+        final long productHigh = ProRata.unsignedMultiplyHigh(absDelta, absSize);
+        if (Long.compareUnsigned(productHigh, INDEX_SCALE) >= 0)
         {
-            ceil = ceil.add(BigInteger.ONE);
+            return FixedPoint.OVERFLOW; // the quotient passes 64 bits
         }
-        return ceil.compareTo(MAX) > 0 || ceil.compareTo(MIN) < 0 ? FixedPoint.OVERFLOW : ceil.longValue();
+        final long productLow = absDelta * absSize;
+        final long quotient = ProRata.divideUnsigned(productHigh, productLow, INDEX_SCALE);
+        if ((indexDelta < 0) != (sizeLots < 0))
+        {
+            // ceil(-x) = -floor(x); -Long.MAX_VALUE is the most negative payment (Long.MIN_VALUE is OVERFLOW).
+            return quotient < 0 ? FixedPoint.OVERFLOW : -quotient;
+        }
+        final long ceil = quotient + (productLow - quotient * INDEX_SCALE == 0 ? 0 : 1);
+        return quotient < 0 || ceil < 0 ? FixedPoint.OVERFLOW : ceil;
     }
 }

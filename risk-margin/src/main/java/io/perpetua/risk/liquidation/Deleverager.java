@@ -7,12 +7,12 @@ import io.perpetua.risk.ledger.Account;
 import io.perpetua.risk.ledger.Ledger;
 import io.perpetua.risk.ledger.Position;
 import io.perpetua.risk.ledger.ProRata;
+import io.perpetua.risk.ledger.WideInteger;
 import io.perpetua.risk.margin.MarginCalculator;
 import io.perpetua.risk.margin.MarketRisk;
 
-import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Comparator;
 
 /**
  * Auto-deleveraging: what the book could not absorb is offset against the opposite positions in
@@ -20,11 +20,26 @@ import java.util.List;
  * for a profitable position {@code pnl% x leverage}, for a losing one {@code pnl% / leverage},
  * where {@code pnl% = unrealized PnL / |cost basis|} and {@code leverage = |notional| / NC}. Ties
  * go to the lower account id. Ranks compare as exact fractions, so the order is deterministic.
+ *
+ * <p>The core's ranking allocates nothing once its arrays have grown to the number of accounts:
+ * counterparties sit in parallel arrays, ranks compare in reused {@link WideInteger}s (products of
+ * four factors, up to 254 bits) and the order is a merge sort of indices.
  */
 public final class Deleverager
 {
     private final RiskEngine risk;
     private final MarginCalculator calculator;
+    private final Ranking ranking = new Ranking();
+
+    /** The counterparties of the offset in progress, {@code order} ranking them best first. */
+    private int count;
+    private long[] accountIds = new long[0];
+    private long[] sizes = new long[0];
+    private long[] costBases = new long[0];
+    private long[] notionals = new long[0];
+    private long[] netCollaterals = new long[0];
+    private int[] order = new int[0];
+    private int[] mergeScratch = new int[0];
 
     Deleverager(final RiskEngine risk)
     {
@@ -32,41 +47,96 @@ public final class Deleverager
         this.calculator = risk.newCalculator();
     }
 
-    /** A counterparty and its rank {@code numerator / denominator} (denominator > 0). */
-    public record Candidate(long accountId, long sizeLots, BigInteger numerator, BigInteger denominator)
-        implements Comparable<Candidate>
+    /** A position's figures for ranking it (the views rank with these too). */
+    public record Candidate(long accountId, long sizeLots, long costBasis, long notional, long netCollateral)
     {
-        /** Higher rank first, then lower account id. */
-        public int compareTo(final Candidate other)
-        {
-            final int byRank = other.numerator.multiply(denominator).compareTo(numerator.multiply(other.denominator));
-            return byRank != 0 ? byRank : Long.compare(accountId, other.accountId);
-        }
     }
 
     /**
-     * A position's rank: winners {@code (pnl / basis) * (|N| / NC)}, losers {@code (pnl / basis) / (|N| / NC)},
-     * with {@code pnl = N - basis}; zero or negative bases and collateral count as one quantum.
+     * Higher rank first, then lower account id. A position's rank is the fraction: winners
+     * {@code (pnl / basis) * (|N| / NC)}, losers {@code (pnl / basis) / (|N| / NC)}, with
+     * {@code pnl = N - basis}; zero or negative bases and collateral count as one quantum. Holds two
+     * scratch numbers, so an instance belongs to one thread.
      */
-    public static Candidate candidate(
-        final long accountId, final long sizeLots, final long costBasis, final long notional, final long netCollateral)
+    public static final class Ranking implements Comparator<Candidate>
     {
-        final BigInteger pnl = BigInteger.valueOf(notional).subtract(BigInteger.valueOf(costBasis));
-        final BigInteger basis = BigInteger.valueOf(Math.max(1, Math.abs(costBasis)));
-        final BigInteger collateral = BigInteger.valueOf(Math.max(1, netCollateral));
-        final BigInteger absNotional = BigInteger.valueOf(notional).abs().max(BigInteger.ONE);
-        return pnl.signum() > 0 ?
-            new Candidate(accountId, sizeLots, pnl.multiply(absNotional), basis.multiply(collateral)) :
-            new Candidate(accountId, sizeLots, pnl.multiply(collateral), basis.multiply(absNotional));
+        private final WideInteger left = new WideInteger();
+        private final WideInteger right = new WideInteger();
+
+        @Override
+        public int compare(final Candidate a, final Candidate b)
+        {
+            return compare(a.accountId, a.costBasis, a.notional, a.netCollateral,
+                b.accountId, b.costBasis, b.notional, b.netCollateral);
+        }
+
+        /** As {@link #compare(Candidate, Candidate)} on the candidates' figures. */
+        public int compare(
+            final long accountA, final long costBasisA, final long notionalA, final long netCollateralA,
+            final long accountB, final long costBasisB, final long notionalB, final long netCollateralB)
+        {
+            // rank(b) - rank(a) has the sign of numerator(b) * denominator(a) - numerator(a) * denominator(b).
+            crossProduct(left, costBasisB, notionalB, netCollateralB, costBasisA, notionalA, netCollateralA);
+            crossProduct(right, costBasisA, notionalA, netCollateralA, costBasisB, notionalB, netCollateralB);
+            final int byRank = left.compareTo(right);
+            return byRank != 0 ? byRank : Long.compare(accountA, accountB);
+        }
+
+        /** {@code target = numerator(x) * denominator(y)}. */
+        private static void crossProduct(
+            final WideInteger target,
+            final long costBasisX, final long notionalX, final long netCollateralX,
+            final long costBasisY, final long notionalY, final long netCollateralY)
+        {
+            target.setDifference(notionalX, costBasisX); // pnl, up to 65 bits
+            if (notionalX > costBasisX)
+            {
+                multiplyByAbsNotional(target, notionalX);
+            }
+            else
+            {
+                target.multiply(collateral(netCollateralX));
+            }
+            target.multiply(basis(costBasisY));
+            if (notionalY > costBasisY)
+            {
+                target.multiply(collateral(netCollateralY));
+            }
+            else
+            {
+                multiplyByAbsNotional(target, notionalY);
+            }
+        }
+
+        private static void multiplyByAbsNotional(final WideInteger target, final long notional)
+        {
+            // max(1, |N|) exactly: |Long.MIN_VALUE| is 2^63, which multiply takes as the magnitude.
+            target.multiply(notional == 0 ? 1 : notional);
+            if (notional < 0)
+            {
+                target.negate();
+            }
+        }
+
+        private static long basis(final long costBasis)
+        {
+            return Math.max(1, Math.abs(costBasis));
+        }
+
+        private static long collateral(final long netCollateral)
+        {
+            return Math.max(1, netCollateral);
+        }
     }
 
-    /** The counterparties of a position of {@code sign} in a market, best ranked first. */
-    public List<Candidate> rank(final int marketId, final long sign, final long excludedAccountId)
+    /** Fills the candidate arrays with the counterparties of a position of {@code sign}, best ranked first. */
+    private void rank(final int marketId, final long sign, final long excludedAccountId)
     {
         final Ledger ledger = risk.ledger();
         final MarketRisk market = risk.market(marketId);
         final long lotValue = market.markTicks() * market.quantumsPerTickLot();
-        final List<Candidate> candidates = new ArrayList<>();
+        ensureCapacity(ledger.accountCount());
+        count = 0;
         for (int i = 0; i < ledger.accountCount(); i++)
         {
             final Account account = ledger.account(ledger.accountIdAt(i));
@@ -76,11 +146,62 @@ public final class Deleverager
                 continue;
             }
             calculator.evaluate(account);
-            candidates.add(candidate(account.accountId(), position.sizeLots(), position.costBasis(),
-                Math.multiplyExact(position.sizeLots(), lotValue), calculator.netCollateral));
+            accountIds[count] = account.accountId();
+            sizes[count] = position.sizeLots();
+            costBases[count] = position.costBasis();
+            notionals[count] = Math.multiplyExact(position.sizeLots(), lotValue);
+            netCollaterals[count] = calculator.netCollateral;
+            order[count] = count;
+            count++;
         }
-        candidates.sort(null);
-        return candidates;
+        sort(0, count);
+    }
+
+    /** Merge sort of {@code order[from, to)} by rank: no allocation, and the same order as List.sort. */
+    private void sort(final int from, final int to)
+    {
+        if (to - from < 2)
+        {
+            return;
+        }
+        final int middle = (from + to) >>> 1;
+        sort(from, middle);
+        sort(middle, to);
+        int left = from;
+        int right = middle;
+        for (int i = from; i < to; i++)
+        {
+            if (right == to || (left < middle && compareAt(order[left], order[right]) <= 0))
+            {
+                mergeScratch[i] = order[left++];
+            }
+            else
+            {
+                mergeScratch[i] = order[right++];
+            }
+        }
+        System.arraycopy(mergeScratch, from, order, from, to - from);
+    }
+
+    private int compareAt(final int a, final int b)
+    {
+        return ranking.compare(accountIds[a], costBases[a], notionals[a], netCollaterals[a],
+            accountIds[b], costBases[b], notionals[b], netCollaterals[b]);
+    }
+
+    private void ensureCapacity(final int accounts)
+    {
+        if (accountIds.length < accounts)
+        {
+            final int capacity = Math.max(accounts, 2 * accountIds.length);
+            accountIds = Arrays.copyOf(accountIds, capacity);
+            sizes = Arrays.copyOf(sizes, capacity);
+            costBases = Arrays.copyOf(costBases, capacity);
+            notionals = Arrays.copyOf(notionals, capacity);
+            netCollaterals = Arrays.copyOf(netCollaterals, capacity);
+            order = Arrays.copyOf(order, capacity);
+            mergeScratch = Arrays.copyOf(mergeScratch, capacity);
+        }
     }
 
     /**
@@ -98,13 +219,11 @@ public final class Deleverager
         long remainingLots = Math.min(lots, Math.abs(size));
         long remainingQuote = quote;
         long offsetLots = 0;
-        for (final Candidate candidate : rank(marketId, sign, account.accountId()))
+        rank(marketId, sign, account.accountId());
+        for (int i = 0; i < count && remainingLots > 0; i++)
         {
-            if (remainingLots == 0)
-            {
-                break;
-            }
-            final long take = Math.min(remainingLots, Math.abs(candidate.sizeLots()));
+            final int candidate = order[i];
+            final long take = Math.min(remainingLots, Math.abs(sizes[candidate]));
             final long takeQuote = ProRata.share(remainingQuote, take, remainingLots);
             remainingLots -= take;
             remainingQuote -= takeQuote;
@@ -112,13 +231,13 @@ public final class Deleverager
             // The liquidated side closes (delta -sign*take), the counterparty reduces by the same size.
             // ledger.trade takes the buyer-pays amount; the liquidated side receives takeQuote when it sells.
             final long buyerPays = sign > 0 ? takeQuote : -takeQuote;
-            final Account counterparty = risk.ledger().account(candidate.accountId());
+            final Account counterparty = risk.ledger().account(accountIds[candidate]);
             final long tradeId = risk.engine().allocateTradeId();
             risk.settleTrade(account, marketId, PositionCause.DELEVERAGE, tradeId, -sign * take, buyerPays, 0);
             risk.settleTrade(counterparty, marketId, PositionCause.DELEVERAGE, tradeId, sign * take, buyerPays, 0);
-            risk.engine().events().deleveraged(account.accountId(), candidate.accountId(), marketId, tradeId,
+            risk.engine().events().deleveraged(account.accountId(), accountIds[candidate], marketId, tradeId,
                 spec.toSize(take), takeQuote);
-            risk.engine().trimReduceOnlyOrders(candidate.accountId(), marketId);
+            risk.engine().trimReduceOnlyOrders(accountIds[candidate], marketId);
         }
         return offsetLots;
     }

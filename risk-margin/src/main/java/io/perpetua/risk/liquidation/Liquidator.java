@@ -13,11 +13,11 @@ import io.perpetua.risk.ledger.Account;
 import io.perpetua.risk.ledger.Ledger;
 import io.perpetua.risk.ledger.Position;
 import io.perpetua.risk.ledger.ProRata;
+import io.perpetua.risk.ledger.WideInteger;
 import io.perpetua.risk.margin.MarginCalculator;
 import io.perpetua.risk.margin.MarketRisk;
 import io.perpetua.risk.margin.RiskParams;
 
-import java.math.BigInteger;
 
 /**
  * The core's side of a liquidation (MECHANICS §5), run for a {@code Liquidate} command: re-check
@@ -28,8 +28,8 @@ import java.math.BigInteger;
  *
  * <p>A command closes at most {@code maxLiquidationNotional} (of the largest position's market) in
  * at most {@link #MAX_SLICES} slices; the monitor submits again while the account stays
- * liquidatable. Liquidations are rare, so exact 128-bit arithmetic through BigInteger is used
- * where products can pass 64 bits.
+ * liquidatable. Where products can pass 64 bits (three factors, up to 192 bits) the arithmetic is
+ * exact in reused {@link WideInteger}s, so a liquidation allocates no numbers.
  */
 public final class Liquidator
 {
@@ -38,6 +38,10 @@ public final class Liquidator
     private final RiskEngine risk;
     private final MarginCalculator calculator;
     private final Deleverager deleverager;
+
+    /** Scratch for the slice's exact quotients. */
+    private final WideInteger numerator = new WideInteger();
+    private final WideInteger denominator = new WideInteger();
 
     private long sliceFilledLots;
     private long sliceReceivedQuote;
@@ -149,15 +153,14 @@ public final class Liquidator
 
         // Bankruptcy quote the slice must fetch, signed as the account receives it, rounded down:
         // quote = -dN - NC * |dMMR| / MMR with |dMMR| = MMR_p * lots / |size| (pro rata).
-        final long ncShare = ProRata.ceilDiv(
-            big(netCollateral).multiply(big(positionMaintenance)).multiply(big(lots)), big(absSize).multiply(big(maintenance)));
+        final long ncShare = numerator.set(netCollateral).multiply(positionMaintenance).multiply(lots)
+            .ceilDivide(denominator.set(absSize).multiply(maintenance));
         final long bankruptcyQuote = sign * lots * lotValue - ncShare;
 
         // Fillable price: mark -/+ factor * ABR * MMR_p / |size| per lot, ABR = clamp(1 - NC/MMR, 0, 1).
         final long shortfallOfMargin = Math.max(0, Math.min(maintenance, maintenance - netCollateral));
-        final long adjustmentQuotePerLot = ProRata.ceilDiv(
-            big(params.fillableFactorPpm).multiply(big(shortfallOfMargin)).multiply(big(positionMaintenance)),
-            big(FixedPoint.PPM).multiply(big(maintenance)).multiply(big(absSize)));
+        final long adjustmentQuotePerLot = numerator.set(params.fillableFactorPpm).multiply(shortfallOfMargin)
+            .multiply(positionMaintenance).ceilDivide(denominator.set(FixedPoint.PPM).multiply(maintenance).multiply(absSize));
         final long adjustmentTicks = (adjustmentQuotePerLot + market.quantumsPerTickLot() - 1) / market.quantumsPerTickLot();
         long limitTicks = side == Side.SELL ?
             Math.max(1, market.markTicks() - adjustmentTicks) : market.markTicks() + adjustmentTicks;
@@ -202,11 +205,6 @@ public final class Liquidator
         events.liquidationStep(account.accountId(), spec.marketId(), netCollateral, maintenance, side, spec.toSize(lots),
             spec.toPrice(Math.max(limitTicks, 0)), bankruptcyQuote, spec.toSize(filled), received, spec.toSize(deleveraged));
         return (filled + deleveraged) * lotValue;
-    }
-
-    private static BigInteger big(final long value)
-    {
-        return BigInteger.valueOf(value);
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.perpetua.risk.margin;
 
 import io.perpetua.core.units.FixedPoint;
+import io.perpetua.risk.ledger.WideInteger;
 
-import java.math.BigInteger;
 
 /**
  * The mark price of one position at which its account reaches {@code NC = MMR} (MECHANICS §5),
@@ -15,15 +15,14 @@ import java.math.BigInteger;
  *
  * <p>Rounded against the account: up for a long, down for a short. The account is liquidatable at
  * every mark strictly below the returned price (long) or strictly above it (short), and not at it.
+ *
+ * <p>Exact: the terms reach 192 bits in {@link WideInteger}s, which a caller keeps and reuses.
  */
 public final class LiquidationPrice
 {
-    private static final BigInteger PPM = BigInteger.valueOf(FixedPoint.PPM);
-    private static final BigInteger MAX = BigInteger.valueOf(Long.MAX_VALUE);
-
-    private LiquidationPrice()
-    {
-    }
+    private final WideInteger perTick = new WideInteger();
+    private final WideInteger deficit = new WideInteger();
+    private final WideInteger bound = new WideInteger();
 
     /**
      * @param sizeLots               signed size of the position (long > 0)
@@ -34,28 +33,46 @@ public final class LiquidationPrice
      * @return the boundary in ticks, or 0 if no positive mark price is one (a long that no fall can
      *         liquidate, a short liquidatable at any price, or no position)
      */
-    public static long ticks(
+    public long ticks(
         final long sizeLots,
         final long quantumsPerTickLot,
         final long maintenancePpm,
         final long othersNetCollateral,
         final long othersMaintenance)
     {
-        // p * perTick >= deficit, where perTick = q * (s*10^6 - |s|*f) and deficit = (M - C) * 10^6.
-        final BigInteger perTick = BigInteger.valueOf(quantumsPerTickLot).multiply(
-            BigInteger.valueOf(sizeLots).multiply(PPM).subtract(BigInteger.valueOf(Math.abs(sizeLots)).multiply(
-                BigInteger.valueOf(maintenancePpm))));
-        if (perTick.signum() == 0)
+        // p * perTick >= deficit, where perTick = q * (s*10^6 - |s|*f) = q * s * (10^6 -/+ f) and
+        // deficit = (M - C) * 10^6.
+        perTickInto(perTick, sizeLots, quantumsPerTickLot, maintenancePpm);
+        deficit.setDifference(othersMaintenance, othersNetCollateral).multiply(FixedPoint.PPM);
+        // A positive price needs deficit and perTick of one sign (otherwise the truncated quotient is at most 0).
+        if (deficit.signum() * perTick.signum() <= 0)
         {
             return 0;
         }
-        final BigInteger deficit = BigInteger.valueOf(othersMaintenance).subtract(BigInteger.valueOf(othersNetCollateral))
-            .multiply(PPM);
+        if (deficit.signum() < 0)
+        {
+            deficit.negate();
+            perTick.negate();
+        }
+        perTickInto(bound, sizeLots, quantumsPerTickLot, maintenancePpm).multiply(Long.MAX_VALUE);
+        if (bound.signum() < 0)
+        {
+            bound.negate();
+        }
+        if (deficit.compareTo(bound) >= 0)
+        {
+            return Long.MAX_VALUE;
+        }
         // Long (perTick > 0): p >= deficit / perTick, the smallest such tick. Short: p <= deficit / perTick, the
-        // largest, which truncation gives whenever the quotient is positive (a negative one means no price).
-        final BigInteger[] qr = deficit.divideAndRemainder(perTick);
-        final BigInteger price = sizeLots > 0 && qr[1].signum() != 0 && deficit.signum() == perTick.signum() ?
-            qr[0].add(BigInteger.ONE) : qr[0];
-        return price.signum() <= 0 ? 0 : price.min(MAX).longValue();
+        // largest, which truncation gives.
+        return sizeLots > 0 ? deficit.ceilDivide(perTick) : deficit.truncateDivide(perTick);
+    }
+
+    private static WideInteger perTickInto(
+        final WideInteger target, final long sizeLots, final long quantumsPerTickLot, final long maintenancePpm)
+    {
+        // s*10^6 - |s|*f = s * (10^6 - f) for a long, s * (10^6 + f) = s * (f - (-10^6)) for a short.
+        return (sizeLots > 0 ? target.setDifference(FixedPoint.PPM, maintenancePpm) :
+            target.setDifference(maintenancePpm, -FixedPoint.PPM)).multiply(sizeLots).multiply(quantumsPerTickLot);
     }
 }

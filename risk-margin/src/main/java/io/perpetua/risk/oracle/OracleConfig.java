@@ -1,8 +1,8 @@
 package io.perpetua.risk.oracle;
 
 import io.perpetua.risk.auth.Ed25519Keys;
+import io.perpetua.risk.auth.Ed25519PublicKey;
 
-import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +42,7 @@ public final class OracleConfig
 
     private final int marketId;
     private final byte[][] sourceKeys;
-    private final PublicKey[] sourcePublicKeys;
+    private final Ed25519PublicKey[] sourcePublicKeys;
     private final int quorum;
     private final long validityWindowNs;
     private final long maxFutureSkewNs;
@@ -63,7 +63,7 @@ public final class OracleConfig
             throw invalid("needs 1 to " + MAX_SOURCES + " sources, not " + sourceCount);
         }
         sourceKeys = new byte[sourceCount][];
-        sourcePublicKeys = new PublicKey[sourceCount];
+        sourcePublicKeys = new Ed25519PublicKey[sourceCount];
         for (int i = 0; i < sourceCount; i++)
         {
             final byte[] key = builder.sourceKeys.get(i);
@@ -126,7 +126,7 @@ public final class OracleConfig
         return sourceKeys[index].clone();
     }
 
-    PublicKey sourcePublicKey(final int index)
+    Ed25519PublicKey sourcePublicKey(final int index)
     {
         return sourcePublicKeys[index];
     }

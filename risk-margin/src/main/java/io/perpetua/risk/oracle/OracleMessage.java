@@ -1,13 +1,13 @@
 package io.perpetua.risk.oracle;
 
 import io.perpetua.risk.auth.Ed25519Keys;
+import io.perpetua.risk.auth.Ed25519PublicKey;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 
 /**
  * The exact bytes an oracle source signs for one price observation:
@@ -76,7 +76,7 @@ public final class OracleMessage
 
     /** True iff {@code signature} is the source's signature of exactly this observation; never throws. */
     public static boolean verify(
-        final PublicKey sourceKey,
+        final Ed25519PublicKey sourceKey,
         final int marketId,
         final long priceTicks,
         final long timestampNs,

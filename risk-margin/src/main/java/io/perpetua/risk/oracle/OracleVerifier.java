@@ -1,8 +1,8 @@
 package io.perpetua.risk.oracle;
 
 import io.perpetua.risk.auth.Ed25519Keys;
+import io.perpetua.risk.auth.Ed25519PublicKey;
 
-import java.security.PublicKey;
 import java.util.Arrays;
 
 /**
@@ -168,7 +168,7 @@ public final class OracleVerifier
             final int length = observations.signature(i, signature);
             OracleMessage.encode(
                 message, 0, config.marketId(), observations.priceTicks(i), observations.timestampNs(i));
-            final PublicKey sourceKey = config.sourcePublicKey(observations.sourceIndex(i));
+            final Ed25519PublicKey sourceKey = config.sourcePublicKey(observations.sourceIndex(i));
             if (length != Ed25519Keys.SIGNATURE_LENGTH ||
                 !Ed25519Keys.verify(sourceKey, message, 0, message.length, signature))
             {

@@ -1,8 +1,8 @@
 package io.perpetua.risk.oracle;
 
 import io.perpetua.risk.auth.Ed25519Keys;
+import io.perpetua.risk.auth.Ed25519PublicKey;
 
-import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -59,7 +59,7 @@ public final class SignedPrice
     }
 
     /** True iff the signature is {@code sourceKey}'s over (market, price, timestamp). */
-    public boolean isSignedBy(final PublicKey sourceKey)
+    public boolean isSignedBy(final Ed25519PublicKey sourceKey)
     {
         return OracleMessage.verify(sourceKey, marketId, priceTicks, timestampNs, signature);
     }

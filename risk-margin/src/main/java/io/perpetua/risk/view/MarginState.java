@@ -53,6 +53,8 @@ import java.util.List;
 public final class MarginState
 {
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final LiquidationPrice liquidationPrice = new LiquidationPrice();
+    private final Deleverager.Ranking ranking = new Deleverager.Ranking();
     private final MarketConfiguredDecoder marketConfigured = new MarketConfiguredDecoder();
     private final RiskConfiguredDecoder riskConfigured = new RiskConfiguredDecoder();
     private final MarkPriceUpdatedDecoder markPrice = new MarkPriceUpdatedDecoder();
@@ -631,7 +633,7 @@ public final class MarginState
             // Solve NC = MMR in this market's mark with everything else fixed.
             final long othersCollateral = netCollateral - f[3];
             final long othersMaintenance = maintenance - f[4];
-            final long liquidationTicks = LiquidationPrice.ticks(
+            final long liquidationTicks = liquidationPrice.ticks(
                 f[1], market.quantumsPerTickLot, market.params.maintenanceMarginPpm, othersCollateral, othersMaintenance);
             positions.add(new PositionView((int)f[0], f[1] * market.lotSize, f[2], f[3],
                 market.markTicks * market.tickSize, f[3] - f[2], liquidationTicks * market.tickSize,
@@ -667,7 +669,7 @@ public final class MarginState
             {
                 continue;
             }
-            final Deleverager.Candidate candidate = Deleverager.candidate(holder.accountId, size, holder.costBases[slot],
+            final Deleverager.Candidate candidate = new Deleverager.Candidate(holder.accountId, size, holder.costBases[slot],
                 size * market.markTicks * market.quantumsPerTickLot, collateralOf(holder));
             sameSide.add(candidate);
             if (holder.accountId == accountId)
@@ -675,7 +677,7 @@ public final class MarginState
                 mine = candidate;
             }
         }
-        sameSide.sort(null);
+        sameSide.sort(ranking);
         final int index = sameSide.indexOf(mine);
         return 5 - (5 * index) / sameSide.size();
     }

@@ -37,7 +37,7 @@ class Ed25519KeysTest
         final byte[] signature = Ed25519Keys.sign(keys.getPrivate(), new byte[0]);
         assertEquals("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46b" +
             "d25bf5f0595bbe24655141438e7a100b", HEX.formatHex(signature));
-        assertTrue(Ed25519Keys.verify(keys.getPublic(), new byte[0], signature));
+        assertTrue(Ed25519Keys.verify(Ed25519Keys.publicKey(keys.getPublic()), new byte[0], signature));
     }
 
     @Test
@@ -51,7 +51,7 @@ class Ed25519KeysTest
 
         final byte[] raw = Ed25519Keys.rawPublicKey(first.getPublic());
         assertEquals(Ed25519Keys.PUBLIC_KEY_LENGTH, raw.length);
-        assertArrayEquals(first.getPublic().getEncoded(), Ed25519Keys.publicKey(raw).getEncoded());
+        assertArrayEquals(raw, Ed25519Keys.publicKey(raw).encoded());
 
         final KeyPair other = Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed("test", 2));
         assertNotEquals(HEX.formatHex(raw), HEX.formatHex(Ed25519Keys.rawPublicKey(other.getPublic())));
@@ -89,25 +89,26 @@ class Ed25519KeysTest
         final byte[] message = "withdraw everything".getBytes(StandardCharsets.US_ASCII);
         final byte[] signature = Ed25519Keys.sign(signer.getPrivate(), message);
         final byte[] raw = Ed25519Keys.rawPublicKey(signer.getPublic());
+        final Ed25519PublicKey key = Ed25519Keys.publicKey(raw);
 
-        assertTrue(Ed25519Keys.verify(signer.getPublic(), message, signature));
+        assertTrue(Ed25519Keys.verify(key, message, signature));
         assertTrue(Ed25519Keys.verify(raw, message, 0, message.length, signature));
-        assertFalse(Ed25519Keys.verify(other.getPublic(), message, signature));
+        assertFalse(Ed25519Keys.verify(Ed25519Keys.publicKey(other.getPublic()), message, signature));
         assertFalse(Ed25519Keys.verify(Ed25519Keys.rawPublicKey(other.getPublic()), message, 0, message.length, signature));
 
         for (int i = 0; i < signature.length; i++)
         {
             final byte[] flipped = signature.clone();
             flipped[i] ^= 0x01;
-            assertFalse(Ed25519Keys.verify(signer.getPublic(), message, flipped), "flipped signature byte " + i);
+            assertFalse(Ed25519Keys.verify(key, message, flipped), "flipped signature byte " + i);
         }
         for (int i = 0; i < message.length; i++)
         {
             final byte[] changed = message.clone();
             changed[i] ^= 0x20;
-            assertFalse(Ed25519Keys.verify(signer.getPublic(), changed, signature), "changed message byte " + i);
+            assertFalse(Ed25519Keys.verify(key, changed, signature), "changed message byte " + i);
         }
-        assertFalse(Ed25519Keys.verify(signer.getPublic(), message, 0, message.length - 1, signature));
+        assertFalse(Ed25519Keys.verify(key, message, 0, message.length - 1, signature));
     }
 
     @Test
@@ -116,9 +117,10 @@ class Ed25519KeysTest
         final KeyPair signer = Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed("test", 1));
         final byte[] buffer = "xxpayloadyy".getBytes(StandardCharsets.US_ASCII);
         final byte[] signature = Ed25519Keys.sign(signer.getPrivate(), buffer, 2, 7);
+        final Ed25519PublicKey key = Ed25519Keys.publicKey(signer.getPublic());
         assertArrayEquals(Ed25519Keys.sign(signer.getPrivate(), "payload".getBytes(StandardCharsets.US_ASCII)), signature);
-        assertTrue(Ed25519Keys.verify(signer.getPublic(), buffer, 2, 7, signature));
-        assertFalse(Ed25519Keys.verify(signer.getPublic(), buffer, 1, 7, signature));
+        assertTrue(Ed25519Keys.verify(key, buffer, 2, 7, signature));
+        assertFalse(Ed25519Keys.verify(key, buffer, 1, 7, signature));
     }
 
     @Test
@@ -128,14 +130,18 @@ class Ed25519KeysTest
         final byte[] message = {1, 2, 3};
         final byte[] signature = Ed25519Keys.sign(signer.getPrivate(), message);
         final byte[] raw = Ed25519Keys.rawPublicKey(signer.getPublic());
+        final Ed25519PublicKey key = Ed25519Keys.publicKey(raw);
 
-        assertFalse(Ed25519Keys.verify(signer.getPublic(), message, Arrays.copyOf(signature, 63)));
-        assertFalse(Ed25519Keys.verify(signer.getPublic(), message, Arrays.copyOf(signature, 65)));
-        assertFalse(Ed25519Keys.verify(signer.getPublic(), message, new byte[0]));
-        assertFalse(Ed25519Keys.verify(signer.getPublic(), message, null));
-        assertFalse(Ed25519Keys.verify((PublicKey)null, message, signature));
-        assertFalse(Ed25519Keys.verify(signer.getPublic(), null, signature));
-        assertFalse(Ed25519Keys.verify(signer.getPublic(), message, 2, 5, signature));
+        assertFalse(Ed25519Keys.verify(key, message, Arrays.copyOf(signature, 63)));
+        assertFalse(Ed25519Keys.verify(key, message, Arrays.copyOf(signature, 65)));
+        assertFalse(Ed25519Keys.verify(key, message, new byte[0]));
+        assertFalse(Ed25519Keys.verify(key, message, null));
+        assertFalse(Ed25519Keys.verify((Ed25519PublicKey)null, message, signature));
+        assertFalse(Ed25519Keys.verify(key, message, -1, 3, signature));
+        assertFalse(Ed25519Keys.verify(key, message, 0, -1, signature));
+        assertFalse(Ed25519Keys.verify(raw, message, 1, Integer.MAX_VALUE, signature));
+        assertFalse(Ed25519Keys.verify(key, null, signature));
+        assertFalse(Ed25519Keys.verify(key, message, 2, 5, signature));
         assertFalse(Ed25519Keys.verify(Arrays.copyOf(raw, 31), message, 0, 3, signature));
         assertFalse(Ed25519Keys.verify(Arrays.copyOf(raw, 33), message, 0, 3, signature));
         assertFalse(Ed25519Keys.verify((byte[])null, message, 0, 3, signature));
@@ -143,7 +149,7 @@ class Ed25519KeysTest
         // A signature whose S is not reduced below the group order.
         final byte[] unreduced = signature.clone();
         Arrays.fill(unreduced, 32, 64, (byte)0xff);
-        assertFalse(Ed25519Keys.verify(signer.getPublic(), message, unreduced));
+        assertFalse(Ed25519Keys.verify(key, message, unreduced));
     }
 
     @Test
@@ -152,7 +158,7 @@ class Ed25519KeysTest
         assertEquals("public key must be 32 bytes, not 31",
             assertThrows(IllegalArgumentException.class, () -> Ed25519Keys.publicKey(new byte[31])).getMessage());
         assertEquals("public key is missing",
-            assertThrows(IllegalArgumentException.class, () -> Ed25519Keys.publicKey(null)).getMessage());
+            assertThrows(IllegalArgumentException.class, () -> Ed25519Keys.publicKey((byte[])null)).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Ed25519Keys.publicKey(notACurvePoint()))
             .getMessage().startsWith("public key is not an Ed25519 curve point"));
         final byte[] yTooLarge = new byte[32];
@@ -249,7 +255,7 @@ class Ed25519KeysTest
             return encodings;
         }
 
-        private static BigInteger[] decode(final BigInteger y)
+        static BigInteger[] decode(final BigInteger y)
         {
             final BigInteger y2 = y.multiply(y).mod(P);
             final BigInteger u = y2.subtract(BigInteger.ONE).multiply(D.multiply(y2).add(BigInteger.ONE).modInverse(P)).mod(P);
@@ -261,7 +267,7 @@ class Ed25519KeysTest
             return x.multiply(x).mod(P).equals(u) ? new BigInteger[] {x, y} : null;
         }
 
-        private static byte[] encode(final BigInteger[] point, final boolean signBit)
+        static byte[] encode(final BigInteger[] point, final boolean signBit)
         {
             final byte[] bigEndian = point[1].toByteArray();
             final byte[] little = new byte[32];
@@ -276,7 +282,7 @@ class Ed25519KeysTest
             return little;
         }
 
-        private static BigInteger[] add(final BigInteger[] a, final BigInteger[] b)
+        static BigInteger[] add(final BigInteger[] a, final BigInteger[] b)
         {
             final BigInteger t = D.multiply(a[0]).multiply(b[0]).multiply(a[1]).multiply(b[1]).mod(P);
             final BigInteger x = a[0].multiply(b[1]).add(a[1].multiply(b[0]))
@@ -286,7 +292,7 @@ class Ed25519KeysTest
             return new BigInteger[] {x, y};
         }
 
-        private static BigInteger[] multiply(final BigInteger[] point, final BigInteger scalar)
+        static BigInteger[] multiply(final BigInteger[] point, final BigInteger scalar)
         {
             BigInteger[] result = IDENTITY;
             for (int i = scalar.bitLength() - 1; i >= 0; i--)

@@ -19,6 +19,8 @@ class SignedRequestsTest
     private static final KeyPair OWNER = Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed("owner", 1));
     private static final KeyPair STRANGER = Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed("owner", 2));
     private static final byte[] OWNER_RAW = Ed25519Keys.rawPublicKey(OWNER.getPublic());
+    private static final Ed25519PublicKey OWNER_KEY = Ed25519Keys.publicKey(OWNER_RAW);
+    private static final Ed25519PublicKey STRANGER_KEY = Ed25519Keys.publicKey(STRANGER.getPublic());
 
     @Test
     void withdrawalLayoutIsTheTagThenLittleEndianFields()
@@ -79,21 +81,21 @@ class SignedRequestsTest
     void aWithdrawalVerifiesOnlyForTheExactFieldsAndTheOwnersKey()
     {
         final byte[] signature = SignedRequests.signWithdrawal(OWNER.getPrivate(), 11, 1_000_000, 5, 9_000);
-        assertTrue(SignedRequests.verifyWithdrawal(OWNER.getPublic(), 11, 1_000_000, 5, 9_000, signature));
+        assertTrue(SignedRequests.verifyWithdrawal(OWNER_KEY, 11, 1_000_000, 5, 9_000, signature));
         assertTrue(SignedRequests.verifyWithdrawal(OWNER_RAW, 11, 1_000_000, 5, 9_000, signature));
 
-        assertFalse(SignedRequests.verifyWithdrawal(OWNER.getPublic(), 12, 1_000_000, 5, 9_000, signature), "account");
-        assertFalse(SignedRequests.verifyWithdrawal(OWNER.getPublic(), 11, 1_000_001, 5, 9_000, signature), "amount");
-        assertFalse(SignedRequests.verifyWithdrawal(OWNER.getPublic(), 11, 1_000_000, 6, 9_000, signature), "nonce");
-        assertFalse(SignedRequests.verifyWithdrawal(OWNER.getPublic(), 11, 1_000_000, 5, 9_001, signature), "expiry");
-        assertFalse(SignedRequests.verifyWithdrawal(STRANGER.getPublic(), 11, 1_000_000, 5, 9_000, signature), "key");
+        assertFalse(SignedRequests.verifyWithdrawal(OWNER_KEY, 12, 1_000_000, 5, 9_000, signature), "account");
+        assertFalse(SignedRequests.verifyWithdrawal(OWNER_KEY, 11, 1_000_001, 5, 9_000, signature), "amount");
+        assertFalse(SignedRequests.verifyWithdrawal(OWNER_KEY, 11, 1_000_000, 6, 9_000, signature), "nonce");
+        assertFalse(SignedRequests.verifyWithdrawal(OWNER_KEY, 11, 1_000_000, 5, 9_001, signature), "expiry");
+        assertFalse(SignedRequests.verifyWithdrawal(STRANGER_KEY, 11, 1_000_000, 5, 9_000, signature), "key");
         assertFalse(SignedRequests.verifyWithdrawal(OWNER_RAW, 12, 1_000_000, 5, 9_000, signature), "raw key, account");
 
         final byte[] flipped = signature.clone();
         flipped[17] ^= 0x40;
-        assertFalse(SignedRequests.verifyWithdrawal(OWNER.getPublic(), 11, 1_000_000, 5, 9_000, flipped));
-        assertFalse(SignedRequests.verifyWithdrawal(OWNER.getPublic(), 11, 1_000_000, 5, 9_000, Arrays.copyOf(signature, 63)));
-        assertFalse(SignedRequests.verifyWithdrawal(OWNER.getPublic(), 11, 1_000_000, 5, 9_000, null));
+        assertFalse(SignedRequests.verifyWithdrawal(OWNER_KEY, 11, 1_000_000, 5, 9_000, flipped));
+        assertFalse(SignedRequests.verifyWithdrawal(OWNER_KEY, 11, 1_000_000, 5, 9_000, Arrays.copyOf(signature, 63)));
+        assertFalse(SignedRequests.verifyWithdrawal(OWNER_KEY, 11, 1_000_000, 5, 9_000, null));
         assertFalse(SignedRequests.verifyWithdrawal(Arrays.copyOf(OWNER_RAW, 31), 11, 1_000_000, 5, 9_000, signature));
     }
 
@@ -101,16 +103,16 @@ class SignedRequestsTest
     void aTransferVerifiesOnlyForTheExactFieldsAndTheOwnersKey()
     {
         final byte[] signature = SignedRequests.signTransfer(OWNER.getPrivate(), 11, 12, 250, 3, 8_000);
-        assertTrue(SignedRequests.verifyTransfer(OWNER.getPublic(), 11, 12, 250, 3, 8_000, signature));
+        assertTrue(SignedRequests.verifyTransfer(OWNER_KEY, 11, 12, 250, 3, 8_000, signature));
         assertTrue(SignedRequests.verifyTransfer(OWNER_RAW, 11, 12, 250, 3, 8_000, signature));
 
-        assertFalse(SignedRequests.verifyTransfer(OWNER.getPublic(), 12, 11, 250, 3, 8_000, signature), "swapped");
-        assertFalse(SignedRequests.verifyTransfer(OWNER.getPublic(), 10, 12, 250, 3, 8_000, signature), "from");
-        assertFalse(SignedRequests.verifyTransfer(OWNER.getPublic(), 11, 13, 250, 3, 8_000, signature), "to");
-        assertFalse(SignedRequests.verifyTransfer(OWNER.getPublic(), 11, 12, 251, 3, 8_000, signature), "amount");
-        assertFalse(SignedRequests.verifyTransfer(OWNER.getPublic(), 11, 12, 250, 4, 8_000, signature), "nonce");
-        assertFalse(SignedRequests.verifyTransfer(OWNER.getPublic(), 11, 12, 250, 3, 8_001, signature), "expiry");
-        assertFalse(SignedRequests.verifyTransfer(STRANGER.getPublic(), 11, 12, 250, 3, 8_000, signature), "key");
+        assertFalse(SignedRequests.verifyTransfer(OWNER_KEY, 12, 11, 250, 3, 8_000, signature), "swapped");
+        assertFalse(SignedRequests.verifyTransfer(OWNER_KEY, 10, 12, 250, 3, 8_000, signature), "from");
+        assertFalse(SignedRequests.verifyTransfer(OWNER_KEY, 11, 13, 250, 3, 8_000, signature), "to");
+        assertFalse(SignedRequests.verifyTransfer(OWNER_KEY, 11, 12, 251, 3, 8_000, signature), "amount");
+        assertFalse(SignedRequests.verifyTransfer(OWNER_KEY, 11, 12, 250, 4, 8_000, signature), "nonce");
+        assertFalse(SignedRequests.verifyTransfer(OWNER_KEY, 11, 12, 250, 3, 8_001, signature), "expiry");
+        assertFalse(SignedRequests.verifyTransfer(STRANGER_KEY, 11, 12, 250, 3, 8_000, signature), "key");
         assertFalse(SignedRequests.verifyTransfer(OWNER_RAW, 11, 12, 250, 3, 8_000, Arrays.copyOf(signature, 65)));
     }
 
@@ -119,8 +121,8 @@ class SignedRequestsTest
     {
         final byte[] withdrawal = SignedRequests.signWithdrawal(OWNER.getPrivate(), 11, 250, 3, 8_000);
         final byte[] transfer = SignedRequests.signTransfer(OWNER.getPrivate(), 11, 11, 250, 3, 8_000);
-        assertFalse(SignedRequests.verifyTransfer(OWNER.getPublic(), 11, 11, 250, 3, 8_000, withdrawal));
-        assertFalse(SignedRequests.verifyWithdrawal(OWNER.getPublic(), 11, 250, 3, 8_000, transfer));
+        assertFalse(SignedRequests.verifyTransfer(OWNER_KEY, 11, 11, 250, 3, 8_000, withdrawal));
+        assertFalse(SignedRequests.verifyWithdrawal(OWNER_KEY, 11, 250, 3, 8_000, transfer));
     }
 
     @Test

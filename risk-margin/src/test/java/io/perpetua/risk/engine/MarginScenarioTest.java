@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.math.BigInteger;
 import java.util.List;
 
 import static io.perpetua.risk.engine.RiskHarness.COIN;
@@ -150,7 +149,7 @@ class MarginScenarioTest
         final long sizeLots, final long quantumsPerTickLot, final long mmfPpm, final long others, final long othersMaintenance,
         final long expectedTicks)
     {
-        assertEquals(expectedTicks, LiquidationPrice.ticks(sizeLots, quantumsPerTickLot, mmfPpm, others, othersMaintenance));
+        assertEquals(expectedTicks, new LiquidationPrice().ticks(sizeLots, quantumsPerTickLot, mmfPpm, others, othersMaintenance));
     }
 
     /**
@@ -180,7 +179,7 @@ class MarginScenarioTest
         assertTrue(calculator.evaluate(h.account(1), 1, -10 * COIN, 0));
         assertEquals(-900 * USD, calculator.netCollateral);
         assertEquals(10 * USD, calculator.maintenanceMargin);
-        assertEquals(94, LiquidationPrice.ticks(10 * COIN, 1_000, 30_000, calculator.netCollateral,
+        assertEquals(94, new LiquidationPrice().ticks(10 * COIN, 1_000, 30_000, calculator.netCollateral,
             calculator.maintenanceMargin));
         // At $94: NC = -700 + 940 - 200 = $40 >= MMR 28.20 + 10 = $38.20. At $93: NC $30 < MMR $37.90.
         h.oracle(1, 94 * USD);
@@ -193,7 +192,7 @@ class MarginScenarioTest
         assertTrue(calculator.evaluate(h.account(1), 2, 10 * COIN, 0));
         assertEquals(300 * USD, calculator.netCollateral);
         assertEquals(30 * USD, calculator.maintenanceMargin);
-        assertEquals(25, LiquidationPrice.ticks(-10 * COIN, 1_000, 50_000, calculator.netCollateral,
+        assertEquals(25, new LiquidationPrice().ticks(-10 * COIN, 1_000, 50_000, calculator.netCollateral,
             calculator.maintenanceMargin));
         // At $25: NC = -700 + 1,000 - 250 = $50 >= MMR 30 + 12.50. At $26: NC $40 < MMR 30 + 13.
         h.oracle(2, 25 * USD);
@@ -376,12 +375,11 @@ class MarginScenarioTest
         //   12: balance 430, N -276, NC 154, pnl -276 + 330 =  54:  54/330 x 276/154 = 0.2933
         //   13: balance 320, N -276, NC  44, pnl -276 + 300 =  24:  24/300 x 276/44  = 0.5018
         // so the order is 11, 13, 12: 13's leverage lifts it above 12 despite its smaller profit.
-        assertEquals(0, Deleverager.candidate(11, -4 * COIN, -480 * USD, -368 * USD, 162 * USD).compareTo(
-            new Deleverager.Candidate(11, -4 * COIN, BigInteger.valueOf(112L * 368), BigInteger.valueOf(480L * 162))));
         final List<Deleverager.Candidate> ranked = List.of(
-            Deleverager.candidate(12, -3 * COIN, -330 * USD, -276 * USD, 154 * USD),
-            Deleverager.candidate(13, -3 * COIN, -300 * USD, -276 * USD, 44 * USD),
-            Deleverager.candidate(11, -4 * COIN, -480 * USD, -368 * USD, 162 * USD)).stream().sorted().toList();
+            new Deleverager.Candidate(12, -3 * COIN, -330 * USD, -276 * USD, 154 * USD),
+            new Deleverager.Candidate(13, -3 * COIN, -300 * USD, -276 * USD, 44 * USD),
+            new Deleverager.Candidate(11, -4 * COIN, -480 * USD, -368 * USD, 162 * USD)).stream()
+            .sorted(new Deleverager.Ranking()).toList();
         assertEquals(List.of(11L, 13L, 12L), ranked.stream().map(Deleverager.Candidate::accountId).toList());
 
         // Account 10: balance -940, NC = -940 + 920 = -$20 (bankrupt), MMR = 3% x 920 = $27.60.

@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Trading with margin allocates nothing once warm: placement and fill checks, fees, positions
  * opened, flipped and closed, reduce-only orders and margin rejects, measured with the JVM's
- * per-thread allocation counter. (Oracle prices and liquidations are not on this path: Ed25519
- * verification in the JDK and the liquidator's exact BigInteger arithmetic allocate.)
+ * per-thread allocation counter. (Oracle prices are not on this path: BouncyCastle's Ed25519
+ * verification allocates, see Ed25519VerificationTest; liquidations are measured by
+ * LiquidationAllocationTest.)
  */
 class RiskHotPathAllocationTest
 {

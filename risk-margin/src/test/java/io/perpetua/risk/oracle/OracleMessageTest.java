@@ -1,5 +1,6 @@
 package io.perpetua.risk.oracle;
 
+import io.perpetua.risk.auth.Ed25519Keys;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -39,21 +40,21 @@ class OracleMessageTest
     {
         final KeyPair source = key(0);
         final byte[] signature = OracleMessage.sign(source.getPrivate(), 7, 100_000, 5_000);
-        assertTrue(OracleMessage.verify(source.getPublic(), 7, 100_000, 5_000, signature));
+        assertTrue(OracleMessage.verify(Ed25519Keys.publicKey(source.getPublic()), 7, 100_000, 5_000, signature));
 
-        assertFalse(OracleMessage.verify(source.getPublic(), 8, 100_000, 5_000, signature), "market");
-        assertFalse(OracleMessage.verify(source.getPublic(), 7, 100_001, 5_000, signature), "price");
-        assertFalse(OracleMessage.verify(source.getPublic(), 7, 100_000, 5_001, signature), "timestamp");
-        assertFalse(OracleMessage.verify(key(1).getPublic(), 7, 100_000, 5_000, signature), "other key");
+        assertFalse(OracleMessage.verify(Ed25519Keys.publicKey(source.getPublic()), 8, 100_000, 5_000, signature), "market");
+        assertFalse(OracleMessage.verify(Ed25519Keys.publicKey(source.getPublic()), 7, 100_001, 5_000, signature), "price");
+        assertFalse(OracleMessage.verify(Ed25519Keys.publicKey(source.getPublic()), 7, 100_000, 5_001, signature), "timestamp");
+        assertFalse(OracleMessage.verify(Ed25519Keys.publicKey(key(1).getPublic()), 7, 100_000, 5_000, signature), "other key");
 
         for (int i = 0; i < signature.length; i += 7)
         {
             final byte[] flipped = signature.clone();
             flipped[i] ^= (byte)0x80;
-            assertFalse(OracleMessage.verify(source.getPublic(), 7, 100_000, 5_000, flipped), "flipped byte " + i);
+            assertFalse(OracleMessage.verify(Ed25519Keys.publicKey(source.getPublic()), 7, 100_000, 5_000, flipped), "flipped byte " + i);
         }
-        assertFalse(OracleMessage.verify(source.getPublic(), 7, 100_000, 5_000, Arrays.copyOf(signature, 63)));
-        assertFalse(OracleMessage.verify(source.getPublic(), 7, 100_000, 5_000, Arrays.copyOf(signature, 65)));
+        assertFalse(OracleMessage.verify(Ed25519Keys.publicKey(source.getPublic()), 7, 100_000, 5_000, Arrays.copyOf(signature, 63)));
+        assertFalse(OracleMessage.verify(Ed25519Keys.publicKey(source.getPublic()), 7, 100_000, 5_000, Arrays.copyOf(signature, 65)));
         assertFalse(OracleMessage.verify(null, 7, 100_000, 5_000, signature));
     }
 
@@ -61,11 +62,11 @@ class OracleMessageTest
     void signedPriceChecksItsSignatureAndCopiesIt()
     {
         final SignedPrice price = OracleFixture.signed(2, 123, 456);
-        assertTrue(price.isSignedBy(key(2).getPublic()));
-        assertFalse(price.isSignedBy(key(3).getPublic()));
+        assertTrue(price.isSignedBy(Ed25519Keys.publicKey(key(2).getPublic())));
+        assertFalse(price.isSignedBy(Ed25519Keys.publicKey(key(3).getPublic())));
         final byte[] copy = price.signature();
         copy[0] ^= 1;
-        assertTrue(price.isSignedBy(key(2).getPublic()), "the returned signature is a copy");
+        assertTrue(price.isSignedBy(Ed25519Keys.publicKey(key(2).getPublic())), "the returned signature is a copy");
         assertEquals(price, OracleFixture.signed(2, 123, 456)); // Ed25519 signatures are deterministic
     }
 }

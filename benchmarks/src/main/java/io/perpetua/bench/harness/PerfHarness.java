@@ -195,9 +195,9 @@ public final class PerfHarness implements Callable<Integer>
                 final PerpetualsWorkload generated = PerpetualsWorkload.generate(
                     new PerpetualsWorkload.Config(seed, markets, takers, commands, oracleInterval));
                 final PerpetualsWorkload.Summary s = generated.summary();
-                out.printf("perpetuals seed=%d: %,d commands (%,d pre-fill), %d oracle rounds, %,d fills, %,d Liquidate " +
-                    "commands, %,d liquidation steps, %,d deleverages, open interest %,d lots%n", seed, s.commands(),
-                    generated.stream().prefillCount(), s.oracleRounds(), s.fills(), s.liquidateCommands(),
+                out.printf("perpetuals seed=%d: %,d commands (%,d pre-fill), %d oracle rounds, %d funding rounds, %,d fills, " +
+                    "%,d Liquidate commands, %,d liquidation steps, %,d deleverages, open interest %,d lots%n", seed, s.commands(),
+                    generated.stream().prefillCount(), s.oracleRounds(), s.fundingRounds(), s.fills(), s.liquidateCommands(),
                     s.liquidationSteps(), s.deleverages(), s.openInterestLots());
                 return new Workload("perpetuals-seed" + seed, generated.stream(), Engines::standard,
                     PerpetualsWorkload::clock, generated.expectedStateHash());

@@ -3,6 +3,7 @@ package io.perpetua.node.bench;
 import io.perpetua.core.engine.AccountCommandEncoder;
 import io.perpetua.core.engine.CommandAdapter;
 import io.perpetua.core.engine.CommandEncoder;
+import io.perpetua.core.engine.FundingCommandEncoder;
 import io.perpetua.core.engine.MatchingEngine;
 import io.perpetua.core.event.EventPublisher;
 import io.perpetua.core.sbe.MarketStatus;
@@ -26,8 +27,10 @@ import java.util.SplittableRandom;
  * A seeded perpetual-futures workload for the benchmarks, run through the node's engine
  * ({@link Engines#standard()}: order limits, accounts, oracle, margin): several markets, a few
  * thousand funded, leveraged taker accounts leaning long or short, market makers re-quoting ladders
- * and re-centring them after every oracle move, takers resting, crossing and cancelling, rare signed
- * oracle prices with occasional sharp moves, and the liquidations those moves cause.
+ * and re-centring them after every oracle move, takers resting (some reduce-only), crossing,
+ * cancelling and amending (some through the book), stop and take-profit orders that the oracle's
+ * moves trigger, rare signed oracle prices with occasional sharp moves, the liquidations those moves
+ * cause, and a funding tick per market halfway between oracle rounds.
  *
  * <p>The generator is a closed loop: it applies every command to its own engine as it writes it,
  * feeds the events to {@link MarginViews} with its liquidation monitor, and writes the
@@ -38,8 +41,8 @@ import java.util.SplittableRandom;
  *
  * <p>Oracle signatures are made here, once: the core verifies each (about 1.2 ms with the JDK's
  * Ed25519), so prices are rare ({@link Config#oracleInterval()} commands apart) and carry the
- * quorum of two observations. Not yet in the flow: conditional orders and funding ticks, which the
- * engine does not have yet.
+ * quorum of two observations. Funding rates are drawn, not sampled from a premium (the funding
+ * processor's sampling runs outside the core): what the core does with a tick is the same.
  */
 public final class PerpetualsWorkload
 {
@@ -67,6 +70,10 @@ public final class PerpetualsWorkload
     private static final int OWNER_KEYS = 64;
     /** A monitor that keeps asking after this many Liquidate commands in a row disagrees with the core. */
     private static final int MAX_LIQUIDATIONS_PER_COMMAND = 100_000;
+    /** Funding rates are drawn within this many ppb per 8 hours either way (0.05%). */
+    private static final int MAX_FUNDING_RATE_PPB = 500_000;
+    /** Conditional orders trigger within this many ppm of the mid either way. */
+    private static final int MAX_TRIGGER_DISTANCE_PPM = 20_000;
 
     /**
      * @param seed            the flow's seed
@@ -115,8 +122,8 @@ public final class PerpetualsWorkload
 
     /** What the flow did, counted by the generator's own engine. */
     public record Summary(
-        long commands, long oracleRounds, long liquidateCommands, long fills, long liquidationSteps, long deleverages,
-        long insuranceBalance, long openInterestLots)
+        long commands, long oracleRounds, long fundingRounds, long liquidateCommands, long fills, long liquidationSteps,
+        long deleverages, long insuranceBalance, long openInterestLots)
     {
     }
 
@@ -191,6 +198,7 @@ public final class PerpetualsWorkload
         private final EncodedStream.Builder builder;
         private final CommandEncoder orders = new CommandEncoder();
         private final AccountCommandEncoder accounts = new AccountCommandEncoder();
+        private final FundingCommandEncoder funding = new FundingCommandEncoder();
         private final UnsafeBuffer command =
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(CommandAdapter.MAX_COMMAND_LENGTH, 64));
         private final UnsafeBuffer stamped =
@@ -208,11 +216,13 @@ public final class PerpetualsWorkload
         private final long[] recentAccount = new long[RECENT];
         private final int[] recentMarket = new int[RECENT];
         private final long[] recentClientId = new long[RECENT];
+        private final Side[] recentSide = new Side[RECENT];
         private long recentCount;
         private long nextClientId = 1;
         private long sequence;
         private long timedWritten;
         private long oracleRounds;
+        private long fundingRounds;
         private long liquidateCommands;
         private long depositId;
 
@@ -238,13 +248,17 @@ public final class PerpetualsWorkload
                     oracleRound();
                     untilOracle = config.oracleInterval();
                 }
+                else if (untilOracle == config.oracleInterval() / 2)
+                {
+                    fundingRound();
+                }
                 else
                 {
                     flowCommand();
                 }
             }
             final MarginViews.Summary margin = views.summary();
-            final Summary summary = new Summary(sequence, oracleRounds, liquidateCommands, margin.fills(),
+            final Summary summary = new Summary(sequence, oracleRounds, fundingRounds, liquidateCommands, margin.fills(),
                 margin.liquidationSteps(), margin.deleverages(), margin.insuranceBalance(), margin.openInterestLots());
             return new PerpetualsWorkload(config, builder.build(), engine.stateHash(), engine.lastSequence(), summary);
         }
@@ -306,17 +320,21 @@ public final class PerpetualsWorkload
             {
                 requote(m, m * MAKERS_PER_MARKET + random.nextInt(MAKERS_PER_MARKET));
             }
-            else if (roll < 58)
+            else if (roll < 54)
             {
                 restingOrder(m);
             }
-            else if (roll < 78)
+            else if (roll < 72)
             {
                 crossingOrder(m, OrderType.LIMIT);
             }
-            else if (roll < 82)
+            else if (roll < 76)
             {
                 crossingOrder(m, OrderType.MARKET);
+            }
+            else if (roll < 82)
+            {
+                conditionalOrder(m);
             }
             else if (recentCount == 0)
             {
@@ -325,15 +343,24 @@ public final class PerpetualsWorkload
             else
             {
                 final int r = (int)random.nextLong(Math.min(recentCount, RECENT));
-                if (roll < 96)
+                final Market market = MARKETS[recentMarket[r] - 1];
+                if (roll < 95)
                 {
                     emit(true, orders.cancelOrder(command, 0, recentAccount[r], recentMarket[r], 0, recentClientId[r]));
                 }
-                else
+                else if (roll < 98)
                 {
-                    final Market market = MARKETS[recentMarket[r] - 1];
                     emit(true, orders.amendOrder(command, 0, recentAccount[r], recentMarket[r], 0, recentClientId[r], 0, 0,
                         market.lotSize()));
+                }
+                else
+                {
+                    // Re-priced through the mid: it trades as a taker, and what is left rests at the new price.
+                    final long through = 1 + random.nextInt(4);
+                    final long mid = midTicks[recentMarket[r] - 1];
+                    final long priceTicks = recentSide[r] == Side.BUY ? mid + through : mid - through;
+                    emit(true, orders.amendOrder(command, 0, recentAccount[r], recentMarket[r], 0, recentClientId[r],
+                        priceTicks * market.tickSize(), 0, 0));
                 }
             }
         }
@@ -380,21 +407,54 @@ public final class PerpetualsWorkload
                 market.lotSize() * (20 + random.nextInt(200)), 0));
         }
 
+        /** A taker's GTC order a few ticks off the mid; one in five is a reduce-only order on its closing side. */
         private void restingOrder(final int m)
         {
             final Market market = MARKETS[m];
             final long account = takerAccount();
-            final Side side = side(account);
+            final boolean reduceOnly = random.nextInt(5) == 0;
+            final Side side = reduceOnly ? closingSide(account) : side(account);
             final long distance = 1 + random.nextInt(20);
             final long priceTicks = side == Side.BUY ? midTicks[m] - distance : midTicks[m] + distance;
+            final long clientId = remember(account, market, side);
+            emit(true, orders.placeOrder(command, 0, account, market.marketId(), clientId, side, OrderType.LIMIT,
+                TimeInForce.GTC, reduceOnly ? CommandEncoder.REDUCE_ONLY : 0, SelfTradePrevention.CANCEL_MAKER,
+                priceTicks * market.tickSize(), market.lotSize() * (1 + random.nextInt(60)), 0));
+        }
+
+        /**
+         * A taker's stop or take-profit on its closing side (half of them reduce-only), its trigger
+         * up to 2% from the mid: the oracle rounds' moves fire them, the sharp ones many at once.
+         */
+        private void conditionalOrder(final int m)
+        {
+            final Market market = MARKETS[m];
+            final long account = takerAccount();
+            final Side side = closingSide(account);
+            final boolean stop = random.nextBoolean();
+            final long distance = Math.max(1, midTicks[m] * (1 + random.nextInt(MAX_TRIGGER_DISTANCE_PPM)) / 1_000_000);
+            // A stop sells below the mark (buys above it); a take-profit sells above it (buys below it).
+            final boolean above = stop == (side == Side.BUY);
+            final long triggerTicks = above ? midTicks[m] + distance : Math.max(1, midTicks[m] - distance);
+            final OrderType type = stop ? OrderType.STOP_MARKET : OrderType.TAKE_PROFIT_LIMIT;
+            final long limitTicks = stop ? 0 : Math.max(1, side == Side.BUY ? triggerTicks + 2 : triggerTicks - 2);
+            final long clientId = remember(account, market, side);
+            emit(true, orders.placeOrder(command, 0, account, market.marketId(), clientId, side, type,
+                stop ? TimeInForce.IOC : TimeInForce.GTC, random.nextBoolean() ? CommandEncoder.REDUCE_ONLY : 0,
+                SelfTradePrevention.CANCEL_TAKER, limitTicks * market.tickSize(), market.lotSize() * (1 + random.nextInt(60)),
+                0, triggerTicks * market.tickSize()));
+        }
+
+        /** Keeps a taker's order among the recent ones that cancels and amends pick from; returns its client id. */
+        private long remember(final long account, final Market market, final Side side)
+        {
             final long clientId = nextClientId++;
             final int slot = (int)(recentCount++ % RECENT);
             recentAccount[slot] = account;
             recentMarket[slot] = market.marketId();
             recentClientId[slot] = clientId;
-            emit(true, orders.placeOrder(command, 0, account, market.marketId(), clientId, side, OrderType.LIMIT,
-                TimeInForce.GTC, (byte)0, SelfTradePrevention.CANCEL_MAKER, priceTicks * market.tickSize(),
-                market.lotSize() * (1 + random.nextInt(60)), 0));
+            recentSide[slot] = side;
+            return clientId;
         }
 
         private void crossingOrder(final int m, final OrderType type)
@@ -423,6 +483,18 @@ public final class PerpetualsWorkload
                 {
                     ladder(true, m, m * MAKERS_PER_MARKET + k);
                 }
+            }
+        }
+
+        /** A funding tick per market at a drawn rate, for the funding period ending at the command's own time. */
+        private void fundingRound()
+        {
+            fundingRounds++;
+            for (int m = 0; m < config.markets(); m++)
+            {
+                final long rate8hPpb = random.nextInt(2 * MAX_FUNDING_RATE_PPB + 1) - MAX_FUNDING_RATE_PPB;
+                emit(true, funding.fundingTick(command, 0, MARKETS[m].marketId(), rate8hPpb,
+                    ORIGIN_NS + (sequence + 1) * STEP_NS));
             }
         }
 
@@ -483,6 +555,12 @@ public final class PerpetualsWorkload
         private long takerAccount()
         {
             return FIRST_TAKER + random.nextInt(config.takers());
+        }
+
+        /** The side that shrinks the position a taker leans to: even-numbered takers lean long. */
+        private static Side closingSide(final long account)
+        {
+            return account % 2 == 0 ? Side.SELL : Side.BUY;
         }
 
         /** Even-numbered takers buy two times in three, odd ones sell two times in three. */

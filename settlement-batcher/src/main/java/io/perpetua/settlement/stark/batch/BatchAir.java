@@ -77,8 +77,9 @@ public final class BatchAir extends Air
     static final int WIDE_TOP_BITS = 15;
     static final long DELTA_OFFSET = 1L << 48;
     static final long WIDE_OFFSET = 1L << 62;
-    static final int DELTA_LIMBS = limbCount(DELTA_BITS_PER_ROW);
-    static final int WIDE_LIMBS = limbCount(WIDE_BITS_PER_ROW);
+    /** limbCount of the row widths, spelled out so the constraint indices are compile-time constants. */
+    static final int DELTA_LIMBS = (DELTA_BITS_PER_ROW + 1) / 2;
+    static final int WIDE_LIMBS = (WIDE_BITS_PER_ROW + 1) / 2;
     private static final int LIMB_COLUMNS = DELTA_LIMBS + 2 * WIDE_LIMBS;
     /** First delta limb that must be zero on row 0 (limbs 5 and 6: bits 10..12 of the chunk). */
     private static final int DELTA_NARROW_LIMB = DELTA_TOP_BITS / 2;

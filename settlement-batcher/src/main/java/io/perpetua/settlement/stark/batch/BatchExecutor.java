@@ -158,9 +158,9 @@ public final class BatchExecutor
 
     /**
      * Writes a value over the rows of a cycle, most significant chunk of {@code perRow} bits first
-     * (row 0 takes what is left above 3 x perRow bits), each chunk as 2-bit limbs (the top limb of an
-     * odd-sized chunk is a single bit), and the accumulator as the value of the chunks so far. Any
-     * 64-bit pattern is written as it is, so tests can build traces of out-of-range values.
+     * (an in-range value's row-0 chunk is narrower, see BatchAir), each chunk as 2-bit limbs (the top limb of an
+     * odd-sized chunk is a single bit), and the accumulator as the value's bits down to this row's
+     * chunk. The value is not range-checked here, so tests can write out-of-range values.
      */
     static void decompose(final TraceTable t, final int base, final int acc, final int limbs, final int perRow, final long value)
     {
@@ -169,7 +169,7 @@ public final class BatchExecutor
         for (int r = 0; r < BatchAir.CYCLE; r++)
         {
             final int shift = perRow * (last - r);
-            final long chunk = r == 0 ? value >>> shift : (value >>> shift) & ((1L << perRow) - 1);
+            final long chunk = (value >>> shift) & ((1L << perRow) - 1);
             for (int i = 0; i < count; i++)
             {
                 t.set(limbs + i, base + r, (chunk >>> (2 * i)) & 3);

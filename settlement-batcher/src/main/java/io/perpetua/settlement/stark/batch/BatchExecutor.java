@@ -48,19 +48,19 @@ public final class BatchExecutor
 
     /**
      * The public inputs and trace of these records. Why not {@link #publicInputs} and {@link #trace}:
-     * both run the sponge over every record, and the trace already holds the digest D on the last
-     * row of cycle n, so the prover's witness costs one sponge pass instead of two.
+     * both run the sponge over every record, and the trace already holds the digest D in the
+     * mid-state of the last row of cycle n, so the prover's witness costs one sponge pass instead of two.
      */
     public static Witness witness(final long batchId, final long[] prevRoot, final long[] newRoot,
         final List<BatchRecord> records, final long feeDelta, final long insuranceDelta)
     {
         final long net = netDeposits(records, feeDelta, insuranceDelta);
         final TraceTable trace = trace(records);
-        final int finalRow = 8 * records.size() + 7;
+        final int finalRow = BatchAir.finalRow(records.size());
         final long[] digest = new long[RescuePrime.DIGEST_SIZE];
         for (int i = 0; i < digest.length; i++)
         {
-            digest[i] = trace.get(BatchAir.STATE + RescuePrime.RATE_START + i, finalRow);
+            digest[i] = trace.get(BatchAir.MID + RescuePrime.RATE_START + i, finalRow);
         }
         return new Witness(new BatchPublicInputs(batchId, prevRoot, newRoot, digest, records.size(), net, feeDelta, insuranceDelta),
             trace);
@@ -105,7 +105,7 @@ public final class BatchExecutor
         final long[] state = BatchAir.initialState(n);
         long sum = 0;
         final long[] zero = new long[4];
-        for (int cycle = 0; cycle < length / 8; cycle++)
+        for (int cycle = 0; cycle < length / BatchAir.CYCLE; cycle++)
         {
             final boolean real = cycle >= 1 && cycle <= n;
             final long[] rec = real ? fieldBlock(raw[cycle - 1]) : zero;
@@ -119,17 +119,22 @@ public final class BatchExecutor
                 }
                 sum += delta;
             }
-            final int base = 8 * cycle;
-            for (int r = 0; r < 8; r++)
+            final int base = BatchAir.CYCLE * cycle;
+            for (int k = 0; k < BatchAir.CYCLE; k++)
             {
-                final int row = base + r;
+                final int row = base + k;
                 for (int i = 0; i < RescuePrime.WIDTH; i++)
                 {
                     t.set(BatchAir.STATE + i, row, state[i]);
                 }
-                if (r < 7)
+                RescuePrime.applyRound(state, 2 * k);
+                for (int i = 0; i < RescuePrime.WIDTH; i++)
                 {
-                    RescuePrime.applyRound(state, r);
+                    t.set(BatchAir.MID + i, row, state[i]);
+                }
+                if (2 * k + 1 < RescuePrime.ROUNDS)
+                {
+                    RescuePrime.applyRound(state, 2 * k + 1);
                 }
                 for (int i = 0; i < 4; i++)
                 {
@@ -152,26 +157,24 @@ public final class BatchExecutor
     }
 
     /**
-     * Writes a non-negative value over rows 0..6 of a cycle, most significant chunk of {@code perRow}
-     * bits first, each chunk as 2-bit limbs (the top limb of an odd-sized chunk is a single bit).
+     * Writes a value over the rows of a cycle, most significant chunk of {@code perRow} bits first
+     * (an in-range value's row-0 chunk is narrower, see BatchAir), each chunk as 2-bit limbs (the top limb of an
+     * odd-sized chunk is a single bit), and the accumulator as the value's bits down to this row's
+     * chunk. The value is not range-checked here, so tests can write out-of-range values.
      */
     static void decompose(final TraceTable t, final int base, final int acc, final int limbs, final int perRow, final long value)
     {
         final int count = BatchAir.limbCount(perRow);
-        for (int r = 0; r < 7; r++)
+        final int last = BatchAir.CYCLE - 1;
+        for (int r = 0; r < BatchAir.CYCLE; r++)
         {
-            final int shift = perRow * (6 - r);
+            final int shift = perRow * (last - r);
             final long chunk = (value >>> shift) & ((1L << perRow) - 1);
             for (int i = 0; i < count; i++)
             {
                 t.set(limbs + i, base + r, (chunk >>> (2 * i)) & 3);
             }
-            t.set(acc, base + r, value >>> shift);
+            t.set(acc, base + r, Goldilocks.fromUnsigned(value >>> shift));
         }
-        for (int i = 0; i < count; i++)
-        {
-            t.set(limbs + i, base + 7, 0);
-        }
-        t.set(acc, base + 7, value);
     }
 }

@@ -4,17 +4,18 @@ import io.perpetua.settlement.stark.field.Extension;
 import io.perpetua.settlement.stark.field.Goldilocks;
 
 /**
- * Rescue-Prime as AIR constraints: one round between consecutive rows, 12 constraints of degree 7.
+ * Rescue-Prime as AIR constraints: one round between two groups of 12 cells (of consecutive rows, or
+ * two column groups of one row), 12 constraints of degree 7.
  *
  * <p>Why this form: a round ends with the inverse S-box (degree ~2^64), which cannot be a
  * constraint. Instead the constraint meets in the middle: MDS(cur^7) + ARK1 must equal
  * (MDS^-1 (next - ARK2))^7, both sides of degree 7. The round constants enter as periodic columns
- * with cycle 8 (rows 0..6 hold rounds 0..6; row 7 is free for the AIR's own step, e.g. absorbing).
+ * with cycle 8 (rows 0..6 hold rounds 0..6; row 7 is free for the AIR's own step, e.g. absorbing),
+ * or laid out by the AIR itself with {@link #roundConstantColumns} (BatchAir puts two rounds on
+ * each row of a 4-row cycle).
  */
 public final class RescueConstraints
 {
-    /** Trace rows per permutation. */
-    public static final int CYCLE = 8;
     /** Periodic columns used: ARK1[0..12] then ARK2[0..12]. */
     public static final int PERIODIC_COLUMNS = 2 * RescuePrime.WIDTH;
 
@@ -28,13 +29,27 @@ public final class RescueConstraints
     /** The 24 periodic columns of round constants (cycle 8, zero on row 7). */
     public static long[][] periodicColumns()
     {
-        final long[][] cols = new long[PERIODIC_COLUMNS][CYCLE];
-        for (int r = 0; r < RescuePrime.ROUNDS; r++)
+        return roundConstantColumns(new int[] {0, 1, 2, 3, 4, 5, 6, -1});
+    }
+
+    /**
+     * The 24 periodic columns ARK1[0..12], ARK2[0..12] of a cycle whose row r computes round
+     * {@code roundOfRow[r]}; a row given -1 computes no round and gets zeros.
+     */
+    public static long[][] roundConstantColumns(final int[] roundOfRow)
+    {
+        final long[][] cols = new long[PERIODIC_COLUMNS][roundOfRow.length];
+        for (int row = 0; row < roundOfRow.length; row++)
         {
+            final int r = roundOfRow[row];
+            if (r < 0)
+            {
+                continue;
+            }
             for (int i = 0; i < RescuePrime.WIDTH; i++)
             {
-                cols[i][r] = RescuePrime.ARK1[r][i];
-                cols[RescuePrime.WIDTH + i][r] = RescuePrime.ARK2[r][i];
+                cols[i][row] = RescuePrime.ARK1[r][i];
+                cols[RescuePrime.WIDTH + i][row] = RescuePrime.ARK2[r][i];
             }
         }
         return cols;

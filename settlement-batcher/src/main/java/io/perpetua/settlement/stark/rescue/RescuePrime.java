@@ -7,8 +7,9 @@ import io.perpetua.settlement.stark.field.Goldilocks;
  * 0..3, rate 4..11), 7 rounds, S-box x^7 and its inverse, digest = state[4..8].
  *
  * <p>Why Rescue inside the statement: SHA-256 costs thousands of constraints per call, Rescue costs
- * one 8-row, 12-column block of degree-7 constraints per permutation ({@link RescueConstraints}),
- * so the records-to-commitment hash and the position tree can be proven.
+ * one 8-row, 12-column block of degree-7 constraints per permutation, or 4 rows of 24 columns with
+ * two rounds per row ({@link RescueConstraints}), so the records-to-commitment hash and the
+ * position tree can be proven.
  *
  * <p>The round constants ARK1/ARK2 and the MDS matrix are copied from Winterfell
  * (facebook/winterfell, crypto/src/hash/rescue/rp64_256/mod.rs), Copyright (c) Facebook, Inc. and

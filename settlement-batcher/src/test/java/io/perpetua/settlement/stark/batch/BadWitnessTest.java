@@ -88,14 +88,36 @@ class BadWitnessTest
         final long[][] raw = {{1, 100, -30, 70}, {2, 0, 50, 50}, {3, 7, 7, 14}};
         final long seed = 71;
         final SplittableRandom rnd = new SplittableRandom(seed);
-        for (int trial = 0; trial < 3; trial++)
+        for (int trial = 0; trial < 6; trial++)
         {
             final TraceTable t = BatchExecutor.traceOfRaw(raw);
-            final int row = 8 + rnd.nextInt(24);
-            final int col = BatchAir.STATE + rnd.nextInt(12);
+            // a state or mid-state cell of one of the records' cycles
+            final int row = BatchAir.CYCLE + rnd.nextInt(raw.length * BatchAir.CYCLE);
+            final int col = BatchAir.STATE + rnd.nextInt(2 * 12);
             t.set(col, row, Goldilocks.add(t.get(col, row), 1));
             rejected(new BatchAir(inputs(raw, 27)), t, "flipped state cell " + col + "," + row + " seed=" + seed);
         }
+    }
+
+    /**
+     * D sits in the mid-state of the last row of cycle n, which round 6 constrains within that row;
+     * with n + 1 a power of two that row would be the trace's last, where no transition constraint
+     * holds, so the trace has a padding cycle more (here 1 record, 16 rows, D on row 7).
+     */
+    @Test
+    void forgedDigestOnTheLastRecordsRow()
+    {
+        final long[][] raw = {{1, 100, -30, 70}};
+        final TraceTable t = BatchExecutor.traceOfRaw(raw);
+        final int row = BatchAir.finalRow(1);
+        final long[] d = new long[4];
+        for (int i = 0; i < 4; i++)
+        {
+            d[i] = t.get(BatchAir.MID + 4 + i, row);
+        }
+        d[0] = Goldilocks.add(d[0], 1);
+        t.set(BatchAir.MID + 4, row, d[0]);
+        rejected(new BatchAir(new BatchPublicInputs(1, ROOT_A, ROOT_B, d, 1, -30, 0, 0)), t, "D changed on row " + row);
     }
 
     @Test

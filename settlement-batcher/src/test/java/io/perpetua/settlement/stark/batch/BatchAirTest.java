@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BatchAirTest
 {
@@ -27,6 +28,23 @@ class BatchAirTest
             final TraceTable trace = BatchExecutor.trace(records);
             assertEquals(List.of(), air.violations(trace, 5), "n=" + n + " seed=" + seed);
         }
+    }
+
+    /** The smallest power of two that leaves at least one row after cycle n (see BatchAir's class comment). */
+    @Test
+    void traceLengthLeavesARowAfterTheLastRecordsCycle()
+    {
+        for (final int n : new int[] {0, 1, 2, 3, 4, 7, 8, 1000, 10_000, (1 << 14) - 1, BatchPublicInputs.MAX_RECORDS})
+        {
+            final int length = BatchAir.traceLengthFor(n);
+            assertEquals(1, Integer.bitCount(length), "n=" + n);
+            assertTrue(length >= BatchAir.finalRow(n) + 2, "n=" + n);
+            assertTrue(length / 2 < BatchAir.finalRow(n) + 2, "n=" + n);
+        }
+        assertEquals(8, BatchAir.traceLengthFor(0));
+        assertEquals(16, BatchAir.traceLengthFor(1));
+        assertEquals(1 << 16, BatchAir.traceLengthFor(10_000));
+        assertEquals(1 << 23, BatchAir.traceLengthFor(BatchPublicInputs.MAX_RECORDS));
     }
 
     @Test

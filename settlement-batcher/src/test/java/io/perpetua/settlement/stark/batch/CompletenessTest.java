@@ -11,10 +11,13 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Completeness: random valid batches prove and verify, for 1 record, sizes around and at powers of
- * two (8 (n + 1) rows exactly a power of two for n = 1, 3, 7, ...), and the largest CI size.
+ * two (4 (n + 1) rows exactly a power of two for n = 1, 3, 7, ..., which get one padding cycle more
+ * than their neighbours), and the largest CI size; the largest size the AIR accepts is sized but
+ * not proved (2^23 rows).
  */
 class CompletenessTest
 {
@@ -62,6 +65,19 @@ class CompletenessTest
             final byte[] bytes = p.proof().toBytes();
             assertDoesNotThrow(() -> BatchProofs.verify(p.inputs(), bytes, ProofOptions.P100, depth), "n=" + n + " seed=" + seed);
         }
+    }
+
+    @Test
+    void theLargestBatchHasAStatement()
+    {
+        final List<BatchRecord> one = BatchFixtures.randomRecords(1, new SplittableRandom(94));
+        final BatchPublicInputs i = BatchFixtures.inputsFor(one);
+        final BatchAir largest = new BatchAir(new BatchPublicInputs(i.batchId(), i.prevRoot(), i.newRoot(), i.daCommitment(),
+            BatchPublicInputs.MAX_RECORDS, i.netDeposits(), i.feeDelta(), i.insuranceDelta()));
+        assertEquals(1 << 23, largest.traceLength());
+        assertThrows(IllegalArgumentException.class,
+            () -> new BatchAir(new BatchPublicInputs(i.batchId(), i.prevRoot(), i.newRoot(), i.daCommitment(),
+                BatchPublicInputs.MAX_RECORDS + 1, i.netDeposits(), i.feeDelta(), i.insuranceDelta())));
     }
 
     @Test

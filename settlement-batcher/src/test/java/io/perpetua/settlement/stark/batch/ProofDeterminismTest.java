@@ -21,13 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * optimisation that changes a single transcript or proof byte is caught. The state-update proof is
  * pinned from before the prover was parallelised and its arithmetic rewritten; the batch proofs were
  * re-pinned when BatchAir moved its range checks from bits to 2-bit limbs (34 trace columns instead
- * of 45), a deliberate change of the statement's layout.
+ * of 45) and again when it moved to two Rescue rounds per row (perpetua-batch-v2: 4-row cycles, 55
+ * columns), deliberate changes of the statement's layout.
  */
 class ProofDeterminismTest
 {
     /** SHA-256 of the proofs of {@link #batch} for 100 records, at P100 and P128. */
-    private static final String P100_100_RECORDS = "3fb11449e207f28eedd9d2940614bff69210a7ecbf41aa0a41a13e85cb23eb17";
-    private static final String P128_100_RECORDS = "e950012201444b53b0c8d9faca795abda24c565a43cfdf1fc9fcdd889eb57e9e";
+    private static final String P100_100_RECORDS = "a6906cb2aa2213f2a3998eab6fb47898b1ae931f31ded3ae31a9dc2fc9434a64";
+    private static final String P128_100_RECORDS = "d2499262af40c1128affec221058a266dc9dde39fc661213e94489d32bcb74f5";
     /** SHA-256 of the proof of {@link #stateUpdate} (40 updates, depth 8) at P100. */
     private static final String P100_STATE_40 = "ceeade978a1a282b625a4ffdc85af263eacf430269da461c97d51759675d5724";
 

@@ -1,6 +1,7 @@
 package io.perpetua.node;
 
 import io.perpetua.core.journal.Replayer;
+import io.perpetua.core.pipeline.Pipeline;
 import io.perpetua.core.pipeline.WaitMode;
 import io.perpetua.gateway.trading.TradingEndpoint;
 import io.perpetua.node.bench.EncodedStream;
@@ -354,8 +355,9 @@ public final class PerpetuaCli implements Callable<Integer>
                 description = "Wait strategy: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
             WaitMode waitMode;
 
-            @Option(names = "--single-stage", description = "Sequencer and core on one thread instead of two.")
-            boolean singleStage;
+            @Option(names = "--single-stage", arity = "0..1", description = "Sequencer and core on one thread (true) or "
+                + "two (false); default: one on a machine with two processors or fewer.")
+            Boolean singleStage;
 
             @Override
             public Integer call() throws Exception
@@ -378,7 +380,8 @@ public final class PerpetuaCli implements Callable<Integer>
                 out.println("loading " + commands);
                 out.flush();
                 final EncodedStream stream = EncodedStream.loadExchangeCore(commands, ExchangeCoreBench.SYMBOL);
-                final ExchangeCoreBench.Result result = new ExchangeCoreBench(stream, waitMode, singleStage)
+                final ExchangeCoreBench.Result result = new ExchangeCoreBench(stream, waitMode,
+                    singleStage != null ? singleStage : Pipeline.Context.defaultSingleStage())
                     .run(name, warmups, runs, !noJournal, reference, l2Out, out);
                 out.println(result.resultLine());
                 return result.l2().equals("mismatch") ? EXIT_MISMATCH : 0;

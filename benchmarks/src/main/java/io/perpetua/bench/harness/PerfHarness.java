@@ -2,6 +2,7 @@ package io.perpetua.bench.harness;
 
 import io.perpetua.core.journal.JournalFormat;
 import io.perpetua.core.journal.JournalLayout;
+import io.perpetua.core.pipeline.Pipeline;
 import io.perpetua.core.pipeline.WaitMode;
 import io.perpetua.node.Engines;
 import io.perpetua.node.bench.EncodedStream;
@@ -95,8 +96,11 @@ public final class PerfHarness implements Callable<Integer>
     @Option(names = "--wait", defaultValue = "YIELDING", description = "Wait strategy: ${COMPLETION-CANDIDATES}.")
     WaitMode waitMode;
 
-    @Option(names = "--single-stage", description = "Sequencer and core on one thread.")
-    boolean singleStage;
+    @Option(names = "--single-stage", arity = "0..1", description = "Sequencer and core on one thread (true) or two "
+        + "(false); default: one on a machine with two processors or fewer.")
+    Boolean singleStageOption;
+
+    private boolean singleStage;
 
     @Spec
     CommandSpec spec;
@@ -137,6 +141,7 @@ public final class PerfHarness implements Callable<Integer>
             throw new IllegalArgumentException("--runs must be >= 1, --warmups >= 0, --rates not empty");
         }
         final boolean[] journalModes = journalModes(journal);
+        singleStage = singleStageOption != null ? singleStageOption : Pipeline.Context.defaultSingleStage();
         final long loadStart = System.nanoTime();
         final Workload workload = load();
         referenceHash = workload.expectedStateHash();

@@ -1,8 +1,9 @@
 package io.perpetua.core.pipeline;
 
 import io.perpetua.core.sbe.Side;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -26,21 +27,24 @@ class PipelineAllocationTest
     @TempDir
     Path dir;
 
-    @Test
-    void sequencerAndCoreThreadsDoNotAllocatePerCommand()
+    @ParameterizedTest(name = "single stage: {0}")
+    @ValueSource(booleans = {false, true})
+    void sequencerAndCoreThreadsDoNotAllocatePerCommand(final boolean singleStage)
     {
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final AtomicLong results = new AtomicLong();
         final ResultListener counter = (correlationId, sequence, events, offset, length) -> results.lazySet(sequence);
         final TestCommands encoder = new TestCommands();
-        final Pipeline pipeline = Pipeline.start(new Pipeline.Context().journalDir(dir).ringSize(1024).waitMode(WaitMode.YIELDING));
+        final Pipeline pipeline = Pipeline.start(new Pipeline.Context().journalDir(dir).ringSize(1024).waitMode(WaitMode.YIELDING)
+            .singleStage(singleStage));
         try
         {
             ResultCollector.publish(pipeline, encoder.buffer(),
                 encoder.addMarket(1, "BTC-USD", 50, 100_000, 4, 100_000, 1_000_000_000, 0, 100_000, -100, 500, 6_000_000),
                 counter, 0);
             run(pipeline, encoder, counter, results, WARM_UP);
-            final long[] ids = {threadId("perpetua-sequencer"), threadId("perpetua-core")};
+            // With one stage the core thread also stamps and journals: it alone is measured.
+            final long[] ids = {singleStage ? threadId("perpetua-core") : threadId("perpetua-sequencer"), threadId("perpetua-core")};
             final long[] before = {threads.getThreadAllocatedBytes(ids[0]), threads.getThreadAllocatedBytes(ids[1])};
             run(pipeline, encoder, counter, results, MEASURED);
             final long sequencerBytes = threads.getThreadAllocatedBytes(ids[0]) - before[0];

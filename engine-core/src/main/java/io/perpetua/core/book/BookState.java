@@ -103,6 +103,21 @@ public final class BookState
         return order.accountNext;
     }
 
+    /**
+     * The oldest resting reduce-only order of an account, or null; continue with
+     * {@link #nextReduceOnlyOfAccount(Order)}. Conditional orders are not in this list.
+     */
+    public Order firstReduceOnlyOfAccount(final long accountId)
+    {
+        final AccountOrders account = accounts.get(accountId);
+        return account == null ? null : account.reduceOnlyHead;
+    }
+
+    public Order nextReduceOnlyOfAccount(final Order order)
+    {
+        return order.reduceOnlyNext;
+    }
+
     /** Whether the account has open reduce-only orders. */
     public boolean hasReduceOnlyOrders(final long accountId)
     {

@@ -41,6 +41,9 @@ public final class Order
     AccountOrders account;
     Order accountPrev;
     Order accountNext;
+    /** Neighbours among the account's resting reduce-only orders (only such orders are linked). */
+    Order reduceOnlyPrev;
+    Order reduceOnlyNext;
 
     /** Position in the expiry heap, or -1 when not a GTT order on the book. */
     int expiryHeapIndex = -1;
@@ -155,6 +158,8 @@ public final class Order
         account = null;
         accountPrev = null;
         accountNext = null;
+        reduceOnlyPrev = null;
+        reduceOnlyNext = null;
         expiryHeapIndex = -1;
         triggerHeapIndex = -1;
     }

@@ -884,11 +884,11 @@ public final class MatchingEngine
     private int collectOrderIds(final long accountId, final int marketId, final boolean restingReduceOnly)
     {
         int count = 0;
-        for (Order order = state.firstOfAccount(accountId); order != null; order = state.nextOfAccount(order))
+        // Conditional orders are cut when they trigger, not while they wait: the reduce-only list holds resting ones only.
+        for (Order order = restingReduceOnly ? state.firstReduceOnlyOfAccount(accountId) : state.firstOfAccount(accountId);
+            order != null; order = restingReduceOnly ? state.nextReduceOnlyOfAccount(order) : state.nextOfAccount(order))
         {
-            // Conditional orders are cut when they trigger, not while they wait.
-            final boolean wanted = !restingReduceOnly || (order.isReduceOnly() && !order.isConditional());
-            if ((marketId == 0 || order.marketId() == marketId) && wanted)
+            if (marketId == 0 || order.marketId() == marketId)
             {
                 if (count == scratchOrderIds.length)
                 {
@@ -1241,10 +1241,23 @@ public final class MatchingEngine
         events.snapshotTaken(hash);
     }
 
-    /** In-place ascending sort of {@code values[0..count)}; unlike Arrays.sort it never allocates. */
+    /**
+     * In-place ascending sort of {@code values[0..count)}; unlike Arrays.sort it never allocates. An
+     * account's orders are mostly listed in id order already (new orders get the highest id), so an
+     * ascending input returns after one pass: the reduce-only trim collects them on every fill.
+     */
     static void heapSort(final long[] values, final int count)
     {
-        for (int i = count / 2 - 1; i >= 0; i--)
+        int i = 1;
+        while (i < count && values[i - 1] <= values[i])
+        {
+            i++;
+        }
+        if (i >= count)
+        {
+            return;
+        }
+        for (i = count / 2 - 1; i >= 0; i--)
         {
             siftDown(values, i, count);
         }

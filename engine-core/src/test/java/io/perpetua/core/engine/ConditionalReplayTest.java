@@ -1,5 +1,7 @@
 package io.perpetua.core.engine;
 
+import io.perpetua.core.book.BookState;
+import io.perpetua.core.book.Order;
 import io.perpetua.core.event.EventPublisher;
 import io.perpetua.core.sbe.MarketStatus;
 import io.perpetua.core.sbe.MessageHeaderDecoder;
@@ -34,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConditionalReplayTest
 {
     private static final int COMMANDS = 8_000;
+    private static final int ACCOUNTS = 10;
     private static final int SNAPSHOT_AFTER = 4_000;
     private static final int[] MARKETS = {1, 2};
     private static final long[] TICK = {10, 5};
@@ -78,6 +81,7 @@ class ConditionalReplayTest
         for (int i = 0; i < commands.size(); i++)
         {
             liveEvents.add(apply(live, commands.get(i)));
+            assertReduceOnlyListsMatch(live.state(), "after command " + (i + 1) + context);
             if (i + 1 == SNAPSHOT_AFTER)
             {
                 hashAtSnapshot = live.stateHash();
@@ -111,6 +115,29 @@ class ConditionalReplayTest
             assertArrayEquals(liveEvents.get(i), apply(replayed, commands.get(i)), "events of command " + (i + 1) + context);
         }
         assertEquals(live.stateHash(), replayed.stateHash(), "replayed state hash" + context);
+    }
+
+    /** Each account's list of resting reduce-only orders is exactly those of its open orders, oldest first. */
+    private static void assertReduceOnlyListsMatch(final BookState state, final String context)
+    {
+        for (long account = 1; account <= ACCOUNTS; account++)
+        {
+            final List<Long> expected = new ArrayList<>();
+            for (Order order = state.firstOfAccount(account); order != null; order = state.nextOfAccount(order))
+            {
+                if (order.isReduceOnly() && !order.isConditional())
+                {
+                    expected.add(order.orderId());
+                }
+            }
+            final List<Long> listed = new ArrayList<>();
+            for (Order order = state.firstReduceOnlyOfAccount(account); order != null; order = state.nextReduceOnlyOfAccount(order))
+            {
+                listed.add(order.orderId());
+            }
+            assertEquals(expected, listed, "account " + account + "'s reduce-only orders " + context);
+            assertEquals(!expected.isEmpty(), state.hasReduceOnlyOrders(account), "account " + account + " " + context);
+        }
     }
 
     private static MatchingEngine engine()
@@ -166,7 +193,7 @@ class ConditionalReplayTest
         {
             final int length;
             final int m = random.nextInt(MARKETS.length);
-            final long account = 1 + random.nextInt(10);
+            final long account = 1 + random.nextInt(ACCOUNTS);
             final Side side = random.nextBoolean() ? Side.BUY : Side.SELL;
             final long price = TICK[m] * (markTicks[m] + random.nextInt(-80, 81));
             final long size = LOT[m] * (1 + random.nextInt(30));

@@ -41,6 +41,7 @@ class SlowConsumerTest
     /**
      * Each command adds a level, so each is one delta of about 150 bytes: 9 MB in all, more than the
      * limit plus what the kernel's socket buffers can hold (Linux autotunes a send buffer up to 4 MB).
+     * The orders come from 100 accounts, 600 each: within the engine's open-order limit per account.
      */
     private static final int COMMANDS = 60_000;
 
@@ -78,7 +79,7 @@ class SlowConsumerTest
             final CommandEncoder encoder = new CommandEncoder();
             for (int i = 0; i < COMMANDS; i++)
             {
-                final int length = encoder.limitOrder(command, 0, 1 + i % 5, TestExchange.BTC, i + 1, Side.BUY,
+                final int length = encoder.limitOrder(command, 0, 1 + i % 100, TestExchange.BTC, i + 1, Side.BUY,
                     5_900_000 + (i % 1_000) * 50, 100_000);
                 PublishResult result;
                 while ((result = exchange.pipeline.tryPublish(command, 0, length,

@@ -140,6 +140,13 @@ public final class BookState
         return orderPool.inUse();
     }
 
+    /** Open orders of one account, resting and waiting conditional ones. */
+    public int openOrderCount(final long accountId)
+    {
+        final AccountOrders orders = accounts.get(accountId);
+        return orders == null ? 0 : orders.count;
+    }
+
     /** Puts a new order on its book at the back of its price level. Caller ensures capacity. */
     public Order rest(
         final OrderBook book,

@@ -41,6 +41,7 @@ public final class MatchingEngine
     private static final byte KNOWN_FLAGS = FLAG_POST_ONLY | FLAG_REDUCE_ONLY;
 
     private final BookState state;
+    private final int maxOpenOrdersPerAccount;
     private final EventPublisher events;
     private final RiskGate gate;
     private final EngineExtension extension;
@@ -74,6 +75,7 @@ public final class MatchingEngine
         final EngineConfig config, final RiskGate limits, final EngineExtension extension, final EventPublisher events)
     {
         this.state = new BookState(config.preallocatedOrders(), config.orderCapacity());
+        this.maxOpenOrdersPerAccount = config.maxOpenOrdersPerAccount();
         this.gate = extension == null ? limits : limits.andThen(extension);
         this.extension = extension;
         this.events = events;
@@ -350,6 +352,10 @@ public final class MatchingEngine
         {
             return RejectReason.BOOK_FULL;
         }
+        if (!immediate && state.openOrderCount(accountId) >= maxOpenOrdersPerAccount)
+        {
+            return RejectReason.TOO_MANY_OPEN_ORDERS;
+        }
         if (!immediate && !book.side(side).canHold(limitTicks))
         {
             return RejectReason.PRICE_OUT_OF_RANGE;
@@ -501,6 +507,10 @@ public final class MatchingEngine
         if (!state.hasOrderCapacity())
         {
             return RejectReason.BOOK_FULL;
+        }
+        if (state.openOrderCount(accountId) >= maxOpenOrdersPerAccount)
+        {
+            return RejectReason.TOO_MANY_OPEN_ORDERS;
         }
         final long orderId = nextOrderId++;
         final long heldPriceTicks = market ? 0 : limitTicks;

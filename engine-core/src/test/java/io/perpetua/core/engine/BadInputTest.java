@@ -167,6 +167,40 @@ class BadInputTest
     }
 
     @Test
+    void anAccountAtItsOpenOrderLimitIsRefusedNewRestingAndConditionalOrdersButStillTrades()
+    {
+        final MarkFeed feed = new MarkFeed();
+        final EngineHarness capped = new EngineHarness(feed, new EngineConfig(16, 64, 3));
+        capped.addMarket(1, "BTC-USD", 100_000, false);
+        capped.mark(100_000);
+        capped.limit(1, 0, SELL, 100_100, 100);
+        capped.limit(1, 0, SELL, 100_200, 100);
+        capped.conditional(1, 0, SELL, OrderType.STOP_LIMIT, TimeInForce.GTC, (byte)0, 99_000, 100, 0, 99_500);
+        assertEquals(3, capped.engine.state().openOrderCount(1));
+        assertEquals(List.of("Rejected cmd=1 TOO_MANY_OPEN_ORDERS acct=1 mkt=1 id=0 cid=0"),
+            capped.limit(1, 0, SELL, 100_300, 100));
+        assertEquals(List.of("Rejected cmd=1 TOO_MANY_OPEN_ORDERS acct=1 mkt=1 id=0 cid=0"),
+            capped.conditional(1, 0, BUY, OrderType.STOP_MARKET, TimeInForce.IOC, (byte)0, 0, 100, 0, 100_500));
+        // An order that cannot rest is not held, so the limit does not apply to it.
+        assertEquals(2, capped.place(1, 0, BUY, OrderType.LIMIT, TimeInForce.IOC, (byte)0, SelfTradePrevention.CANCEL_TAKER,
+            99_900, 100, 0).size());
+        // Others are not affected, and trading against the capped account's orders frees its slots.
+        assertEquals(2, capped.place(2, 0, BUY, OrderType.LIMIT, TimeInForce.IOC, (byte)0, SelfTradePrevention.CANCEL_MAKER,
+            100_100, 100, 0).size());
+        assertEquals(2, capped.engine.state().openOrderCount(1));
+        assertEquals(2, capped.limit(1, 0, SELL, 100_300, 100).size());
+        // A waiting conditional order that fires replaces itself: it is not refused for the limit.
+        assertEquals(3, capped.engine.state().openOrderCount(1));
+        capped.limit(3, 0, BUY, 99_000, 100);
+        assertEquals(List.of(
+            "Mark mkt=1 99500",
+            "Triggered acct=1 mkt=1 id=3 trigger=99500 mark=99500",
+            "Accepted acct=1 mkt=1 id=3 cid=0 SELL LIMIT GTC 100@99000 trigger=99500",
+            "Fill mkt=1 trade=2 maker=3/7 taker=1/3 SELL 100@99000 quote=9900 makerLeft=0 takerLeft=0"), capped.mark(99_500));
+        assertEquals(2, capped.engine.state().openOrderCount(1));
+    }
+
+    @Test
     void structuralCheckRefusesTruncatedForeignAndGarbageBytes()
     {
         final int length = h.encoder.limitOrder(h.buffer, 0, 1, 1, 0, BUY, 100_000, 100);

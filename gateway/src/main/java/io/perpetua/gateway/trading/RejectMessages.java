@@ -36,6 +36,7 @@ public final class RejectMessages
             case MARKET_EXISTS -> "the market exists";
             case INVALID_MARKET_SPEC -> "invalid market parameters";
             case BOOK_FULL -> "the exchange's order capacity is exhausted";
+            case TOO_MANY_OPEN_ORDERS -> "the account holds the most open orders allowed: cancel some first";
             case UNKNOWN_ACCOUNT -> "no such account";
             case PRICE_OUT_OF_RANGE -> "price is too far from the other resting prices of its side";
             // Codes added by later schema versions read as their names until they get a sentence here.

@@ -1,5 +1,6 @@
 package io.perpetua.risk.auth;
 
+import io.perpetua.risk.TestRandom;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -78,7 +79,7 @@ class Ed25519VerificationTest
     @Test
     void agreesWithTheJdkOnRandomKeysMessagesAndTamperedSignaturesKeysAndMessages() throws Exception
     {
-        final long seed = seed();
+        final long seed = TestRandom.seed();
         final SplittableRandom random = new SplittableRandom(seed);
         int accepted = 0;
         for (int round = 0; round < 1_000; round++)
@@ -355,12 +356,5 @@ class Ed25519VerificationTest
             bytes[i] = (byte)random.nextInt(256);
         }
         return bytes;
-    }
-
-    /** Fresh each run, or fixed with PERPETUA_SEED to reproduce a failure (failure messages print it). */
-    private static long seed()
-    {
-        final String fixed = System.getenv("PERPETUA_SEED");
-        return fixed != null && !fixed.isBlank() ? Long.parseLong(fixed.trim()) : System.nanoTime();
     }
 }

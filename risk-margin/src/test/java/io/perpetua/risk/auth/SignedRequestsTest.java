@@ -1,5 +1,6 @@
 package io.perpetua.risk.auth;
 
+import io.perpetua.risk.TestRandom;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -128,7 +129,7 @@ class SignedRequestsTest
     @Test
     void seededChangesOfAnySingleFieldBreakTheSignature()
     {
-        final long seed = seed();
+        final long seed = TestRandom.seed();
         final SplittableRandom random = new SplittableRandom(seed);
         for (int round = 0; round < 50; round++)
         {
@@ -148,12 +149,5 @@ class SignedRequestsTest
                 OWNER_RAW, altered[0], altered[1], altered[2], altered[3], altered[4], signature),
                 "seed " + seed + " round " + round + " field " + changed);
         }
-    }
-
-    /** Fresh each run, or fixed with PERPETUA_SEED to reproduce a failure (failure messages print it). */
-    private static long seed()
-    {
-        final String fixed = System.getenv("PERPETUA_SEED");
-        return fixed != null && !fixed.isBlank() ? Long.parseLong(fixed.trim()) : System.nanoTime();
     }
 }

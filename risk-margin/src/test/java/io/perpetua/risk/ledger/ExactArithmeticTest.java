@@ -1,6 +1,7 @@
 package io.perpetua.risk.ledger;
 
 import io.perpetua.core.units.FixedPoint;
+import io.perpetua.risk.TestRandom;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -29,7 +30,7 @@ class ExactArithmeticTest
     @Test
     void shareAgreesWithTheBigIntegerFormula()
     {
-        final long seed = seed();
+        final long seed = TestRandom.seed();
         final SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < 200_000; i++)
         {
@@ -45,7 +46,7 @@ class ExactArithmeticTest
     @Test
     void fundingPaymentAgreesWithTheBigIntegerFormula()
     {
-        final long seed = seed();
+        final long seed = TestRandom.seed();
         final SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < 200_000; i++)
         {
@@ -66,7 +67,7 @@ class ExactArithmeticTest
     @Test
     void quotientsOfProductsAgreeWithBigInteger()
     {
-        final long seed = seed();
+        final long seed = TestRandom.seed();
         final SplittableRandom random = new SplittableRandom(seed);
         final WideInteger numerator = new WideInteger();
         final WideInteger divisor = new WideInteger();
@@ -238,25 +239,8 @@ class ExactArithmeticTest
         return operands;
     }
 
-    /** An extreme, a neighbour of one, or a random value of a random bit length and sign. */
     private static long operand(final SplittableRandom random)
     {
-        switch (random.nextInt(4))
-        {
-            case 0:
-                return EXTREMES[random.nextInt(EXTREMES.length)];
-            case 1:
-                return EXTREMES[random.nextInt(EXTREMES.length)] + random.nextInt(-3, 4);
-            default:
-                final long magnitude = random.nextLong() >>> random.nextInt(64);
-                return random.nextBoolean() ? magnitude : -magnitude;
-        }
-    }
-
-    /** Fresh each run, or fixed with PERPETUA_SEED to reproduce a failure (failure messages print it). */
-    private static long seed()
-    {
-        final String fixed = System.getenv("PERPETUA_SEED");
-        return fixed != null && !fixed.isBlank() ? Long.parseLong(fixed.trim()) : System.nanoTime();
+        return TestRandom.edgeBiased(random, EXTREMES);
     }
 }

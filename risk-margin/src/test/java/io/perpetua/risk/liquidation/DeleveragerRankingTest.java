@@ -1,5 +1,6 @@
 package io.perpetua.risk.liquidation;
 
+import io.perpetua.risk.TestRandom;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
@@ -17,7 +18,7 @@ class DeleveragerRankingTest
     @Test
     void ranksCompareAsTheBigIntegerFractionsDid()
     {
-        final long seed = seed();
+        final long seed = TestRandom.seed();
         final SplittableRandom random = new SplittableRandom(seed);
         final Deleverager.Ranking ranking = new Deleverager.Ranking();
         for (int i = 0; i < 200_000; i++)
@@ -56,27 +57,8 @@ class DeleveragerRankingTest
         return new Deleverager.Candidate(random.nextInt(1, 1_000), 1, value(random), value(random), value(random));
     }
 
-    /** An extreme, a neighbour of one, a small amount or a random value of a random bit length and sign. */
     private static long value(final SplittableRandom random)
     {
-        switch (random.nextInt(4))
-        {
-            case 0:
-                return EXTREMES[random.nextInt(EXTREMES.length)];
-            case 1:
-                return EXTREMES[random.nextInt(EXTREMES.length)] + random.nextInt(-3, 4);
-            case 2:
-                return random.nextLong(-1_000_000_000_000L, 1_000_000_000_000L);
-            default:
-                final long magnitude = random.nextLong() >>> random.nextInt(64);
-                return random.nextBoolean() ? magnitude : -magnitude;
-        }
-    }
-
-    /** Fresh each run, or fixed with PERPETUA_SEED to reproduce a failure (failure messages print it). */
-    private static long seed()
-    {
-        final String fixed = System.getenv("PERPETUA_SEED");
-        return fixed != null && !fixed.isBlank() ? Long.parseLong(fixed.trim()) : System.nanoTime();
+        return TestRandom.edgeBiased(random, EXTREMES);
     }
 }

@@ -61,7 +61,11 @@ public final class PerpetualsWorkload
     private static final int LADDER_LEVELS = 8;
     private static final long MAKER_DEPOSIT = 50_000_000_000_000L;
     private static final long FIRST_TAKER = 1_000;
-    private static final int RECENT = 1_024;
+    /**
+     * Taker orders the flow remembers, for cancels and amends; the oldest is cancelled when a new one
+     * takes its place (takers do not leave orders open forever), so open orders stay bounded.
+     */
+    private static final int RECENT = 8_192;
     private static final int MAKER_QUOTES = 64;
     /** One round in this many moves a market sharply, which is what liquidates the highly leveraged accounts. */
     private static final int SHARP_MOVE_ONE_IN = 6;
@@ -240,17 +244,20 @@ public final class PerpetualsWorkload
         PerpetualsWorkload run()
         {
             prefill();
-            long untilOracle = config.oracleInterval();
+            // Counted in commands written: a flow step may write more than one (a cancel before a new order).
+            long nextOracle = config.oracleInterval();
+            long nextFunding = config.oracleInterval() / 2;
             while (timedWritten < config.timedCommands())
             {
-                if (--untilOracle == 0)
+                if (timedWritten >= nextOracle)
                 {
                     oracleRound();
-                    untilOracle = config.oracleInterval();
+                    nextOracle += config.oracleInterval();
                 }
-                else if (untilOracle == config.oracleInterval() / 2)
+                else if (config.oracleInterval() >= 2 && timedWritten >= nextFunding)
                 {
                     fundingRound();
+                    nextFunding += config.oracleInterval();
                 }
                 else
                 {
@@ -365,11 +372,11 @@ public final class PerpetualsWorkload
             }
         }
 
-        /** A maker replaces one of its quotes with a new one at a random level of its ladder. */
+        /** A maker pulls one of its quotes or adds one at a random level of its ladder, holding at most {@link #MAKER_QUOTES}. */
         private void requote(final int m, final int maker)
         {
             final int count = makerQuoteCount[maker];
-            if (count > 0 && random.nextBoolean())
+            if (count >= MAKER_QUOTES || count > 0 && random.nextBoolean())
             {
                 final int i = random.nextInt(count);
                 final long clientId = makerQuotes[maker][i];
@@ -445,11 +452,19 @@ public final class PerpetualsWorkload
                 0, triggerTicks * market.tickSize()));
         }
 
-        /** Keeps a taker's order among the recent ones that cancels and amends pick from; returns its client id. */
+        /**
+         * Keeps a taker's order among the recent ones that cancels and amends pick from, first
+         * cancelling the order whose place it takes (UNKNOWN_ORDER if it is already gone); returns
+         * the new order's client id.
+         */
         private long remember(final long account, final Market market, final Side side)
         {
             final long clientId = nextClientId++;
             final int slot = (int)(recentCount++ % RECENT);
+            if (recentCount > RECENT)
+            {
+                emit(true, orders.cancelOrder(command, 0, recentAccount[slot], recentMarket[slot], 0, recentClientId[slot]));
+            }
             recentAccount[slot] = account;
             recentMarket[slot] = market.marketId();
             recentClientId[slot] = clientId;

@@ -32,6 +32,8 @@ public final class Recovery
      * @param lastTimestampNs  timestamp of that command: the sequencer's clock never goes below it
      * @param commandsReplayed commands applied on top of the snapshot
      * @param eventsAppended   commands whose missing events were appended to the events journal
+     * @param lastSequenceWithEvents the last command whose events the events journal holds (commands
+     *                         without events, such as a heartbeat, leave no entry there)
      */
     public record Result(
         MatchingEngine engine,
@@ -39,7 +41,8 @@ public final class Recovery
         long lastSequence,
         long lastTimestampNs,
         long commandsReplayed,
-        long eventsAppended)
+        long eventsAppended,
+        long lastSequenceWithEvents)
     {
     }
 
@@ -65,6 +68,7 @@ public final class Recovery
 
         long replayed = 0;
         long appended = 0;
+        long lastWithEvents = lastEventSequence;
         try (JournalReader reader = commands.reader();
             JournalAppender eventsAppender = events.appender())
         {
@@ -83,12 +87,13 @@ public final class Recovery
                 {
                     eventsAppender.append(publisher.buffer(), 0, publisher.length());
                     appended++;
+                    lastWithEvents = sequence;
                 }
             }
             eventsAppender.commit();
         }
         return new Result(
-            engine, restored.snapshotSequence(), engine.lastSequence(), engine.nowNs(), replayed, appended);
+            engine, restored.snapshotSequence(), engine.lastSequence(), engine.nowNs(), replayed, appended, lastWithEvents);
     }
 
     static void requireNext(final MatchingEngine engine, final long sequence)

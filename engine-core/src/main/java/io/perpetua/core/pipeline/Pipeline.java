@@ -209,6 +209,7 @@ public final class Pipeline implements AutoCloseable
             startSequence = recovered.lastSequence();
             lastTimestampNs = recovered.lastTimestampNs();
             eventsAppendedOnRecovery = recovered.eventsAppended();
+            lastSequenceWithEvents.set(recovered.lastSequenceWithEvents());
             engine.snapshotListener(new SnapshotStore(layout, context.errorHandler));
         }
         else
@@ -219,9 +220,9 @@ public final class Pipeline implements AutoCloseable
             startSequence = engine.lastSequence();
             lastTimestampNs = engine.nowNs();
             eventsAppendedOnRecovery = 0;
+            lastSequenceWithEvents.set(startSequence);
         }
 
-        lastSequenceWithEvents.set(startSequence);
         disruptor = new Disruptor<>(
             CommandSlot::new, context.ringSize, new NamedThreadFactory(), ProducerType.MULTI,
             context.waitMode.newStrategy());
@@ -305,8 +306,9 @@ public final class Pipeline implements AutoCloseable
      * The sequence number of the last command with events that the core has applied, set before the
      * command is answered. A reader of the events journal that has reached it has every event any
      * reply so far has reported (replies may precede the commit of their events), which is what a
-     * query without a connection of its own waits for to read its own writes. Starts at
-     * {@link #startSequence()}, whose events recovery has journaled.
+     * query without a connection of its own waits for to read its own writes. After recovery it
+     * starts at the last command the events journal holds events of, which is not the last command
+     * if that one had none (a reader could never reach a sequence with no entry).
      */
     public long lastSequenceWithEvents()
     {

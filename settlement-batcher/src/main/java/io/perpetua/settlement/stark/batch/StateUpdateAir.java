@@ -187,6 +187,11 @@ public final class StateUpdateAir extends Air
     @Override
     public void evaluateTransition(final Extension e, final long[] cur, final long[] next, final long[] per, final long[] out)
     {
+        if (e == Extension.BASE)
+        {
+            evaluateBase(cur, next, per, out);
+            return;
+        }
         final int d = e.degree();
         final long[] t = new long[12 * d];
         // t0 = 1 - RND, t1 = 1 - F', t2 = (1 - RND) F', t3 = 1 - BIT, t4 = 1 - F
@@ -295,6 +300,123 @@ public final class StateUpdateAir extends Air
             e.sub(next, updateConst[i], cur, updateConst[i], t, 5);
             e.mul(t, 6, t, 5, out, C_ACCT + i);
         }
+    }
+
+    /**
+     * The same constraints over the base field with static field calls and no scratch arrays: the
+     * prover evaluates them on every point of the extended domain, the verifier only at the
+     * out-of-domain point, through the generic path above.
+     */
+    private void evaluateBase(final long[] cur, final long[] next, final long[] per, final long[] out)
+    {
+        final long rnd = per[P_RND];
+        final long notRnd = Goldilocks.sub(1, rnd);
+        final long endsUpdate = Goldilocks.mul(notRnd, next[F]);
+        final long notNextF = Goldilocks.sub(1, next[F]);
+
+        RescueConstraints.evaluateRound(Extension.BASE, cur, OLD, cur, OLD_MID, per, P_EVEN, out, C_EVEN_OLD);
+        RescueConstraints.evaluateRound(Extension.BASE, cur, NEW, cur, NEW_MID, per, P_EVEN, out, C_EVEN_NEW);
+        RescueConstraints.evaluateRound(Extension.BASE, cur, OLD_MID, next, OLD, per, P_ODD, out, C_ODD_OLD);
+        RescueConstraints.evaluateRound(Extension.BASE, cur, NEW_MID, next, NEW, per, P_ODD, out, C_ODD_NEW);
+        for (int k = 0; k < 24; k++)
+        {
+            out[C_ODD_OLD + k] = Goldilocks.mul(out[C_ODD_OLD + k], rnd);
+        }
+        RescueConstraints.evaluateRound(Extension.BASE, cur, DA, cur, DA_MID, per, P_EVEN, out, C_EVEN_DA);
+        RescueConstraints.evaluateRound(Extension.BASE, cur, DA_MID, next, DA, per, P_ODD, out, C_ODD_DA);
+        final long g = cur[G];
+        final long notG = Goldilocks.sub(1, g);
+        for (int k = 0; k < 12; k++)
+        {
+            out[C_EVEN_DA + k] = Goldilocks.add(Goldilocks.mul(g, out[C_EVEN_DA + k]),
+                Goldilocks.mul(notG, Goldilocks.sub(cur[DA_MID + k], cur[DA + k])));
+            long step = Goldilocks.sub(next[DA + k], cur[DA_MID + k]);
+            final long rounds = Goldilocks.mul(rnd, Goldilocks.add(Goldilocks.mul(g, out[C_ODD_DA + k]), Goldilocks.mul(notG, step)));
+            if (k >= 4 && k < 8)
+            {
+                step = Goldilocks.sub(step, Goldilocks.mul(blockBase(cur, k - 4), next[G]));
+            }
+            out[C_ODD_DA + k] = Goldilocks.add(rounds, Goldilocks.mul(notRnd, step));
+        }
+        inputsBase(cur, per[P_START], OLD, PREV_OLD, BAL_OLD, out, C_IN_OLD);
+        inputsBase(cur, per[P_START], NEW, PREV_NEW, BAL_NEW, out, C_IN_NEW);
+        for (int i = 0; i < CONST_COLUMNS.length; i++)
+        {
+            out[C_CONST + i] = Goldilocks.mul(Goldilocks.sub(next[CONST_COLUMNS[i]], cur[CONST_COLUMNS[i]]), rnd);
+        }
+        for (int k = 0; k < 4; k++)
+        {
+            out[C_PREV + k] = prevBase(cur, next, rnd, notRnd, PREV_OLD + k, OLD_MID + 4 + k);
+            out[C_PREV + 4 + k] = prevBase(cur, next, rnd, notRnd, PREV_NEW + k, NEW_MID + 4 + k);
+        }
+        out[C_BIN] = Goldilocks.mul(Goldilocks.sub(cur[BIT], 1), cur[BIT]);
+        final long lvlMinusTop = Goldilocks.sub(cur[LVL], inputs.depth() - 1L);
+        out[C_LVL] = Goldilocks.mul(endsUpdate, lvlMinusTop);
+        out[C_LVL + 1] = Goldilocks.mul(notRnd, Goldilocks.sub(notNextF, Goldilocks.mul(lvlMinusTop, cur[INV])));
+        out[C_LVL + 2] = Goldilocks.mul(notRnd, Goldilocks.sub(next[LVL], Goldilocks.mul(notNextF, Goldilocks.add(cur[LVL], 1))));
+        out[C_G] = Goldilocks.mul(notRnd, Goldilocks.sub(next[G], cur[F]));
+        out[C_WIDX] = Goldilocks.mul(cur[F], Goldilocks.sub(cur[W], 1));
+        out[C_WIDX + 1] = Goldilocks.mul(cur[F], Goldilocks.sub(cur[IDX], cur[BIT]));
+        final long levelStep = Goldilocks.mul(notRnd, notNextF);
+        out[C_WIDX + 2] = Goldilocks.mul(levelStep, Goldilocks.sub(next[W], Goldilocks.add(cur[W], cur[W])));
+        out[C_WIDX + 3] = Goldilocks.mul(levelStep,
+            Goldilocks.sub(next[IDX], Goldilocks.add(Goldilocks.mul(next[BIT], next[W]), cur[IDX])));
+        for (int k = 0; k < 4; k++)
+        {
+            out[C_END + k] = Goldilocks.mul(endsUpdate, Goldilocks.sub(cur[OLD_MID + 4 + k], cur[ROOT + k]));
+            out[C_END + 4 + k] = Goldilocks.sub(Goldilocks.sub(next[ROOT + k], cur[ROOT + k]),
+                Goldilocks.mul(endsUpdate, Goldilocks.sub(cur[NEW_MID + 4 + k], cur[ROOT + k])));
+        }
+        out[C_END + 8] = Goldilocks.mul(endsUpdate, Goldilocks.sub(cur[IDX], cur[ACCT]));
+        final long withinUpdate = Goldilocks.sub(1, endsUpdate);
+        out[C_ACCT] = Goldilocks.mul(withinUpdate, Goldilocks.sub(next[ACCT], cur[ACCT]));
+        out[C_ACCT + 1] = Goldilocks.mul(withinUpdate, Goldilocks.sub(next[BAL_OLD], cur[BAL_OLD]));
+        out[C_ACCT + 2] = Goldilocks.mul(withinUpdate, Goldilocks.sub(next[BAL_NEW], cur[BAL_NEW]));
+    }
+
+    private static long blockBase(final long[] cur, final int i)
+    {
+        return switch (i)
+        {
+            case 0 -> cur[ACCT];
+            case 1 -> cur[BAL_OLD];
+            case 2 -> Goldilocks.sub(cur[BAL_NEW], cur[BAL_OLD]);
+            default -> cur[BAL_NEW];
+        };
+    }
+
+    private static void inputsBase(final long[] cur, final long start, final int lane, final int prev, final int bal,
+        final long[] out, final int outAt)
+    {
+        final long f = cur[F];
+        final long notF = Goldilocks.sub(1, f);
+        final long bit = cur[BIT];
+        final long notBit = Goldilocks.sub(1, bit);
+        out[outAt] = Goldilocks.mul(Goldilocks.sub(cur[lane], 8), start);
+        for (int k = 1; k < 4; k++)
+        {
+            out[outAt + k] = Goldilocks.mul(cur[lane + k], start);
+        }
+        for (int k = 0; k < 4; k++)
+        {
+            long node = Goldilocks.mul(notF, cur[prev + k]);
+            if (k == 0)
+            {
+                node = Goldilocks.add(node, Goldilocks.mul(f, cur[bal]));
+            }
+            final long sib = cur[SIB + k];
+            final long left = Goldilocks.add(Goldilocks.mul(bit, sib), Goldilocks.mul(notBit, node));
+            out[outAt + 4 + k] = Goldilocks.mul(Goldilocks.sub(cur[lane + 4 + k], left), start);
+            final long right = Goldilocks.add(Goldilocks.mul(bit, node), Goldilocks.mul(notBit, sib));
+            out[outAt + 8 + k] = Goldilocks.mul(Goldilocks.sub(cur[lane + 8 + k], right), start);
+        }
+    }
+
+    private static long prevBase(final long[] cur, final long[] next, final long rnd, final long notRnd, final int col,
+        final int digest)
+    {
+        return Goldilocks.add(Goldilocks.mul(Goldilocks.sub(next[col], cur[col]), rnd),
+            Goldilocks.mul(notRnd, Goldilocks.sub(next[col], cur[digest])));
     }
 
     private static void oneMinus(final Extension e, final long[] a, final int ai, final long[] r, final int ri)

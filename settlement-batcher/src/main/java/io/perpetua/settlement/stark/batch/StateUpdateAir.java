@@ -27,10 +27,16 @@ import io.perpetua.settlement.stark.rescue.RescueConstraints;
  * path must reach the running root and the new path becomes the running root. A third Rescue lane
  * is the sponge: it absorbs the update's block on entering the update's second cycle (flag G) and
  * permutes during it, otherwise holds (M = S, S' = M). The trace is padded with no-op updates after
- * row 4 * depth * updates, where the final root and sponge state are asserted; that row is the first
- * of a padding cycle, so the transitions into it, which carry the result, are never the trace's last
- * row. The level counter starts at 0 with F = 1 on row 0, so F = 1 exactly every {@code depth}
- * cycles, including at that final row.
+ * row 4 * depth * updates, where the final root and sponge state are asserted. That row is the first
+ * of a padding cycle the trace always holds in full, so the row before it, whose transition checks
+ * the last real cycle's round 6 and root and carries the result, is never the trace's last row (where
+ * no transition constraint holds). The level counter starts at 0 with F = 1 on row 0, so F = 1
+ * exactly every {@code depth} cycles, including at that final row.
+ *
+ * <p>98 columns: three lanes of S (0..35) and M (62..97), siblings, flags, counter, index, root,
+ * account and balances, PREV. 135 transition constraints: the even rounds S -&gt; M (36, the sponge's
+ * gated by G), the odd rounds M -&gt; S' on rows 0..2 or the sponge's absorption on row 3 (36), merge
+ * inputs on row 0 (24), the rest as before the two-round layout (39).
  */
 public final class StateUpdateAir extends Air
 {

@@ -60,7 +60,7 @@ public final class StateUpdateExecutor
         long[] daOut = null;
         long[] prevOld = new long[4];
         long[] prevNew = new long[4];
-        final int cyclesTotal = length / 8;
+        final int cyclesTotal = length / StateUpdateAir.CYCLE;
         int cycle = 0;
         for (int j = 0; cycle < cyclesTotal; j++)
         {
@@ -85,7 +85,7 @@ public final class StateUpdateExecutor
             long[] nodeNew = RescueMerkleTree.leaf(balNew);
             for (int level = 0; level < depth && cycle < cyclesTotal; level++, cycle++)
             {
-                final int base = 8 * cycle;
+                final int base = StateUpdateAir.CYCLE * cycle;
                 final long bit = (account >>> level) & 1;
                 final long[] sib = siblings[level];
                 final long[] oldState = mergeInput(nodeOld, sib, bit);
@@ -99,7 +99,7 @@ public final class StateUpdateExecutor
                 }
                 final long lvlMinusTop = Goldilocks.sub(level, depth - 1L);
                 final long inv = lvlMinusTop == 0 ? 0 : Goldilocks.inv(lvlMinusTop);
-                for (int r = 0; r < 8; r++)
+                for (int r = 0; r < StateUpdateAir.CYCLE; r++)
                 {
                     final int row = base + r;
                     for (int i = 0; i < 12; i++)
@@ -107,6 +107,19 @@ public final class StateUpdateExecutor
                         t.set(StateUpdateAir.OLD + i, row, oldState[i]);
                         t.set(StateUpdateAir.NEW + i, row, newState[i]);
                         t.set(StateUpdateAir.DA + i, row, da[i]);
+                    }
+                    // M = round 2r (S); on row 3 that completes the permutation
+                    RescuePrime.applyRound(oldState, 2 * r);
+                    RescuePrime.applyRound(newState, 2 * r);
+                    if (level == 1)
+                    {
+                        RescuePrime.applyRound(da, 2 * r);
+                    }
+                    for (int i = 0; i < 12; i++)
+                    {
+                        t.set(StateUpdateAir.OLD_MID + i, row, oldState[i]);
+                        t.set(StateUpdateAir.NEW_MID + i, row, newState[i]);
+                        t.set(StateUpdateAir.DA_MID + i, row, da[i]);
                     }
                     for (int i = 0; i < 4; i++)
                     {
@@ -125,13 +138,13 @@ public final class StateUpdateExecutor
                     t.set(StateUpdateAir.ACCT, row, Goldilocks.fromSigned(account));
                     t.set(StateUpdateAir.BAL_OLD, row, Goldilocks.fromSigned(balOld));
                     t.set(StateUpdateAir.BAL_NEW, row, Goldilocks.fromSigned(balNew));
-                    if (r < 7)
+                    if (2 * r + 1 < RescuePrime.ROUNDS)
                     {
-                        RescuePrime.applyRound(oldState, r);
-                        RescuePrime.applyRound(newState, r);
+                        RescuePrime.applyRound(oldState, 2 * r + 1);
+                        RescuePrime.applyRound(newState, 2 * r + 1);
                         if (level == 1)
                         {
-                            RescuePrime.applyRound(da, r);
+                            RescuePrime.applyRound(da, 2 * r + 1);
                         }
                     }
                 }

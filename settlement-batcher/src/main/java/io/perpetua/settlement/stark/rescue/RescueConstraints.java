@@ -10,9 +10,9 @@ import io.perpetua.settlement.stark.field.Goldilocks;
  * <p>Why this form: a round ends with the inverse S-box (degree ~2^64), which cannot be a
  * constraint. Instead the constraint meets in the middle: MDS(cur^7) + ARK1 must equal
  * (MDS^-1 (next - ARK2))^7, both sides of degree 7. The round constants enter as periodic columns
- * with cycle 8 (rows 0..6 hold rounds 0..6; row 7 is free for the AIR's own step, e.g. absorbing),
- * or laid out by the AIR itself with {@link #roundConstantColumns} (BatchAir puts two rounds on
- * each row of a 4-row cycle).
+ * laid out by the AIR with {@link #roundConstantColumns}: BatchAir and StateUpdateAir put two
+ * rounds on each row of a 4-row cycle, one between a row's state and mid-state columns, one
+ * between the mid-state and the next row's state.
  */
 public final class RescueConstraints
 {
@@ -24,12 +24,6 @@ public final class RescueConstraints
 
     private RescueConstraints()
     {
-    }
-
-    /** The 24 periodic columns of round constants (cycle 8, zero on row 7). */
-    public static long[][] periodicColumns()
-    {
-        return roundConstantColumns(new int[] {0, 1, 2, 3, 4, 5, 6, -1});
     }
 
     /**
@@ -99,7 +93,7 @@ public final class RescueConstraints
 
     /**
      * The same constraint over the base field with plain arithmetic: the prover's hot path, run on
-     * every point of the extended domain (three times per point for the state-update AIR). Its
+     * every point of the extended domain (six times per point for the state-update AIR). Its
      * scratch is the calling thread's, so the hot path allocates nothing.
      */
     private static void evaluateRoundBase(final long[] cur, final int curAt, final long[] next, final int nextAt,

@@ -132,7 +132,7 @@ class BadWitnessTest
         final TraceTable t = r.trace();
         // the sibling of level 2 of the second update
         final int cycle = 4 + 2;
-        for (int row = 8 * cycle; row < 8 * cycle + 8; row++)
+        for (int row = StateUpdateAir.CYCLE * cycle; row < StateUpdateAir.CYCLE * (cycle + 1); row++)
         {
             t.set(StateUpdateAir.SIB + 1, row, Goldilocks.add(t.get(StateUpdateAir.SIB + 1, row), 1));
         }

@@ -74,7 +74,7 @@ class BaseFieldPathTest
     }
 
     @Test
-    void stateUpdateAirRescueLanesAgreeWithTheGenericPath()
+    void stateUpdateAirBaseFieldPathEqualsTheGenericPath()
     {
         final RescueMerkleTree tree = new RescueMerkleTree(4);
         final List<BatchRecord> records = StateUpdateAirTest.updates(tree, 2, new SplittableRandom(73));
@@ -86,13 +86,27 @@ class BaseFieldPathTest
     @Test
     void batchAirBaseFieldPathAllocatesNothing()
     {
+        assertAllocatesNothing(new BatchAir(BatchFixtures.inputsFor(BatchFixtures.randomRecords(3, new SplittableRandom(75)))), 76);
+    }
+
+    @Test
+    void stateUpdateAirBaseFieldPathAllocatesNothing()
+    {
+        final RescueMerkleTree tree = new RescueMerkleTree(4);
+        final List<BatchRecord> records = StateUpdateAirTest.updates(tree, 2, new SplittableRandom(77));
+        final StateUpdateExecutor.Result r = StateUpdateExecutor.execute(tree, records,
+            StateUpdateExecutor.initialSpongeState(records.size()));
+        assertAllocatesNothing(new StateUpdateAir(r.inputs()), 78);
+    }
+
+    private static void assertAllocatesNothing(final Air air, final long seed)
+    {
         assumeTrue(java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
             "this JVM does not count allocated bytes");
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
-        final BatchAir air = new BatchAir(BatchFixtures.inputsFor(BatchFixtures.randomRecords(3, new SplittableRandom(75))));
-        final SplittableRandom rnd = new SplittableRandom(76);
+        final SplittableRandom rnd = new SplittableRandom(seed);
         final long[] cur = random(rnd, air.traceWidth());
         final long[] next = random(rnd, air.traceWidth());
         final long[] per = random(rnd, air.periodicColumns().size());
@@ -109,6 +123,7 @@ class BaseFieldPathTest
         }
         final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         // one scratch array per evaluation would already be 20,000 x 112 bytes
-        assertTrue(allocated < 1_024, allocated + " bytes allocated by " + evaluations + " evaluations");
+        assertTrue(allocated < 1_024, air.id() + ": " + allocated + " bytes allocated by " + evaluations
+            + " evaluations, seed " + seed);
     }
 }

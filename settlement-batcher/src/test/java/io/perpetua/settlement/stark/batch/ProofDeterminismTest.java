@@ -18,11 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The prover is a function of (statement, witness, options): the same batch gives the same proof
  * bytes whatever the number of worker threads, and the bytes match the ones pinned here, so an
- * optimisation that changes a single transcript or proof byte is caught. The state-update proof is
- * pinned from before the prover was parallelised and its arithmetic rewritten; the batch proofs were
+ * optimisation that changes a single transcript or proof byte is caught. The batch proofs were
  * re-pinned when BatchAir moved its range checks from bits to 2-bit limbs (34 trace columns instead
  * of 45) and again when it moved to two Rescue rounds per row (perpetua-batch-v2: 4-row cycles, 55
- * columns), deliberate changes of the statement's layout.
+ * columns); the state-update proof, pinned from before the prover was parallelised and its
+ * arithmetic rewritten, was re-pinned when StateUpdateAir moved to two Rescue rounds per row
+ * (perpetua-state-update-v2: 4-row cycles, 98 columns). These were deliberate changes of the
+ * statements' layout.
  */
 class ProofDeterminismTest
 {
@@ -30,7 +32,7 @@ class ProofDeterminismTest
     private static final String P100_100_RECORDS = "a6906cb2aa2213f2a3998eab6fb47898b1ae931f31ded3ae31a9dc2fc9434a64";
     private static final String P128_100_RECORDS = "d2499262af40c1128affec221058a266dc9dde39fc661213e94489d32bcb74f5";
     /** SHA-256 of the proof of {@link #stateUpdate} (40 updates, depth 8) at P100. */
-    private static final String P100_STATE_40 = "ceeade978a1a282b625a4ffdc85af263eacf430269da461c97d51759675d5724";
+    private static final String P100_STATE_40 = "ff4a945a4be11de577fdc34cbf7d03a6f472d252122a2223cb25abd2d25190f0";
 
     /** Records seeded by their count, accounts 1, 4, 7, ... */
     static List<BatchRecord> batch(final int n)

@@ -19,7 +19,7 @@ final class RescueForgery
      */
     static long[] roundOutputOffBy(final long[] cur, final int round, final int k)
     {
-        final long[][] ark = RescueConstraints.periodicColumns();
+        final long[][] ark = RescueConstraints.roundConstantColumns(new int[] {0, 1, 2, 3, 4, 5, 6});
         final long[] periodic = new long[24];
         for (int c = 0; c < 24; c++)
         {

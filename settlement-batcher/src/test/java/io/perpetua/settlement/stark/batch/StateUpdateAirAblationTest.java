@@ -22,14 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every StateUpdateAir constraint is load-bearing. The base trace has depth 3 and two updates
- * (cycles 0-2 and 3-5) followed by a partial padding update (cycles 6-7, rows 48-63) that the trace
+ * (cycles 0-2 and 3-5) followed by a partial padding update (cycles 6-7, rows 24-31) that the trace
  * cuts off before its root check, which is where most single-constraint forgeries are placed.
  */
 class StateUpdateAirAblationTest
 {
     private static final int DEPTH = 3;
     private static final int UPDATES = 2;
-    private static final int LAST = 56;
+    private static final int CYCLE = StateUpdateAir.CYCLE;
+    private static final int LAST = 7 * CYCLE;
     private static final ProofOptions OPTIONS = new ProofOptions(8, 8, 0, Extension.QUADRATIC, 4, 8);
 
     private static TraceTable honest(final int depth, final List<BatchRecord> records)
@@ -57,7 +58,7 @@ class StateUpdateAirAblationTest
 
     private static StateUpdateInputs inputsOf(final TraceTable t)
     {
-        final int end = 8 * DEPTH * UPDATES;
+        final int end = CYCLE * DEPTH * UPDATES;
         return new StateUpdateInputs(read(t, StateUpdateAir.ROOT, 4, 0), read(t, StateUpdateAir.ROOT, 4, end),
             read(t, StateUpdateAir.DA, 12, 0), read(t, StateUpdateAir.DA, 12, end), UPDATES, DEPTH);
     }
@@ -78,18 +79,49 @@ class StateUpdateAirAblationTest
         }
     }
 
-    /** Recomputes rows [from, to] of a 12-column Rescue lane by honest rounds from row from - 1. */
+    private static void write(final TraceTable t, final int col, final int row, final long[] v)
+    {
+        for (int i = 0; i < v.length; i++)
+        {
+            t.set(col + i, row, v[i]);
+        }
+    }
+
+    /** The mid-state columns of a lane. */
+    private static int mid(final int lane)
+    {
+        return lane == StateUpdateAir.OLD ? StateUpdateAir.OLD_MID : lane == StateUpdateAir.NEW ? StateUpdateAir.NEW_MID
+            : StateUpdateAir.DA_MID;
+    }
+
+    /**
+     * Recomputes a path lane by honest rounds from the state of row {@code from} (kept) to the
+     * mid-state of row {@code to}, both in one cycle: M = round 2k (S), the next S = round 2k+1 (M).
+     */
     private static void rounds(final TraceTable t, final int lane, final int from, final int to)
     {
         for (int r = from; r <= to; r++)
         {
-            final long[] s = read(t, lane, 12, r - 1);
-            RescuePrime.applyRound(s, (r - 1) % 8);
-            for (int i = 0; i < 12; i++)
+            final long[] s = read(t, lane, 12, r);
+            RescuePrime.applyRound(s, 2 * (r % CYCLE));
+            write(t, mid(lane), r, s);
+            if (r < to)
             {
-                t.set(lane + i, r, s[i]);
+                RescuePrime.applyRound(s, 2 * (r % CYCLE) + 1);
+                write(t, lane, r + 1, s);
             }
         }
+    }
+
+    /** Recomputes the sponge's mid-state of {@code row} from its state, following the row's G flag. */
+    private static void spongeMid(final TraceTable t, final int row)
+    {
+        final long[] s = read(t, StateUpdateAir.DA, 12, row);
+        if (t.get(StateUpdateAir.G, row) == 1)
+        {
+            RescuePrime.applyRound(s, 2 * (row % CYCLE));
+        }
+        write(t, StateUpdateAir.DA_MID, row, s);
     }
 
     /** Recomputes the sponge lane from row {@code from} on, following the G flags and blocks in the trace. */
@@ -97,8 +129,8 @@ class StateUpdateAirAblationTest
     {
         for (int r = from; r < t.length(); r++)
         {
-            final long[] s = read(t, StateUpdateAir.DA, 12, r - 1);
-            if (r % 8 == 0)
+            final long[] s = read(t, StateUpdateAir.DA_MID, 12, r - 1);
+            if (r % CYCLE == 0)
             {
                 if (t.get(StateUpdateAir.G, r) == 1)
                 {
@@ -113,39 +145,64 @@ class StateUpdateAirAblationTest
             }
             else if (t.get(StateUpdateAir.G, r - 1) == 1)
             {
-                RescuePrime.applyRound(s, (r - 1) % 8);
+                RescuePrime.applyRound(s, 2 * (r % CYCLE) - 1);
             }
-            for (int i = 0; i < 12; i++)
-            {
-                t.set(StateUpdateAir.DA + i, r, s[i]);
-            }
+            write(t, StateUpdateAir.DA, r, s);
+            spongeMid(t, r);
         }
     }
 
-    private static void forgeRound(final TraceTable t, final int lane, final int k)
+    /** Recomputes a lane from the state of row {@code row} to the end of the last cycle. */
+    private static void resumeLane(final TraceTable t, final int lane, final int row)
     {
-        final int row = LAST + 3;
-        final long[] next = RescueForgery.roundOutputOffBy(read(t, lane, 12, row), 3, k);
-        for (int i = 0; i < 12; i++)
+        if (lane == StateUpdateAir.DA)
         {
-            t.set(lane + i, row + 1, next[i]);
+            spongeMid(t, row);
+            resumeSponge(t, row + 1);
         }
-        rounds(t, lane, row + 2, LAST + 7);
+        else
+        {
+            rounds(t, lane, row, LAST + CYCLE - 1);
+        }
+    }
+
+    /** The even round (round 2) of the last cycle's row 1, off in exactly component k. */
+    private static void forgeEvenRound(final TraceTable t, final int lane, final int k)
+    {
+        final int row = LAST + 1;
+        write(t, mid(lane), row, RescueForgery.roundOutputOffBy(read(t, lane, 12, row), 2, k));
+        final long[] s = read(t, mid(lane), 12, row);
+        RescuePrime.applyRound(s, 3);
+        write(t, lane, row + 1, s);
+        resumeLane(t, lane, row + 1);
+    }
+
+    /** The odd round (round 3) of the last cycle's row 1, off in exactly component k. */
+    private static void forgeOddRound(final TraceTable t, final int lane, final int k)
+    {
+        final int row = LAST + 1;
+        write(t, lane, row + 1, RescueForgery.roundOutputOffBy(read(t, mid(lane), 12, row), 3, k));
+        resumeLane(t, lane, row + 1);
     }
 
     /** A trace and statement violating exactly transition constraint i. */
     private static Air craftTransition(final int i, final TraceTable[] out)
     {
         TraceTable t = honest();
-        if (i < StateUpdateAir.C_IN_OLD)
+        final int[] lanes = {StateUpdateAir.OLD, StateUpdateAir.NEW, StateUpdateAir.DA};
+        if (i < StateUpdateAir.C_ODD_OLD)
         {
-            forgeRound(t, i < 12 ? StateUpdateAir.OLD : i < 24 ? StateUpdateAir.NEW : StateUpdateAir.DA, i % 12);
+            forgeEvenRound(t, lanes[(i - StateUpdateAir.C_EVEN_OLD) / 12], i % 12);
+        }
+        else if (i < StateUpdateAir.C_IN_OLD)
+        {
+            forgeOddRound(t, lanes[(i - StateUpdateAir.C_ODD_OLD) / 12], i % 12);
         }
         else if (i < StateUpdateAir.C_CONST)
         {
             final int lane = i < StateUpdateAir.C_IN_NEW ? StateUpdateAir.OLD : StateUpdateAir.NEW;
             bump(t, lane + (i - StateUpdateAir.C_IN_OLD) % 12, LAST, LAST, 1);
-            rounds(t, lane, LAST + 1, LAST + 7);
+            rounds(t, lane, LAST, LAST + CYCLE - 1);
         }
         else if (i < StateUpdateAir.C_PREV)
         {
@@ -173,7 +230,7 @@ class StateUpdateAirAblationTest
             case StateUpdateAir.C_BIN ->
             {
                 // direction "bit" 2 on the last cycle, with the merge input and the index built from it
-                set(t, StateUpdateAir.BIT, LAST, LAST + 7, 2);
+                set(t, StateUpdateAir.BIT, LAST, LAST + CYCLE - 1, 2);
                 for (final int[] lane : new int[][] {{StateUpdateAir.OLD, StateUpdateAir.PREV_OLD}, {StateUpdateAir.NEW, StateUpdateAir.PREV_NEW}})
                 {
                     for (int k = 0; k < 4; k++)
@@ -183,9 +240,9 @@ class StateUpdateAirAblationTest
                         t.set(lane[0] + 4 + k, LAST, Goldilocks.sub(Goldilocks.add(sib, sib), node));
                         t.set(lane[0] + 8 + k, LAST, Goldilocks.sub(Goldilocks.add(node, node), sib));
                     }
-                    rounds(t, lane[0], LAST + 1, LAST + 7);
+                    rounds(t, lane[0], LAST, LAST + CYCLE - 1);
                 }
-                set(t, StateUpdateAir.IDX, LAST, LAST + 7, Goldilocks.add(t.get(StateUpdateAir.IDX, LAST - 1),
+                set(t, StateUpdateAir.IDX, LAST, LAST + CYCLE - 1, Goldilocks.add(t.get(StateUpdateAir.IDX, LAST - 1),
                     Goldilocks.mul(2, t.get(StateUpdateAir.W, LAST))));
                 return t;
             }
@@ -196,7 +253,8 @@ class StateUpdateAirAblationTest
                     new BatchRecord(2, -9, 9, 0)));
                 for (int r = 0; r < s.length(); r++)
                 {
-                    final boolean endsUpdate = r + 8 - r % 8 < s.length() && s.get(StateUpdateAir.F, r + 8 - r % 8) == 1;
+                    final int nextCycle = r + CYCLE - r % CYCLE;
+                    final boolean endsUpdate = nextCycle < s.length() && s.get(StateUpdateAir.F, nextCycle) == 1;
                     final long lvlMinusTop = Goldilocks.sub(s.get(StateUpdateAir.LVL, r), DEPTH - 1);
                     s.set(StateUpdateAir.INV, r, endsUpdate ? 0 : Goldilocks.inv(lvlMinusTop));
                 }
@@ -204,65 +262,65 @@ class StateUpdateAirAblationTest
             }
             case StateUpdateAir.C_LVL + 1 ->
             {
-                bump(t, StateUpdateAir.INV, 7, 7, 1);
+                bump(t, StateUpdateAir.INV, CYCLE - 1, CYCLE - 1, 1);
                 return t;
             }
             case StateUpdateAir.C_LVL + 2 ->
             {
-                bump(t, StateUpdateAir.LVL, LAST, LAST + 7, 1);
+                bump(t, StateUpdateAir.LVL, LAST, LAST + CYCLE - 1, 1);
                 return t;
             }
             case StateUpdateAir.C_G ->
             {
-                set(t, StateUpdateAir.G, LAST, LAST + 7, 0);
+                set(t, StateUpdateAir.G, LAST, LAST + CYCLE - 1, 0);
                 resumeSponge(t, LAST);
                 return t;
             }
             case StateUpdateAir.C_WIDX ->
             {
-                set(t, StateUpdateAir.W, 48, 55, 2);
-                set(t, StateUpdateAir.W, LAST, LAST + 7, 4);
-                set(t, StateUpdateAir.IDX, LAST, LAST + 7, Goldilocks.add(t.get(StateUpdateAir.IDX, 48),
+                set(t, StateUpdateAir.W, LAST - CYCLE, LAST - 1, 2);
+                set(t, StateUpdateAir.W, LAST, LAST + CYCLE - 1, 4);
+                set(t, StateUpdateAir.IDX, LAST, LAST + CYCLE - 1, Goldilocks.add(t.get(StateUpdateAir.IDX, LAST - CYCLE),
                     Goldilocks.mul(4, t.get(StateUpdateAir.BIT, LAST))));
                 return t;
             }
             case StateUpdateAir.C_WIDX + 1 ->
             {
-                bump(t, StateUpdateAir.IDX, 48, 63, 1);
+                bump(t, StateUpdateAir.IDX, LAST - CYCLE, t.length() - 1, 1);
                 return t;
             }
             case StateUpdateAir.C_WIDX + 2 ->
             {
-                bump(t, StateUpdateAir.W, LAST, LAST + 7, 1);
-                set(t, StateUpdateAir.IDX, LAST, LAST + 7, Goldilocks.add(t.get(StateUpdateAir.IDX, LAST - 1),
+                bump(t, StateUpdateAir.W, LAST, LAST + CYCLE - 1, 1);
+                set(t, StateUpdateAir.IDX, LAST, LAST + CYCLE - 1, Goldilocks.add(t.get(StateUpdateAir.IDX, LAST - 1),
                     Goldilocks.mul(t.get(StateUpdateAir.W, LAST), t.get(StateUpdateAir.BIT, LAST))));
                 return t;
             }
             case StateUpdateAir.C_WIDX + 3 ->
             {
-                bump(t, StateUpdateAir.IDX, LAST, LAST + 7, 1);
+                bump(t, StateUpdateAir.IDX, LAST, LAST + CYCLE - 1, 1);
                 return t;
             }
             case StateUpdateAir.C_END + 8 ->
             {
-                bump(t, StateUpdateAir.ACCT, 0, 23, 1);
-                resumeSponge(t, 8);
+                bump(t, StateUpdateAir.ACCT, 0, DEPTH * CYCLE - 1, 1);
+                resumeSponge(t, CYCLE);
                 return t;
             }
             default ->
             {
                 if (i < StateUpdateAir.C_END + 4)
                 {
-                    bump(t, StateUpdateAir.ROOT + i - StateUpdateAir.C_END, 0, 23, 1);
+                    bump(t, StateUpdateAir.ROOT + i - StateUpdateAir.C_END, 0, DEPTH * CYCLE - 1, 1);
                 }
                 else if (i < StateUpdateAir.C_END + 8)
                 {
-                    bump(t, StateUpdateAir.ROOT + i - StateUpdateAir.C_END - 4, 48, 63, 1);
+                    bump(t, StateUpdateAir.ROOT + i - StateUpdateAir.C_END - 4, LAST - CYCLE, t.length() - 1, 1);
                 }
                 else
                 {
                     final int[] cols = {StateUpdateAir.ACCT, StateUpdateAir.BAL_OLD, StateUpdateAir.BAL_NEW};
-                    bump(t, cols[i - StateUpdateAir.C_ACCT], LAST, LAST + 7, 1);
+                    bump(t, cols[i - StateUpdateAir.C_ACCT], LAST, LAST + CYCLE - 1, 1);
                 }
                 return t;
             }
@@ -278,26 +336,27 @@ class StateUpdateAirAblationTest
         {
             case 0 ->
             {
-                set(t, StateUpdateAir.F, 0, 7, 0);
+                set(t, StateUpdateAir.F, 0, CYCLE - 1, 0);
                 for (int k = 0; k < 4; k++)
                 {
-                    set(t, StateUpdateAir.PREV_OLD + k, 0, 7, k == 0 ? t.get(StateUpdateAir.BAL_OLD, 0) : 0);
-                    set(t, StateUpdateAir.PREV_NEW + k, 0, 7, k == 0 ? t.get(StateUpdateAir.BAL_NEW, 0) : 0);
+                    set(t, StateUpdateAir.PREV_OLD + k, 0, CYCLE - 1, k == 0 ? t.get(StateUpdateAir.BAL_OLD, 0) : 0);
+                    set(t, StateUpdateAir.PREV_NEW + k, 0, CYCLE - 1, k == 0 ? t.get(StateUpdateAir.BAL_NEW, 0) : 0);
                 }
-                set(t, StateUpdateAir.G, 8, 15, 0);
-                resumeSponge(t, 8);
+                set(t, StateUpdateAir.G, CYCLE, 2 * CYCLE - 1, 0);
+                resumeSponge(t, CYCLE);
             }
             case 1 ->
             {
-                set(t, StateUpdateAir.G, 0, 7, 1);
+                set(t, StateUpdateAir.G, 0, CYCLE - 1, 1);
+                spongeMid(t, 0);
                 resumeSponge(t, 1);
             }
             case 2 ->
             {
                 // one update with a depth-6 path presented as two depth-3 updates: the counter starts at -3
                 t = honest(6, List.of(new BatchRecord(37, 0, 3, 3)));
-                bump(t, StateUpdateAir.LVL, 0, 47, -3);
-                set(t, StateUpdateAir.INV, 48, 63, Goldilocks.inv(Goldilocks.fromSigned(-2)));
+                bump(t, StateUpdateAir.LVL, 0, 6 * CYCLE - 1, -3);
+                set(t, StateUpdateAir.INV, 6 * CYCLE, t.length() - 1, Goldilocks.inv(Goldilocks.fromSigned(-2)));
             }
             default ->
             {
@@ -345,7 +404,7 @@ class StateUpdateAirAblationTest
     void honestBaseTraceIsValid()
     {
         final TraceTable t = honest();
-        assertEquals(64, t.length());
+        assertEquals(8 * CYCLE, t.length());
         assertEquals(List.of(), new StateUpdateAir(inputsOf(t)).violations(t, 5));
     }
 

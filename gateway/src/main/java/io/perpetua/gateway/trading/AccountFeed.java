@@ -16,9 +16,11 @@ import io.perpetua.risk.view.PositionView;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.IntHashSet;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -56,7 +58,7 @@ final class AccountFeed implements JournalConsumer
      */
     private final PriorityQueue<WaitingQuery> waiting = new PriorityQueue<>(Comparator.comparingLong(WaitingQuery::sequence));
 
-    private record WaitingQuery(long sequence, LongConsumer query)
+    private record WaitingQuery(long sequence, LongConsumer query, long deadlineNs, Runnable onTimeout)
     {
     }
 
@@ -84,11 +86,14 @@ final class AccountFeed implements JournalConsumer
 
     /**
      * Runs {@code query} with this feed's sequence under its lock as soon as the feed has processed
-     * {@code sequence}: at once if it has, else on the tailer thread when it does.
+     * {@code sequence}: at once if it has, else on the tailer thread when it does; or, if the feed
+     * has not got there by {@code deadlineNs} ({@link System#nanoTime()} time), runs
+     * {@code onTimeout} instead when {@link #expireWaiting} finds it, so that no query waits forever
+     * on a feed that has fallen behind.
      *
      * @throws TradingException BUSY if too many queries are waiting already
      */
-    synchronized void whenAt(final long sequence, final LongConsumer query)
+    synchronized void whenAt(final long sequence, final LongConsumer query, final long deadlineNs, final Runnable onTimeout)
     {
         if (this.sequence >= sequence)
         {
@@ -99,7 +104,37 @@ final class AccountFeed implements JournalConsumer
         {
             throw new TradingException(ErrorCode.BUSY, "too many queries waiting for the account feed: retry");
         }
-        waiting.add(new WaitingQuery(sequence, query));
+        waiting.add(new WaitingQuery(sequence, query, deadlineNs, onTimeout));
+    }
+
+    /** Times out the waiting queries whose deadline is at or before {@code nowNs}; returns how many. */
+    synchronized int expireWaiting(final long nowNs)
+    {
+        if (waiting.isEmpty())
+        {
+            return 0;
+        }
+        final List<WaitingQuery> expired = new ArrayList<>();
+        waiting.removeIf(query ->
+        {
+            final boolean due = query.deadlineNs - nowNs <= 0;
+            if (due)
+            {
+                expired.add(query);
+            }
+            return due;
+        });
+        for (final WaitingQuery query : expired)
+        {
+            query.onTimeout.run();
+        }
+        return expired.size();
+    }
+
+    /** The last sequence this feed has processed. */
+    synchronized long sequence()
+    {
+        return sequence;
     }
 
     /**

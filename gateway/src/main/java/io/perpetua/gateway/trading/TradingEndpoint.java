@@ -34,6 +34,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -47,6 +50,9 @@ import java.util.regex.Pattern;
  */
 public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, AutoCloseable
 {
+    /** How long a query may wait for the account feed to reach the commands it must see. */
+    static final long QUERY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final long QUERY_SWEEP_MS = 100;
     /** Where the endpoint is served. */
     public static final String PATH = "/v1/trade";
     public static final String PROTOCOL_VERSION = "1";
@@ -74,6 +80,8 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
     private final MessageHeaderDecoder replyHeader = new MessageHeaderDecoder();
     private final RejectedDecoder rejected = new RejectedDecoder();
     private final AccountFeed accountFeed;
+    /** Answers the queries the account feed has not caught up with in time (a stalled or lagging tailer). */
+    private final ScheduledExecutorService queryTimeouts;
     private final MarginViews margins = new MarginViews();
     private final AtomicLong correlation = new AtomicLong();
     private final RateLimiter rateLimiter;
@@ -101,6 +109,23 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         this.replies = new ReplyDispatcher(errorHandler);
         this.replyEvents = new AccountEvents(this::marketInfo);
         this.accountFeed = new AccountFeed(this::marketInfo, margins);
+        this.queryTimeouts = Executors.newSingleThreadScheduledExecutor(runnable ->
+        {
+            final Thread thread = new Thread(runnable, "perpetua-gateway-query-timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        queryTimeouts.scheduleWithFixedDelay(() ->
+        {
+            try
+            {
+                accountFeed.expireWaiting(System.nanoTime());
+            }
+            catch (final RuntimeException ex)
+            {
+                errorHandler.onError(ex);
+            }
+        }, QUERY_SWEEP_MS, QUERY_SWEEP_MS, TimeUnit.MILLISECONDS);
     }
 
     /** The margin views' consumer of the events journal: register it with the events tailer before {@link #accountFeed}. */
@@ -358,12 +383,15 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
         final String ticker = fields.optionalString("market");
         final int marketId = ticker == null ? 0 : market(ticker).marketId();
         final long accountId = session.accountId();
-        accountFeed.whenAt(session.acknowledgedSequence(), sequence ->
+        final long waitFor = session.acknowledgedSequence();
+        accountFeed.whenAt(waitFor, sequence ->
         {
             final ObjectNode result = result("openOrders", requestId).put("sequence", Long.toString(sequence));
             result.set("orders", accountFeed.openOrders(accountId, marketId));
             session.send(result);
-        });
+        }, System.nanoTime() + QUERY_TIMEOUT_NS, () -> session.send(error("openOrders", requestId, ErrorCode.UNAVAILABLE.name(),
+            "the account feed has not reached sequence " + waitFor + " within " +
+            TimeUnit.NANOSECONDS.toSeconds(QUERY_TIMEOUT_NS) + " s: retry")));
     }
 
     private void place(final TradingPeer session, final String requestId, final JsonNode request)
@@ -652,6 +680,7 @@ public final class TradingEndpoint implements WebSocketEndpoint, PostEndpoint, A
     @Override
     public void close()
     {
+        queryTimeouts.shutdownNow();
         replies.close();
     }
 }

@@ -14,7 +14,6 @@ final class AccountOrders
     /** Resting reduce-only orders (conditional ones are cut when they trigger, not while they wait). */
     Order reduceOnlyHead;
     Order reduceOnlyTail;
-    int reduceOnlyCount;
 
     void append(final Order order)
     {
@@ -82,7 +81,6 @@ final class AccountOrders
             reduceOnlyTail.reduceOnlyNext = order;
         }
         reduceOnlyTail = order;
-        reduceOnlyCount++;
     }
 
     private void unlinkReduceOnly(final Order order)
@@ -105,6 +103,5 @@ final class AccountOrders
         }
         order.reduceOnlyPrev = null;
         order.reduceOnlyNext = null;
-        reduceOnlyCount--;
     }
 }

@@ -127,7 +127,7 @@ public final class BookState
             return false;
         }
         final AccountOrders orders = accounts.get(accountId);
-        return orders != null && orders.reduceOnlyCount > 0;
+        return orders != null && orders.reduceOnlyHead != null;
     }
 
     public boolean hasOrderCapacity()
@@ -232,7 +232,7 @@ public final class BookState
         final AccountOrders account = account(order.accountId);
         account.append(order);
         order.account = account;
-        if (order.isReduceOnly() && !order.isConditional())
+        if (AccountOrders.isRestingReduceOnly(order))
         {
             reduceOnlyCount++;
         }
@@ -301,7 +301,7 @@ public final class BookState
     {
         ordersById.remove(order.orderId);
         order.account.unlink(order);
-        if (order.isReduceOnly() && !order.isConditional())
+        if (AccountOrders.isRestingReduceOnly(order))
         {
             reduceOnlyCount--;
         }

@@ -894,17 +894,19 @@ public final class MatchingEngine
     private int collectOrderIds(final long accountId, final int marketId, final boolean restingReduceOnly)
     {
         int count = 0;
-        // Conditional orders are cut when they trigger, not while they wait: the reduce-only list holds resting ones only.
-        for (Order order = restingReduceOnly ? state.firstReduceOnlyOfAccount(accountId) : state.firstOfAccount(accountId);
-            order != null; order = restingReduceOnly ? state.nextReduceOnlyOfAccount(order) : state.nextOfAccount(order))
+        if (restingReduceOnly)
         {
-            if (marketId == 0 || order.marketId() == marketId)
+            // Conditional orders are cut when they trigger, not while they wait: this list holds resting ones only.
+            for (Order order = state.firstReduceOnlyOfAccount(accountId); order != null; order = state.nextReduceOnlyOfAccount(order))
             {
-                if (count == scratchOrderIds.length)
-                {
-                    scratchOrderIds = Arrays.copyOf(scratchOrderIds, count * 2);
-                }
-                scratchOrderIds[count++] = order.orderId();
+                count = collect(order, marketId, count);
+            }
+        }
+        else
+        {
+            for (Order order = state.firstOfAccount(accountId); order != null; order = state.nextOfAccount(order))
+            {
+                count = collect(order, marketId, count);
             }
         }
         heapSort(scratchOrderIds, count);
@@ -1249,6 +1251,21 @@ public final class MatchingEngine
             snapshotListener.onSnapshot(this, hash);
         }
         events.snapshotTaken(hash);
+    }
+
+    /** Adds the order's id to the scratch ids if it is in the market (any market when 0); returns the new count. */
+    private int collect(final Order order, final int marketId, final int count)
+    {
+        if (marketId != 0 && order.marketId() != marketId)
+        {
+            return count;
+        }
+        if (count == scratchOrderIds.length)
+        {
+            scratchOrderIds = Arrays.copyOf(scratchOrderIds, count * 2);
+        }
+        scratchOrderIds[count] = order.orderId();
+        return count + 1;
     }
 
     /**

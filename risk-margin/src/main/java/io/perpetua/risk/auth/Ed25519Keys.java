@@ -282,6 +282,7 @@ public final class Ed25519Keys
             this.bytes = bytes.clone();
         }
 
+        /** Refused on purpose: mixing in another seed would make a different key than the one asked for. */
         @Override
         protected void engineSetSeed(final byte[] seed)
         {
@@ -298,6 +299,7 @@ public final class Ed25519Keys
             System.arraycopy(bytes, 0, out, 0, bytes.length);
         }
 
+        /** Refused on purpose: this source holds one key's seed and must not pass for a source of fresh seeds. */
         @Override
         protected byte[] engineGenerateSeed(final int numBytes)
         {

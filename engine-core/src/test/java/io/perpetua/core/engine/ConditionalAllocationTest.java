@@ -8,14 +8,14 @@ import io.perpetua.core.sbe.OrderType;
 import io.perpetua.core.sbe.SelfTradePrevention;
 import io.perpetua.core.sbe.Side;
 import io.perpetua.core.sbe.TimeInForce;
+import io.perpetua.core.testing.SteadyStateAllocation;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -44,34 +44,23 @@ class ConditionalAllocationTest
     @Test
     void placingCancellingAndTriggeringConditionalOrdersAllocatesNothingAfterWarmUp()
     {
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        assertTrue(threads.isThreadAllocatedMemorySupported());
-        threads.setThreadAllocatedMemoryEnabled(true);
-        final long threadId = Thread.currentThread().getId();
-
         apply(encoder.addMarket(buffer, 0, 1, "BTC-USD", 10, 100, 3, 100, 1_000_000, 0, 200_000, -100, 500, 100_000, false,
             MarketStatus.ACTIVE));
         run(new SplittableRandom(7), 300_000);
 
-        final long probe = threads.getThreadAllocatedBytes(threadId);
-        final long overhead = threads.getThreadAllocatedBytes(threadId) - probe;
-        long fewestBytes = Long.MAX_VALUE;
-        long triggered = 0;
-        for (int phase = 0; phase < 3; phase++)
-        {
-            final SplittableRandom random = new SplittableRandom(8 + phase);
-            final long before = threads.getThreadAllocatedBytes(threadId);
-            triggered = run(random, 200_000);
-            final long allocated = threads.getThreadAllocatedBytes(threadId) - before - overhead;
-            System.out.println("conditional orders: " + allocated + " bytes allocated over 200,000 commands, " + triggered +
-                " orders triggered, " + engine.state().book(1).conditionals().count() + " waiting");
-            fewestBytes = Math.min(fewestBytes, allocated);
-        }
+        final SplittableRandom[] randoms = new SplittableRandom[SteadyStateAllocation.MAX_PHASES];
+        Arrays.setAll(randoms, phase -> new SplittableRandom(8 + phase));
+        final long[] triggered = new long[randoms.length];
+        final SteadyStateAllocation allocation =
+            SteadyStateAllocation.measure(phase -> triggered[phase] = run(randoms[phase], 200_000));
+        System.out.println("conditional orders, 200,000 commands a phase: " + allocation + ", triggered " +
+            Arrays.toString(Arrays.copyOf(triggered, allocation.phases())) + ", " +
+            engine.state().book(1).conditionals().count() + " waiting");
 
-        assertTrue(triggered > 5_000, "the measured phase must actually trigger orders, triggered=" + triggered);
+        final int last = allocation.phases() - 1;
+        assertTrue(triggered[last] > 5_000, "the measured phase must actually trigger orders, triggered=" + triggered[last]);
         assertTrue(engine.state().book(1).conditionals().count() > 100, "orders must be waiting while the mark moves");
-        // As in HotPathAllocationTest: the JVM can charge a few bytes to the thread, so the best phase counts.
-        assertEquals(0, fewestBytes, "bytes allocated on the core thread in the best of three phases");
+        assertTrue(allocation.reachedZero(), "the core thread allocates in steady state: " + allocation);
     }
 
     /** Runs a mixed workload around a random-walk mark; returns the number of orders triggered. */

@@ -2,9 +2,8 @@ package io.perpetua.risk.engine;
 
 import io.perpetua.core.engine.CommandAdapter;
 import io.perpetua.core.sbe.Side;
+import io.perpetua.core.testing.SteadyStateAllocation;
 import org.junit.jupiter.api.Test;
-
-import java.lang.management.ManagementFactory;
 
 import static io.perpetua.risk.engine.RiskHarness.COIN;
 import static io.perpetua.risk.engine.RiskHarness.USD;
@@ -31,49 +30,48 @@ class LiquidationAllocationTest
     @Test
     void aLiquidationAllocatesNothingAfterWarmUp()
     {
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        threads.setThreadAllocatedMemoryEnabled(true);
+        final com.sun.management.ThreadMXBean threads = SteadyStateAllocation.threads();
         h.market(1, 0, 0, 50_000, 30_000);
         h.deposit(BIDDER, 100_000_000 * USD);
         h.deposit(SELLER, 100_000_000 * USD);
         h.deposit(VICTIM, 25 * USD);
-        assertEquals(0, fewestBytes(threads, false), "bytes allocated by 100 liquidations in the best of three phases");
+        final SteadyStateAllocation allocation = steadyState(threads, false);
+        assertTrue(allocation.reachedZero(), "liquidations allocate in steady state: " + allocation);
     }
 
     @Test
     void aDeleveragingAllocatesNothingAfterWarmUp()
     {
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        threads.setThreadAllocatedMemoryEnabled(true);
+        final com.sun.management.ThreadMXBean threads = SteadyStateAllocation.threads();
         h.market(1, 0, 0, 50_000, 30_000);
         for (final long shortAccount : SHORTS)
         {
             h.deposit(shortAccount, shortAccount * 1_000 * USD); // unequal collateral, unequal ranks
         }
         h.deposit(VICTIM, 60 * USD);
-        assertEquals(0, fewestBytes(threads, true), "bytes allocated by 100 deleveragings in the best of three phases");
+        final SteadyStateAllocation allocation = steadyState(threads, true);
+        assertTrue(allocation.reachedZero(), "deleveragings allocate in steady state: " + allocation);
     }
 
-    private long fewestBytes(final com.sun.management.ThreadMXBean threads, final boolean deleverage)
+    /** Warms up, then measures phases of 100 Liquidate commands until one allocates nothing. */
+    private SteadyStateAllocation steadyState(final com.sun.management.ThreadMXBean threads, final boolean deleverage)
     {
         for (int round = 0; round < 300; round++)
         {
             liquidateOnce(threads, deleverage);
         }
-        long fewestBytes = Long.MAX_VALUE;
-        for (int phase = 0; phase < 3; phase++)
+        final SteadyStateAllocation allocation = SteadyStateAllocation.untilZero(phase ->
         {
             long allocated = 0;
             for (int round = 0; round < 100; round++)
             {
                 allocated += liquidateOnce(threads, deleverage);
             }
-            System.out.println((deleverage ? "deleveraging: " : "liquidation: ") + allocated +
-                " bytes over 100 Liquidate commands");
-            fewestBytes = Math.min(fewestBytes, allocated);
-        }
+            return allocated;
+        });
+        System.out.println((deleverage ? "deleveraging" : "liquidation") + ", 100 Liquidate commands a phase: " + allocation);
         h.checkInvariants();
-        return fewestBytes;
+        return allocation;
     }
 
     /** One round; returns the bytes the Liquidate command allocated. */

@@ -5,14 +5,14 @@ import io.perpetua.core.sbe.OrderType;
 import io.perpetua.core.sbe.SelfTradePrevention;
 import io.perpetua.core.sbe.Side;
 import io.perpetua.core.sbe.TimeInForce;
+import io.perpetua.core.testing.SteadyStateAllocation;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static io.perpetua.risk.engine.RiskHarness.COIN;
 import static io.perpetua.risk.engine.RiskHarness.USD;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -33,11 +33,6 @@ class RiskHotPathAllocationTest
     @Test
     void marginTradingAllocatesNothingAfterWarmUp()
     {
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        assertTrue(threads.isThreadAllocatedMemorySupported());
-        threads.setThreadAllocatedMemoryEnabled(true);
-        final long threadId = Thread.currentThread().getId();
-
         for (int m = 1; m <= 2; m++)
         {
             h.market(m, -100, 500, 50_000, 30_000);
@@ -48,24 +43,16 @@ class RiskHotPathAllocationTest
             RiskHarness.expectNoReject(h.deposit(a, (a % 4 == 0 ? 200 : 20_000) * USD));
         }
         run(new SplittableRandom(42), 200_000);
-        final SplittableRandom[] randoms = {new SplittableRandom(43), new SplittableRandom(44), new SplittableRandom(45)};
+        final SplittableRandom[] randoms = new SplittableRandom[SteadyStateAllocation.MAX_PHASES];
+        Arrays.setAll(randoms, phase -> new SplittableRandom(43 + phase));
 
-        final long probe = threads.getThreadAllocatedBytes(threadId);
-        final long overhead = threads.getThreadAllocatedBytes(threadId) - probe;
-        long fewestBytes = Long.MAX_VALUE;
-        for (int phase = 0; phase < 3; phase++)
-        {
-            final long before = threads.getThreadAllocatedBytes(threadId);
-            run(randoms[phase], 100_000);
-            final long allocated = threads.getThreadAllocatedBytes(threadId) - before - overhead;
-            System.out.println("risk hot path: " + allocated + " bytes over 100,000 commands; fills " + fills +
-                ", rejects " + rejects);
-            fewestBytes = Math.min(fewestBytes, allocated);
-        }
+        final SteadyStateAllocation allocation = SteadyStateAllocation.measure(phase -> run(randoms[phase], 100_000));
+        System.out.println("risk hot path, 100,000 commands a phase: " + allocation + "; last phase fills " + fills +
+            ", rejects " + rejects);
         assertTrue(fills > 10_000, "the measured phase must trade: " + fills);
         assertTrue(rejects > 100, "and hit the checks: " + rejects);
         h.checkInvariants();
-        assertEquals(0, fewestBytes, "bytes allocated on the core thread in the best of three phases");
+        assertTrue(allocation.reachedZero(), "the core thread allocates in steady state: " + allocation);
     }
 
     /** Runs the mix; counts the fills and rejects of the run in {@link #fills} and {@link #rejects}. */

@@ -4,13 +4,13 @@ import io.perpetua.core.event.EventPublisher;
 import io.perpetua.core.sbe.CollateralCause;
 import io.perpetua.core.sbe.MarketStatus;
 import io.perpetua.core.sbe.PositionCause;
+import io.perpetua.core.testing.SteadyStateAllocation;
 import io.perpetua.risk.margin.RiskParams;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,11 +30,6 @@ class MarkUpdateAllocationTest
     @Test
     void markUpdatesAllocateNothingAfterWarmUp()
     {
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        assertTrue(threads.isThreadAllocatedMemorySupported());
-        threads.setThreadAllocatedMemoryEnabled(true);
-        final long threadId = Thread.currentThread().getId();
-
         final MarginState state = new MarginState();
         final long[] offered = new long[1];
         // Refuses every Liquidate (a full ring): liquidatable accounts are then offered again on every update.
@@ -73,24 +68,19 @@ class MarkUpdateAllocationTest
         final long[] mark = {10_000};
         walk(state, monitor, events, random, sequence, mark, 10_000);
 
-        final long probe = threads.getThreadAllocatedBytes(threadId);
-        final long overhead = threads.getThreadAllocatedBytes(threadId) - probe;
-        long fewestBytes = Long.MAX_VALUE;
-        long evaluatedInPhases = 0;
-        for (int phase = 0; phase < 3; phase++)
+        final long[] evaluated = new long[SteadyStateAllocation.MAX_PHASES];
+        final SteadyStateAllocation allocation = SteadyStateAllocation.measure(phase ->
         {
             final long evaluatedBefore = monitor.evaluated();
-            final long before = threads.getThreadAllocatedBytes(threadId);
             walk(state, monitor, events, random, sequence, mark, 2_000);
-            final long allocated = threads.getThreadAllocatedBytes(threadId) - before - overhead;
-            evaluatedInPhases += monitor.evaluated() - evaluatedBefore;
-            System.out.println("mark updates: " + allocated + " bytes over 2,000 updates; accounts re-evaluated " +
-                (monitor.evaluated() - evaluatedBefore) + ", liquidations offered so far " + offered[0]);
-            fewestBytes = Math.min(fewestBytes, allocated);
-        }
+            evaluated[phase] = monitor.evaluated() - evaluatedBefore;
+        });
+        final long evaluatedInPhases = Arrays.stream(evaluated).sum();
+        System.out.println("mark updates, 2,000 a phase: " + allocation + "; accounts re-evaluated " +
+            evaluatedInPhases + ", liquidations offered so far " + offered[0]);
         assertTrue(evaluatedInPhases > 1_000, "the measured updates must cross triggers: " + evaluatedInPhases);
         assertTrue(offered[0] > 0, "and find liquidatable accounts");
-        assertEquals(0, fewestBytes, "bytes allocated by mark updates in the best of three phases");
+        assertTrue(allocation.reachedZero(), "mark updates allocate in steady state: " + allocation);
     }
 
     /** A mark walk of market 1 in steps of up to 1%, kept within 12% of the start. */

@@ -105,6 +105,10 @@ final class DemoSession
             final long startSequence = node.pipeline().startSequence();
             println("demo: journal " + config.journal() + ", seed " + seed + ", " + ratePerSecond + " commands/s, from sequence " +
                 (startSequence + 1));
+            if (node.settlementStart() != null)
+            {
+                println("demo: settlement batcher " + node.settlementStart());
+            }
             printEndpoints(node);
             final URI trading = URI.create("ws://" + config.http().host() + ":" + node.gateway().port() + TradingEndpoint.PATH);
             final HttpClient http = HttpClient.newHttpClient();

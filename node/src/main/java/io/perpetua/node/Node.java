@@ -156,6 +156,12 @@ final class Node implements AutoCloseable
         return pipeline;
     }
 
+    /** How the settlement batcher started (see {@code Batcher.startState}), or null without settlement. */
+    String settlementStart()
+    {
+        return settlement == null ? null : settlement.startState();
+    }
+
     /** The markets, their risk and oracle parameters, then the deposits: each must be accepted or the node does not start. */
     private void setUp()
     {

@@ -37,9 +37,16 @@ final class NodeSettlement
         contract = new SettlementContract(new BatchVerifier(VerificationMode.STARK, ProofOptions.P100, config.treeDepth()),
             FREEZE_GRACE_NS, BatchStore.contractStateFile(journal));
         batcher = new Batcher(new Batcher.Config(config.treeDepth(), config.maxTransitions(), config.maxBatchNs(),
-            ProofOptions.P100, BatchProofs.DEFAULT_CHUNK, true), new BatchStore(BatchStore.batchesDir(journal)),
+            ProofOptions.P100, BatchProofs.DEFAULT_CHUNK, true, config.snapshotInterval()), new BatchStore(BatchStore.batchesDir(journal)),
             batch -> contract.submitIfNew(batch, l1Clock.nanoTime()));
-        tailer = new JournalTailer("perpetua-batcher", new JournalLayout(journal).eventsDir(), batcher::onEvents);
+        tailer = new JournalTailer("perpetua-batcher", new JournalLayout(journal).eventsDir(), batcher.resumeSequence(),
+            batcher::onEvents);
+    }
+
+    /** Where the batcher started: after the batch of a stored snapshot, or at the events journal's start and why. */
+    String startState()
+    {
+        return batcher.startState();
     }
 
     void start()

@@ -109,6 +109,10 @@ public final class PerpetuaCli implements Callable<Integer>
             final String host = nodeConfig.http().host();
             out.println("perpetua: running, journal " + nodeConfig.journal() + " from sequence " +
                 (node.pipeline().startSequence() + 1));
+            if (node.settlementStart() != null)
+            {
+                out.println("perpetua: settlement batcher " + node.settlementStart());
+            }
             out.println("perpetua: http://" + host + ":" + node.gateway().port() + "/ (REST /v4, WebSocket /v4/ws and " +
                 TradingEndpoint.PATH + ")" + (nodeConfig.sbe() == null ? "" :
                 ", SBE tcp://" + nodeConfig.sbe().host() + ":" + node.gateway().sbePort()));

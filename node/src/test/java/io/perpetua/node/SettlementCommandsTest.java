@@ -121,6 +121,28 @@ class SettlementCommandsTest
     }
 
     @Test
+    void aSecondDemoOnTheSameJournalResumesTheBatcherFromItsSnapshot()
+    {
+        final Path again = dir.resolve("again");
+        final Run first = cli("demo", "--seconds", "2", "--journal", again.toString(), "--rate", "2000");
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.out().contains("demo: settlement batcher no snapshot: reading the events journal from its start"),
+            first.out().toString());
+        final BatchStore store = new BatchStore(BatchStore.batchesDir(again));
+        final long stored = store.lastContiguousId();
+        assertEquals(stored, store.snapshotIds().get(store.snapshotIds().size() - 1), "the demo snapshots every batch");
+
+        final Run second = cli("demo", "--seconds", "1", "--journal", again.toString(), "--rate", "2000");
+        assertEquals(0, second.exitCode(), second.err());
+        assertTrue(second.out().stream().anyMatch(l -> l.startsWith("demo: settlement batcher resumed after batch " + stored + " ")),
+            second.out().toString());
+        final Run verify = cli("batches", "verify", again.toString());
+        assertEquals(0, verify.exitCode(), verify.err() + verify.out());
+        assertEquals("RESULT batches verified=" + store.lastContiguousId() + " failed=0", verify.lastLine());
+        assertTrue(store.lastContiguousId() > stored, "the second session settled batches of its own");
+    }
+
+    @Test
     void aDirectoryWithoutBatchesIsAUsageError()
     {
         final Run run = cli("batches", "verify", dir.resolve("nothing").toString());

@@ -62,7 +62,8 @@ public final class ConfigLoader
     private static final Set<String> GATEWAY = Set.of("ioThreads", "rateLimitPerSecond", "rateLimitBurst");
     private static final Set<String> FUNDING = Set.of("sampleIntervalSeconds", "fundingIntervalSeconds", "impactNotional",
         "interestPpb", "capPpb");
-    private static final Set<String> SETTLEMENT = Set.of("enabled", "treeDepth", "maxBatchSeconds", "maxTransitions");
+    private static final Set<String> SETTLEMENT = Set.of("enabled", "treeDepth", "maxBatchSeconds", "maxTransitions",
+        "snapshotEveryBatches");
     private static final Set<String> MARKET = Set.of("id", "symbol", "tickSize", "lotSize", "quoteScaleExponent", "minSize",
         "maxSize", "maxNotional", "priceBandPpm", "makerFeePpm", "takerFeePpm", "referencePrice", "risk", "oracle");
     private static final Set<String> RISK = Set.of("initialMarginPpm", "maintenanceMarginPpm", "openInterestLowerCap",
@@ -188,11 +189,14 @@ public final class ConfigLoader
         return new FundingConfig(sample * FundingConfig.SECOND_NS, interval * FundingConfig.SECOND_NS, impact, interest, cap);
     }
 
+    /** Batches between batcher snapshots: a restart re-reads at most this many batches of events. */
+    static final int DEFAULT_SNAPSHOT_INTERVAL = 10;
+
     private static NodeConfig.Settlement settlement(final ConfigNode node)
     {
         if (!node.bool("enabled", false))
         {
-            for (final String field : List.of("treeDepth", "maxBatchSeconds", "maxTransitions"))
+            for (final String field : List.of("treeDepth", "maxBatchSeconds", "maxTransitions", "snapshotEveryBatches"))
             {
                 if (node.has(field))
                 {
@@ -203,7 +207,8 @@ public final class ConfigLoader
         }
         return new NodeConfig.Settlement(node.intValue("treeDepth", 1, 30, DEFAULT_TREE_DEPTH),
             TimeUnit.SECONDS.toNanos(node.integer("maxBatchSeconds", 1, MAX_SECONDS, 5)),
-            node.intValue("maxTransitions", 1, 100_000_000, 1_000_000));
+            node.intValue("maxTransitions", 1, 100_000_000, 1_000_000),
+            node.intValue("snapshotEveryBatches", 0, 1_000_000, DEFAULT_SNAPSHOT_INTERVAL));
     }
 
     private static List<NodeConfig.Market> markets(final ConfigNode root)

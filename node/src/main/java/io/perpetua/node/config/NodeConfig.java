@@ -144,8 +144,10 @@ public record NodeConfig(
      * @param treeDepth       depth of the account tree: account ids below 2^depth - 3 (the top leaves are the ledger's)
      * @param maxBatchNs      a batch closes after this long of command time
      * @param maxTransitions  or after this many transitions
+     * @param snapshotInterval the batcher stores its state after every this many batches, so that a
+     *                         restart resumes there instead of re-reading the events journal (0: never)
      */
-    public record Settlement(int treeDepth, long maxBatchNs, int maxTransitions)
+    public record Settlement(int treeDepth, long maxBatchNs, int maxTransitions, int snapshotInterval)
     {
     }
 }

@@ -109,7 +109,8 @@ class ConfigLoaderTest
         assertEquals(80, config.rateLimitBurst());
         assertEquals(TimeUnit.SECONDS.toNanos(20), config.funding().fundingIntervalNs());
         assertEquals(5_000_000_000L, config.funding().impactNotional());
-        assertEquals(new NodeConfig.Settlement(12, TimeUnit.SECONDS.toNanos(3), 1_000_000), config.settlement());
+        assertEquals(new NodeConfig.Settlement(12, TimeUnit.SECONDS.toNanos(3), 1_000_000,
+            ConfigLoader.DEFAULT_SNAPSHOT_INTERVAL), config.settlement());
         assertEquals(2, config.markets().size());
         final NodeConfig.Market btc = config.markets().get(0);
         assertEquals("BTC-USD", btc.symbol());
@@ -213,6 +214,8 @@ class ConfigLoaderTest
         assertEquals("deposits[0].amount: must be from 0.000001 to 9223372036854.775807: 0", errorWith("\"2500.5\"", "\"0\""));
         assertEquals("deposits[0].account: must be from 1 to 4092: 5000", errorWith("{account: 11, amount", "{account: 5000, amount"));
         assertEquals("settlement.treeDepth: must be from 1 to 30: 40", errorWith("treeDepth: 12", "treeDepth: 40"));
+        assertEquals("settlement.snapshotEveryBatches: must be from 0 to 1000000: -1",
+            errorWith("maxBatchSeconds: 3", "maxBatchSeconds: 3, snapshotEveryBatches: -1"));
     }
 
     @Test

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A thread that follows a journal from its start and hands every entry (in the events journal, one
- * command's events) to a consumer, as a journal tailer in another process would. {@link #close}
- * reads what is left of the journal, then stops.
+ * A thread that follows a journal from its start (or from after a given sequence) and hands every
+ * entry (in the events journal, one command's events) to a consumer, as a journal tailer in another
+ * process would. {@link #close} reads what is left of the journal, then stops.
  */
 public final class JournalTailer implements AutoCloseable
 {
@@ -31,7 +31,16 @@ public final class JournalTailer implements AutoCloseable
 
     public JournalTailer(final String name, final Path journalDir, final Consumer consumer)
     {
-        thread = new Thread(() -> run(journalDir, consumer), name);
+        this(name, journalDir, 0, consumer);
+    }
+
+    /**
+     * @param startAfterSequence the consumer already has every entry up to this sequence (0: none);
+     *                           the journal must reach it, or the tailer fails
+     */
+    public JournalTailer(final String name, final Path journalDir, final long startAfterSequence, final Consumer consumer)
+    {
+        thread = new Thread(() -> run(journalDir, startAfterSequence, consumer), name);
         thread.setDaemon(true);
     }
 
@@ -47,10 +56,15 @@ public final class JournalTailer implements AutoCloseable
         return failure;
     }
 
-    private void run(final Path journalDir, final Consumer consumer)
+    private void run(final Path journalDir, final long startAfterSequence, final Consumer consumer)
     {
         try (Journal journal = Journal.open(journalDir); JournalReader reader = journal.reader())
         {
+            if (startAfterSequence > 0 && !reader.seekAfter(startAfterSequence))
+            {
+                throw new IllegalStateException(journalDir + " ends before sequence " + startAfterSequence +
+                    ", which its reader had already read");
+            }
             while (true)
             {
                 final boolean lastPass = closing;

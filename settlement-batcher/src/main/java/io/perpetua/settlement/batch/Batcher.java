@@ -17,6 +17,7 @@ import io.perpetua.settlement.stark.batch.BatchProofs;
 import io.perpetua.settlement.stark.batch.BatchRecord;
 import io.perpetua.settlement.stark.batch.RescueMerkleTree;
 import io.perpetua.settlement.tree.Leaf;
+import io.perpetua.settlement.tree.ReservedLeaves;
 import io.perpetua.settlement.tree.SparseRescueTree;
 import org.agrona.DirectBuffer;
 
@@ -30,6 +31,9 @@ import org.agrona.DirectBuffer;
  * beginning and re-derives the same batches. Where a batch is already stored, its stored boundary
  * is used, its blob must be byte-identical to the re-derived one (anything else is a divergence and
  * stops the batcher), and it is not proven again; the sink skips what the contract already holds.
+ * Every {@code snapshotInterval} batches the state after the batch is stored beside it
+ * ({@link BatcherSnapshot}); a batcher that finds the newest usable one starts from it, and its
+ * reader can skip the journal up to {@link #resumeSequence()}.
  */
 public final class Batcher implements AutoCloseable
 {
@@ -40,13 +44,15 @@ public final class Batcher implements AutoCloseable
      * @param options         proof options
      * @param chunkSize       state-update chunk size of the proof
      * @param asyncProving    prove, store and submit on a dedicated thread (false: on the calling thread)
+     * @param snapshotInterval store a snapshot of the batcher's state after every this many batches (0: never)
      */
     public record Config(int treeDepth, int maxTransitions, long maxBatchTimeNs, ProofOptions options, int chunkSize,
-        boolean asyncProving)
+        boolean asyncProving, int snapshotInterval)
     {
         public Config
         {
-            if (treeDepth < 2 || treeDepth > 32 || maxTransitions < 1 || maxBatchTimeNs < 1 || chunkSize < 1)
+            if (treeDepth < 2 || treeDepth > 32 || maxTransitions < 1 || maxBatchTimeNs < 1 || chunkSize < 1
+                || snapshotInterval < 0)
             {
                 throw new IllegalArgumentException("batcher config out of range");
             }
@@ -64,10 +70,12 @@ public final class Batcher implements AutoCloseable
     private final BatchStore store;
     private final Sink sink;
     private final L2Ledger ledger;
-    private final SparseRescueTree positionTree;
-    private final SparseRescueTree balanceMirror;
-    private final RescueMerkleTree provingTree;
+    private SparseRescueTree positionTree;
+    private SparseRescueTree balanceMirror;
+    private RescueMerkleTree provingTree;
     private final Map<Long, Leaf> committed = new HashMap<>();
+    private final String startState;
+    private boolean resumed;
     private final Map<Long, long[]> storedBoundaries = new HashMap<>();
     private final ExecutorService prover;
     private final AtomicLong settled = new AtomicLong();
@@ -91,7 +99,8 @@ public final class Batcher implements AutoCloseable
         this.balanceMirror = new SparseRescueTree(config.treeDepth());
         this.provingTree = new RescueMerkleTree(config.treeDepth());
         final long stored = store.lastContiguousId();
-        for (long id = 1; id <= stored; id++)
+        this.startState = resume(stored);
+        for (long id = sealed + 1; id <= stored; id++)
         {
             final BatchBlob blob = store.read(id).orElseThrow().decodedBlob();
             storedBoundaries.put(id, new long[] {blob.firstSequence(), blob.lastSequence()});
@@ -102,6 +111,94 @@ public final class Batcher implements AutoCloseable
             t.setDaemon(true);
             return t;
         }) : null;
+    }
+
+    /**
+     * Starts from the newest snapshot of a stored batch if there is one whose trees rebuild to that
+     * batch's roots; otherwise from nothing. Says which, for the operator.
+     */
+    private String resume(final long storedBatches)
+    {
+        final List<Long> ids = store.snapshotIds();
+        String refused = "";
+        for (int i = ids.size() - 1; i >= 0; i--)
+        {
+            final long id = ids.get(i);
+            if (id > storedBatches)
+            {
+                continue;
+            }
+            final String problem = tryResume(id);
+            if (problem == null)
+            {
+                resumed = true;
+                return "resumed after batch " + id + " (sequence " + lastSequence + ") from its snapshot" + refused;
+            }
+            refused += "; snapshot of batch " + id + " not used: " + problem;
+        }
+        return (ids.isEmpty() ? "no snapshot" : "no usable snapshot") + ": reading the events journal from its start" + refused;
+    }
+
+    /** Restores the snapshot of batch {@code id}; null if done, else why not (and nothing changed). */
+    private String tryResume(final long id)
+    {
+        final BatcherSnapshot snapshot;
+        try
+        {
+            snapshot = BatcherSnapshot.decode(store.readSnapshot(id).orElseThrow());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return ex.getMessage();
+        }
+        if (snapshot.batchId() != id || snapshot.depth() != config.treeDepth())
+        {
+            return "it is of batch " + snapshot.batchId() + " at depth " + snapshot.depth();
+        }
+        final SettlementBatch batch = store.read(id).orElseThrow();
+        final SparseRescueTree positions = new SparseRescueTree(config.treeDepth());
+        final SparseRescueTree balances = new SparseRescueTree(config.treeDepth());
+        final RescueMerkleTree proving = new RescueMerkleTree(config.treeDepth());
+        final long fee = ReservedLeaves.fee(config.treeDepth());
+        final long insurance = ReservedLeaves.insurance(config.treeDepth());
+        snapshot.leaves().forEach((index, leaf) ->
+        {
+            positions.set(index, leaf.digest());
+            // The balance tree holds the batches' records, which leave out the fee and insurance leaves.
+            if (index != fee && index != insurance)
+            {
+                balances.set(index, BatchVerifier.balanceLeaf(leaf.balance()));
+                proving.set(index, leaf.balance());
+            }
+        });
+        if (snapshot.lastSequence() != batch.decodedBlob().lastSequence()
+            || !Arrays.equals(positions.root(), batch.newPositionRoot())
+            || !Arrays.equals(balances.root(), batch.inputs().newRoot())
+            || !Arrays.equals(proving.root(), batch.inputs().newRoot()))
+        {
+            return "its leaves do not rebuild the stored batch's roots";
+        }
+        ledger.restore(snapshot.markets(), snapshot.leaves());
+        committed.putAll(snapshot.leaves());
+        positionTree = positions;
+        balanceMirror = balances;
+        provingTree = proving;
+        sealed = id;
+        lastSequence = snapshot.lastSequence();
+        lastTimeNs = snapshot.lastTimeNs();
+        return null;
+    }
+
+    /** How this batcher started: from which snapshot, or from the journal's start and why. */
+    public String startState()
+    {
+        return startState;
+    }
+
+    /** The last command sequence already applied at start (0 without a snapshot): a reader may begin after it. */
+    public long resumeSequence()
+    {
+        return resumed ? lastSequence : 0;
     }
 
     /** Applies one command's events; closes batches as the rules say. */
@@ -198,18 +295,22 @@ public final class Batcher implements AutoCloseable
         sealed++;
         ledger.resetBatch();
         open = false;
+        // Taken now, on this thread, as the state after this batch; written once the batch itself is stored.
+        final byte[] snapshot = config.snapshotInterval() > 0 && sealed % config.snapshotInterval() == 0 ?
+            new BatcherSnapshot(sealed, lastSequence, lastTimeNs, config.treeDepth(), ledger.marketStates(), committed).encode() :
+            null;
         if (prover != null)
         {
-            prover.execute(() -> settle(batch));
+            prover.execute(() -> settle(batch, snapshot));
         }
         else
         {
-            settle(batch);
+            settle(batch, snapshot);
         }
         return true;
     }
 
-    private void settle(final SealedBatch s)
+    private void settle(final SealedBatch s, final byte[] snapshot)
     {
         if (failure != null)
         {
@@ -246,6 +347,10 @@ public final class Batcher implements AutoCloseable
                 batch = new SettlementBatch(s.blobBytes(), BatchBlob.sha256(s.blobBytes()), s.prevPositionRoot(), s.newPositionRoot(),
                     proven.inputs(), s.positionPaths(), s.balancePaths(), proven.proof().toBytes());
                 store.write(batch);
+            }
+            if (snapshot != null)
+            {
+                store.writeSnapshot(id, snapshot);
             }
             sink.accept(batch);
             settled.incrementAndGet();

@@ -60,6 +60,11 @@ final class L2Ledger
     private final List<BatchBlob.Withdrawal> withdrawals = new ArrayList<>();
     private long transitions;
 
+    /** A market as the ledger knows it, for snapshots. */
+    record MarketState(int marketId, long tickSize, long lotSize, long quantumsPerTickLot, long markTicks, long fundingIndex)
+    {
+    }
+
     private static final class Market
     {
         final long tickSize;
@@ -68,11 +73,11 @@ final class L2Ledger
         long markTicks;
         long fundingIndex;
 
-        Market(final long tickSize, final long lotSize, final int exponent)
+        Market(final long tickSize, final long lotSize, final long quantumsPerTickLot)
         {
             this.tickSize = tickSize;
             this.lotSize = lotSize;
-            this.quantumsPerTickLot = tickSize * lotSize / FixedPoint.powerOfTen(exponent);
+            this.quantumsPerTickLot = quantumsPerTickLot;
         }
     }
 
@@ -118,7 +123,8 @@ final class L2Ledger
                 case MarketConfiguredDecoder.TEMPLATE_ID:
                 {
                     final MarketConfiguredDecoder d = marketConfigured.wrap(buffer, body, block, version);
-                    markets.computeIfAbsent(d.marketId(), id -> new Market(d.tickSize(), d.lotSize(), d.quoteScaleExponent()));
+                    markets.computeIfAbsent(d.marketId(), id -> new Market(d.tickSize(), d.lotSize(),
+                        d.tickSize() * d.lotSize() / FixedPoint.powerOfTen(d.quoteScaleExponent())));
                     messageLength += MarketConfiguredDecoder.symbolHeaderLength() + d.symbolLength();
                     break;
                 }
@@ -266,6 +272,61 @@ final class L2Ledger
         final List<BatchBlob.MarketPrice> prices = new ArrayList<>(markets.size());
         markets.forEach((id, m) -> prices.add(new BatchBlob.MarketPrice(id, m.markTicks, m.quantumsPerTickLot, m.fundingIndex)));
         return prices;
+    }
+
+    /** Every market the ledger knows, ascending by id. */
+    List<MarketState> marketStates()
+    {
+        final List<MarketState> states = new ArrayList<>(markets.size());
+        markets.forEach((id, m) -> states.add(new MarketState(id, m.tickSize, m.lotSize, m.quantumsPerTickLot, m.markTicks,
+            m.fundingIndex)));
+        return states;
+    }
+
+    /**
+     * Puts an empty ledger into the state a snapshot recorded: its markets, and every leaf ever
+     * touched (accounts and the reserved balances), with no batch in progress.
+     */
+    void restore(final List<MarketState> states, final Map<Long, Leaf> leaves)
+    {
+        if (!markets.isEmpty() || !accounts.isEmpty() || !touched.isEmpty())
+        {
+            throw new IllegalStateException("a ledger is restored only when empty");
+        }
+        for (final MarketState m : states)
+        {
+            final Market market = new Market(m.tickSize(), m.lotSize(), m.quantumsPerTickLot());
+            market.markTicks = m.markTicks();
+            market.fundingIndex = m.fundingIndex();
+            markets.put(m.marketId(), market);
+        }
+        leaves.forEach((index, leaf) ->
+        {
+            if (index == ReservedLeaves.fee(depth))
+            {
+                feeBalance = leaf.balance();
+            }
+            else if (index == ReservedLeaves.insurance(depth))
+            {
+                insuranceBalance = leaf.balance();
+            }
+            else if (index == ReservedLeaves.funding(depth))
+            {
+                fundingBalance = leaf.balance();
+            }
+            else
+            {
+                final Holder h = new Holder();
+                h.publicKey = leaf.publicKey();
+                h.balance = leaf.balance();
+                for (final Leaf.Position position : leaf.positions())
+                {
+                    h.sizes.put(position.marketId(), position.sizeLots());
+                    h.fundingIndexes.put(position.marketId(), position.fundingIndex());
+                }
+                accounts.put(index, h);
+            }
+        });
     }
 
     long transitions()

@@ -80,7 +80,12 @@ final class SettlementHarness
 
     static Batcher.Config config(final int maxTransitions, final ProofOptions options)
     {
-        return new Batcher.Config(DEPTH, maxTransitions, 3_600_000_000_000L, options, 64, false);
+        return config(maxTransitions, options, 0);
+    }
+
+    static Batcher.Config config(final int maxTransitions, final ProofOptions options, final int snapshotInterval)
+    {
+        return new Batcher.Config(DEPTH, maxTransitions, 3_600_000_000_000L, options, 64, false, snapshotInterval);
     }
 
     /** A sink that submits to this harness's contract at the current time. */

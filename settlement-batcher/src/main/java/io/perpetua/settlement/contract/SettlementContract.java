@@ -149,7 +149,8 @@ public final class SettlementContract
 
     /**
      * Records a forced withdrawal: the owner's signed withdrawal (the same layout the engine checks),
-     * which the operator must settle in a batch within the freeze grace.
+     * which the operator must settle in a batch within the freeze grace; its expiry must not come
+     * before the end of that grace.
      */
     public synchronized long requestForcedWithdrawal(final long accountId, final long amount, final long nonce, final long expiryNs,
         final byte[] signature, final long nowNs) throws ContractException
@@ -159,6 +160,13 @@ public final class SettlementContract
         if (key == null || amount <= 0 || expiryNs <= nowNs)
         {
             throw new ContractException(INVALID_REQUEST, "forced withdrawal needs a known account, a positive amount and a future expiry");
+        }
+        // The engine refuses an expired withdrawal: one that could expire before the contract may be
+        // frozen would let its owner freeze the exchange with a request nobody can serve.
+        if (expiryNs - nowNs < freezeGraceNs)
+        {
+            throw new ContractException(INVALID_REQUEST, "forced withdrawal must stay valid for the freeze grace ("
+                + freezeGraceNs + " ns) after the request; it expires after " + (expiryNs - nowNs) + " ns");
         }
         if (!SignedRequests.verifyWithdrawal(key, accountId, amount, nonce, expiryNs, signature))
         {

@@ -94,6 +94,19 @@ class ForcedWithdrawalTest
     }
 
     @Test
+    void aForcedRequestThatCouldExpireBeforeTheGraceEndsIsRefused() throws Exception
+    {
+        final SettlementHarness h = tradedSession(dir);
+        final long expiry = h.nowNs + GRACE_NS - 1;
+        final ContractException ex = assertThrows(ContractException.class, () -> request(h, 2, 50 * USD, 1, expiry));
+        assertEquals(ContractException.Reason.INVALID_REQUEST, ex.reason());
+        assertTrue(ex.getMessage().contains("must stay valid for the freeze grace"), ex.getMessage());
+        assertTrue(h.contract.pendingForcedRequests().isEmpty());
+        request(h, 2, 50 * USD, 1, h.nowNs + GRACE_NS);
+        assertEquals(1, h.contract.pendingForcedRequests().size(), "valid exactly until the grace ends: accepted");
+    }
+
+    @Test
     void anIgnoredForcedWithdrawalFreezesTheContractAndEachAccountEscapesOnceChargedItsPendingFunding() throws Exception
     {
         final SettlementHarness h = tradedSession(dir);

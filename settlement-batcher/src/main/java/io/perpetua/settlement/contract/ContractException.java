@@ -40,6 +40,8 @@ public final class ContractException extends Exception
         NOTHING_OVERDUE,
         /** Claim with nothing claimable. */
         NOTHING_TO_CLAIM,
+        /** A cancelled deposit reclaimed while a batch may still credit it (within the freeze grace of the cancellation). */
+        RECLAIM_TOO_EARLY,
         /** The account already escaped. */
         ALREADY_ESCAPED,
         /** The escape's leaf and path do not lead to the last accepted root. */

@@ -35,6 +35,7 @@ import static io.perpetua.settlement.contract.ContractException.Reason.NOTHING_T
 import static io.perpetua.settlement.contract.ContractException.Reason.NOTHING_TO_ESCAPE;
 import static io.perpetua.settlement.contract.ContractException.Reason.NOT_FROZEN;
 import static io.perpetua.settlement.contract.ContractException.Reason.OVERFLOW;
+import static io.perpetua.settlement.contract.ContractException.Reason.RECLAIM_TOO_EARLY;
 import static io.perpetua.settlement.contract.ContractException.Reason.TIME_WINDOW;
 
 /**
@@ -47,13 +48,17 @@ import static io.perpetua.settlement.contract.ContractException.Reason.TIME_WIND
  * then atomic rename) or throws {@link ContractException} and changes nothing.
  *
  * <p>Money invariant: escrow = sum of L2 quote balances (fee, insurance and funding leaves
- * included) + withdrawals not yet claimed + deposits not yet confirmed by a batch - escapes paid.
+ * included) + withdrawals not yet claimed + deposits not yet confirmed by a batch (nor reclaimed)
+ * - escapes paid.
  */
 public final class SettlementContract
 {
     private static final int STATE_MAGIC = 0x54435350; // "PSCT"
-    /** Version 2 added each market's funding index; a version-1 state is refused, as version-1 blobs are. */
-    private static final int STATE_VERSION = 2;
+    /**
+     * Version 2 added each market's funding index (a version-1 state is refused, as version-1 blobs
+     * are); version 3 appends the deposit cancellations (a version-2 state reads as having none).
+     */
+    private static final int STATE_VERSION = 3;
 
     /** A deposit waiting for the batch that credits it. */
     public record PendingDeposit(long depositId, long accountId, byte[] publicKey, long amount)
@@ -79,6 +84,8 @@ public final class SettlementContract
     private long nextRequestId = 1;
     private boolean frozen;
     private final TreeMap<Long, PendingDeposit> pendingDeposits = new TreeMap<>();
+    /** Pending deposits their owners asked back: deposit id to the time of the request. */
+    private final TreeMap<Long, Long> depositCancellations = new TreeMap<>();
     private final TreeMap<Long, byte[]> keys = new TreeMap<>();
     private final TreeMap<Long, Long> claimable = new TreeMap<>();
     private final TreeMap<Long, ForcedRequest> forced = new TreeMap<>();
@@ -131,6 +138,62 @@ public final class SettlementContract
         pendingDeposits.put(id, new PendingDeposit(id, accountId, publicKey.clone(), amount));
         persist();
         return id;
+    }
+
+    /**
+     * The depositor asks for a deposit back that no batch has credited yet (one the engine refused,
+     * say), signed with the deposit's key ({@link DepositCancellation}). The operator keeps the freeze
+     * grace to credit it in a batch after all; then {@link #reclaimDeposit} pays it back. Allowed while
+     * frozen too.
+     */
+    public synchronized void cancelDeposit(final long depositId, final byte[] signature, final long nowNs) throws ContractException
+    {
+        final PendingDeposit deposit = pendingDeposits.get(depositId);
+        if (deposit == null)
+        {
+            throw new ContractException(INVALID_REQUEST, "deposit " + depositId + " is not pending");
+        }
+        if (depositCancellations.containsKey(depositId))
+        {
+            throw new ContractException(INVALID_REQUEST, "deposit " + depositId + " is already cancelled");
+        }
+        if (!DepositCancellation.verify(deposit.publicKey(), depositId, signature))
+        {
+            throw new ContractException(BAD_SIGNATURE, "cancellation of deposit " + depositId + " not signed by its key");
+        }
+        depositCancellations.put(depositId, nowNs);
+        persist();
+    }
+
+    /**
+     * Pays back a cancelled deposit that is still pending once the freeze grace has passed since the
+     * cancellation (at once while frozen: no batch can credit it any more); a batch that credits it
+     * afterwards is refused. Returns the amount paid.
+     */
+    public synchronized long reclaimDeposit(final long depositId, final long nowNs) throws ContractException
+    {
+        final PendingDeposit deposit = pendingDeposits.get(depositId);
+        final Long cancelledAtNs = depositCancellations.get(depositId);
+        if (deposit == null || cancelledAtNs == null)
+        {
+            throw new ContractException(INVALID_REQUEST, "deposit " + depositId + " is not a pending, cancelled deposit");
+        }
+        if (!frozen && nowNs - cancelledAtNs < freezeGraceNs)
+        {
+            throw new ContractException(RECLAIM_TOO_EARLY, "deposit " + depositId + " may be credited by a batch until "
+                + (cancelledAtNs + freezeGraceNs));
+        }
+        pendingDeposits.remove(depositId);
+        depositCancellations.remove(depositId);
+        escrow -= deposit.amount();
+        persist();
+        return deposit.amount();
+    }
+
+    /** When the owner of a pending deposit asked for it back, or null if not cancelled. */
+    public synchronized Long depositCancelledAt(final long depositId)
+    {
+        return depositCancellations.get(depositId);
     }
 
     /** Pays out what accepted batches made claimable for the account (allowed while frozen too). */
@@ -229,6 +292,7 @@ public final class SettlementContract
         for (final BatchBlob.Deposit d : blob.deposits())
         {
             pendingDeposits.remove(d.depositId());
+            depositCancellations.remove(d.depositId());
         }
         claimable.clear();
         claimable.putAll(newClaims);
@@ -477,6 +541,12 @@ public final class SettlementContract
             {
                 out.writeLong(e);
             }
+            out.writeInt(depositCancellations.size());
+            for (final Map.Entry<Long, Long> c : depositCancellations.entrySet())
+            {
+                out.writeLong(c.getKey());
+                out.writeLong(c.getValue());
+            }
             out.flush();
             final Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
             Files.createDirectories(stateFile.toAbsolutePath().getParent());
@@ -498,10 +568,10 @@ public final class SettlementContract
                 throw new IllegalStateException(stateFile + " is not a contract state");
             }
             final int version = in.readInt();
-            if (version != STATE_VERSION)
+            if (version != STATE_VERSION && version != 2)
             {
-                throw new IllegalStateException(stateFile + " is a version-" + version + " contract state; this contract reads version "
-                    + STATE_VERSION + " (with funding indexes) only");
+                throw new IllegalStateException(stateFile + " is a version-" + version + " contract state; this contract reads versions "
+                    + "2 and " + STATE_VERSION + " (with funding indexes) only");
             }
             lastBatchId = in.readLong();
             positionRoot = readDigest(in);
@@ -544,6 +614,13 @@ public final class SettlementContract
             for (int i = in.readInt(); i > 0; i--)
             {
                 escaped.add(in.readLong());
+            }
+            if (version >= 3)
+            {
+                for (int i = in.readInt(); i > 0; i--)
+                {
+                    depositCancellations.put(in.readLong(), in.readLong());
+                }
             }
         }
         catch (final IOException ex)

@@ -76,7 +76,7 @@ public final class Journal implements AutoCloseable
     /** A new appender whose documents hold at most {@code maxDocumentBytes} (unless one entry is larger). */
     public JournalAppender appender(final int maxDocumentBytes)
     {
-        return new JournalAppender(queue.createAppender(), maxDocumentBytes);
+        return new JournalAppender(queue.createAppender(), maxDocumentBytes, (int)Math.min(Integer.MAX_VALUE, queue.overlapSize()));
     }
 
     /** A new reader positioned before the first entry of the journal. */

@@ -20,19 +20,29 @@ public final class JournalAppender implements AutoCloseable
 {
     private final ExcerptAppender appender;
     private final int maxDocumentBytes;
+    private final int maxEntryBytes;
     private final ExpandableDirectByteBuffer document;
     private int position;
     private int entries;
     private long lastIndex = -1;
 
-    JournalAppender(final ExcerptAppender appender, final int maxDocumentBytes)
+    /**
+     * @param maxDocumentBytes   documents close before they pass this (unless one entry alone is larger)
+     * @param largestDocumentBytes no document may be larger than this at all: what the queue maps past
+     *                           the start of each chunk (its overlap), beyond which a copy into the
+     *                           mapped file, or a read of it, would leave the mapping and crash the JVM
+     */
+    JournalAppender(final ExcerptAppender appender, final int maxDocumentBytes, final int largestDocumentBytes)
     {
-        if (maxDocumentBytes < JournalFormat.DOCUMENT_HEADER_LENGTH + JournalFormat.ENTRY_HEADER_LENGTH + 1)
+        if (maxDocumentBytes < JournalFormat.DOCUMENT_HEADER_LENGTH + JournalFormat.ENTRY_HEADER_LENGTH + 1
+            || maxDocumentBytes > largestDocumentBytes)
         {
-            throw new IllegalArgumentException("maxDocumentBytes too small: " + maxDocumentBytes);
+            throw new IllegalArgumentException("maxDocumentBytes " + maxDocumentBytes + " outside [" +
+                (JournalFormat.DOCUMENT_HEADER_LENGTH + JournalFormat.ENTRY_HEADER_LENGTH + 1) + ", " + largestDocumentBytes + "]");
         }
         this.appender = appender;
         this.maxDocumentBytes = maxDocumentBytes;
+        this.maxEntryBytes = largestDocumentBytes - JournalFormat.DOCUMENT_HEADER_LENGTH - JournalFormat.ENTRY_HEADER_LENGTH;
         this.document = new ExpandableDirectByteBuffer(maxDocumentBytes);
     }
 
@@ -41,13 +51,19 @@ public final class JournalAppender implements AutoCloseable
      * document. If the entry would take the document past its bound, the staged entries are
      * committed first and the entry starts the next document.
      *
-     * @throws IllegalArgumentException if {@code length} is not positive
+     * @throws IllegalArgumentException if {@code length} is not positive or above {@link #maxEntryBytes()};
+     *                                  nothing is staged then, and what was staged before stays
      */
     public void append(final DirectBuffer buffer, final int offset, final int length)
     {
         if (length <= 0)
         {
             throw new IllegalArgumentException("a journal entry needs at least one byte: " + length);
+        }
+        if (length > maxEntryBytes)
+        {
+            throw new IllegalArgumentException("a journal entry of " + length + " bytes is larger than the " + maxEntryBytes +
+                " a document of this queue can hold");
         }
         final int entryBytes = JournalFormat.ENTRY_HEADER_LENGTH + length;
         if (entries > 0 && position + entryBytes > maxDocumentBytes)
@@ -63,6 +79,12 @@ public final class JournalAppender implements AutoCloseable
         document.putBytes(position + JournalFormat.ENTRY_HEADER_LENGTH, buffer, offset, length);
         position += entryBytes;
         entries++;
+    }
+
+    /** The largest entry {@link #append} takes: one that fills a document of the queue's overlap size alone. */
+    public int maxEntryBytes()
+    {
+        return maxEntryBytes;
     }
 
     /** Entries staged since the last commit. */

@@ -176,6 +176,56 @@ class JournalTest
     }
 
     @Test
+    void theLargestEntryADocumentCanHoldRoundTripsAndALargerOneIsRefusedBeforeItReachesTheFile()
+    {
+        try (Journal journal = Journal.open(dir); JournalAppender appender = journal.appender())
+        {
+            final int largest = appender.maxEntryBytes();
+            assertTrue(largest >= 1024 * 1024, "room for a command's events: " + largest);
+            final UnsafeBuffer big = new UnsafeBuffer(new byte[largest + 1]);
+            final int header = heartbeat(1);
+            big.putBytes(0, command, 0, header);
+            for (int i = header; i < largest; i++)
+            {
+                big.putByte(i, (byte)i);
+            }
+            appender.append(command, 0, heartbeat(1));
+            // Refused whole, before anything is staged or committed: the staged entry stays, the journal stays readable.
+            final IllegalArgumentException refused =
+                assertThrows(IllegalArgumentException.class, () -> appender.append(big, 0, largest + 1));
+            assertTrue(refused.getMessage().contains(largest + 1 + " bytes"), refused.getMessage());
+            assertEquals(1, appender.pendingEntries());
+            appender.commit();
+            // Five of them run past the first chunk of the file, at whatever offset the boundary falls.
+            for (long sequence = 2; sequence <= 6; sequence++)
+            {
+                CommandAdapter.stamp(big, 0, sequence, 1_000L * sequence);
+                appender.append(big, 0, largest);
+            }
+            appender.append(command, 0, heartbeat(7));
+            appender.commit();
+            try (JournalReader reader = journal.reader())
+            {
+                assertTrue(reader.next());
+                assertEquals(1, reader.sequence());
+                for (long sequence = 2; sequence <= 6; sequence++)
+                {
+                    assertTrue(reader.next());
+                    assertEquals(sequence, reader.sequence());
+                    assertEquals(largest, reader.length());
+                    for (int i = header; i < largest; i += 4_099)
+                    {
+                        assertEquals((byte)i, reader.buffer().getByte(i), "byte " + i + " of entry " + sequence);
+                    }
+                }
+                assertTrue(reader.next());
+                assertEquals(7, reader.sequence());
+                assertFalse(reader.next());
+            }
+        }
+    }
+
+    @Test
     void seekAfterLandsInTheMiddleOfDocumentsAcrossDailyFilesAndOverSequenceGaps()
     {
         final SetTimeProvider clock = new SetTimeProvider(TimeUnit.DAYS.toNanos(20_000));

@@ -358,7 +358,13 @@ public final class SettlementContract
         return new TreeMap<>(markets);
     }
 
-    /** After a freeze: pays an account its escape value once, given its leaf and path against the last root. */
+    /**
+     * After a freeze: pays an account its escape value once, given its leaf and path against the last
+     * root. Escapes are paid from the part of the escrow that backs L2 balances only (claimable
+     * withdrawals and uncredited deposits belong to others); when what is left of it is less than
+     * the value, which happens when bankrupt accounts cannot escape to pay their losses, the account is
+     * paid that rest, in part, rather than nothing. Returns the amount paid.
+     */
     public synchronized long escape(final long index, final Leaf leaf, final long[][] path) throws ContractException
     {
         if (!frozen)
@@ -383,14 +389,17 @@ public final class SettlementContract
         {
             throw new ContractException(NOTHING_TO_ESCAPE, "account " + index + " is worth " + value);
         }
-        if (value > escrow)
+        final long forBalances = escrow - unclaimedWithdrawals() - unconfirmedDeposits();
+        if (forBalances <= 0)
         {
-            throw new ContractException(OVERFLOW, "escrow " + escrow + " cannot pay " + value);
+            throw new ContractException(NOTHING_TO_ESCAPE, "account " + index + " is worth " + value +
+                " but the escrow holds nothing more for L2 balances");
         }
+        final long paid = Math.min(value, forBalances);
         escaped.add(index);
-        escrow -= value;
+        escrow -= paid;
         persist();
-        return value;
+        return paid;
     }
 
     // ------------------------------------------------------------------ views

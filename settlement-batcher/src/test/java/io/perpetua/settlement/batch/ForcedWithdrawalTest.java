@@ -7,6 +7,7 @@ import io.perpetua.core.sbe.Side;
 import io.perpetua.risk.auth.SignedRequests;
 import io.perpetua.settlement.contract.BatchVerifier;
 import io.perpetua.settlement.contract.ContractException;
+import io.perpetua.settlement.contract.DepositCancellation;
 import io.perpetua.settlement.contract.SettlementContract;
 import io.perpetua.settlement.contract.VerificationMode;
 import io.perpetua.settlement.escape.EscapeProof;
@@ -104,6 +105,47 @@ class ForcedWithdrawalTest
         assertTrue(h.contract.pendingForcedRequests().isEmpty());
         request(h, 2, 50 * USD, 1, h.nowNs + GRACE_NS);
         assertEquals(1, h.contract.pendingForcedRequests().size(), "valid exactly until the grace ends: accepted");
+    }
+
+    @Test
+    void escapesArePaidFromTheL2PartOfTheEscrowOnlyAndInPartWhenItRunsShort() throws Exception
+    {
+        final SettlementHarness h = tradedSession(dir);
+        h.deposit(3, 100 * USD);
+        h.withdraw(3, 40 * USD, 1);
+        // The mark climbs to $700 in steps the oracle takes; nobody liquidates the short (account 2).
+        for (final long price : new long[] {140, 195, 270, 375, 520, 700})
+        {
+            h.nowNs += 2_000_000_000L;
+            h.oracle(1, price * USD);
+        }
+        h.batcher.flush();
+        assertEquals(2, h.contract.lastBatchId());
+        assertEquals(40 * USD, h.contract.claimable(3));
+        final long uncredited = h.contract.deposit(4, SettlementHarness.ownerKey(4), 30 * USD);
+        request(h, 1, 10 * USD, 1, h.nowNs + GRACE_NS);
+        h.contract.freeze(h.nowNs + GRACE_NS);
+
+        // L2 balances: $800 + $1,200 + $60. Account 1 is worth $800 + 2 x $700 = $2,200, account 2
+        // $1,200 - 2 x $700 < 0: its loss is not there to pay account 1's gain in full.
+        final long forBalances = h.contract.escrow() - h.contract.unclaimedWithdrawals() - h.contract.unconfirmedDeposits();
+        assertEquals(2_060 * USD, forBalances);
+        final EscapeProof one = EscapeProof.fromStore(h.store, 1, 2);
+        final EscapeProof two = EscapeProof.fromStore(h.store, 2, 2);
+        final EscapeProof three = EscapeProof.fromStore(h.store, 3, 2);
+        assertEquals(2_200 * USD, one.escapeValue());
+        assertEquals(-200 * USD, two.escapeValue());
+        assertEquals(ContractException.Reason.NOTHING_TO_ESCAPE,
+            assertThrows(ContractException.class, () -> h.contract.escape(2, two.leaf(), two.path())).reason());
+        assertEquals(60 * USD, h.contract.escape(3, three.leaf(), three.path()));
+        assertEquals(2_000 * USD, h.contract.escape(1, one.leaf(), one.path()), "paid in part: what is left for L2 balances");
+
+        // What others are owed is still there: the claim and the uncredited deposit.
+        assertEquals(70 * USD, h.contract.escrow());
+        assertEquals(40 * USD, h.contract.claim(3));
+        h.contract.cancelDeposit(uncredited, DepositCancellation.sign(SettlementHarness.ownerKeys(4).getPrivate(), uncredited), h.nowNs);
+        assertEquals(30 * USD, h.contract.reclaimDeposit(uncredited, h.nowNs));
+        assertEquals(0, h.contract.escrow());
     }
 
     @Test

@@ -41,6 +41,8 @@ final class DemoSession
     static final String CONFIG = "/io/perpetua/node/demo.yaml";
     /** The trader login the demo prints for the browser page (see demo.yaml). */
     static final String TRADER_KEY = "demo-trader";
+    /** The demo's account owner keys derive from this label and the account id ({@code Ed25519Keys.deriveSeed}); demo.yaml lists the public ones. */
+    static final String OWNER_KEY_LABEL = "perpetua/demo-account";
     private static final long SUMMARY_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long ORACLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final String MAKER_KEY = "demo-maker";

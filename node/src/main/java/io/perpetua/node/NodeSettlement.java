@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeSettlement
 {
-    private static final long FREEZE_GRACE_NS = TimeUnit.DAYS.toNanos(7);
+    /** How long a forced request may wait before anyone may freeze the contract (the CLI's contract commands use it too). */
+    static final long FREEZE_GRACE_NS = TimeUnit.DAYS.toNanos(7);
 
     private final EpochNanoClock l1Clock = new OffsetEpochNanoClock();
     private final SettlementContract contract;

@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
     description = "Perpetual-futures exchange engine node.",
     subcommands = {PerpetuaCli.Run.class, PerpetuaCli.Demo.class, PerpetuaCli.Replay.class, PerpetuaCli.JournalCommand.class,
         PerpetuaCli.BenchCommand.class, SettlementCommands.Batches.class, SettlementCommands.EscapeProofCommand.class,
-        KeysCommand.class})
+        ContractCommands.Contract.class, KeysCommand.class})
 public final class PerpetuaCli implements Callable<Integer>
 {
     /** Exit code when replayed events differ from the journal. */

@@ -143,6 +143,53 @@ class SettlementCommandsTest
     }
 
     @Test
+    void theContractCommandsFreezeTheContractAndAnAccountEscapesOnce() throws IOException
+    {
+        // A copy of the demo's settlement state: the other tests read the original.
+        final Path copy = dir.resolve("contract-copy");
+        final Path source = journal.resolve("settlement");
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.walk(source))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                Files.copy(file, copy.resolve("settlement").resolve(source.relativize(file).toString()));
+            }
+        }
+        final Run status = cli("contract", "status", copy.toString());
+        assertEquals(0, status.exitCode(), status.err());
+        assertTrue(status.out().contains("last-batch " + batches), status.out().toString());
+        assertTrue(status.out().contains("frozen false"), status.out().toString());
+
+        final long now = 2_000_000_000_000_000_000L;
+        final long grace = NodeSettlement.FREEZE_GRACE_NS;
+        final Run early = cli("contract", "freeze", copy.toString(), "--at-ns", Long.toString(now));
+        assertEquals(PerpetuaCli.EXIT_MISMATCH, early.exitCode());
+        assertTrue(early.lastLine().startsWith("refused NOTHING_OVERDUE"), early.lastLine());
+        final Run shortLived = cli("contract", "request-withdrawal", copy.toString(), "--account", "100", "--amount", "1.5",
+            "--nonce", "1000000", "--expiry-ns", Long.toString(now + grace - 1), "--demo-owner", "--at-ns", Long.toString(now));
+        assertTrue(shortLived.lastLine().startsWith("refused INVALID_REQUEST"), shortLived.lastLine());
+        final Run request = cli("contract", "request-withdrawal", copy.toString(), "--account", "100", "--amount", "1.5",
+            "--nonce", "1000000", "--expiry-ns", Long.toString(now + grace), "--demo-owner", "--at-ns", Long.toString(now));
+        assertEquals(0, request.exitCode(), request.err() + request.out());
+        assertEquals("forced-request id=1 account=100 amount=1500000", request.lastLine());
+        final Run freeze = cli("contract", "freeze", copy.toString(), "--at-ns", Long.toString(now + grace));
+        assertEquals(0, freeze.exitCode(), freeze.err() + freeze.out());
+        assertEquals("frozen at batch " + batches, freeze.lastLine());
+
+        final Run proof = cli("escape-proof", copy.toString(), "--account", "1");
+        final String value = proof.out().stream().filter(l -> l.startsWith("escape-value ")).findFirst().orElseThrow().substring(13);
+        final Run escape = cli("contract", "escape", copy.toString(), "--account", "1");
+        assertEquals(0, escape.exitCode(), escape.err() + escape.out());
+        assertEquals("escaped account=1 value=" + value + " paid=" + value, escape.lastLine());
+        final Run again = cli("contract", "escape", copy.toString(), "--account", "1");
+        assertEquals(PerpetuaCli.EXIT_MISMATCH, again.exitCode());
+        assertTrue(again.lastLine().startsWith("refused ALREADY_ESCAPED"), again.lastLine());
+        assertTrue(cli("contract", "status", copy.toString()).out().contains("escaped [1]"));
+        assertEquals(PerpetuaCli.EXIT_USAGE, cli("contract", "status", dir.resolve("nothing").toString()).exitCode());
+    }
+
+    @Test
     void aDirectoryWithoutBatchesIsAUsageError()
     {
         final Run run = cli("batches", "verify", dir.resolve("nothing").toString());

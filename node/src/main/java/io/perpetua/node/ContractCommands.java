@@ -1,0 +1,274 @@
+package io.perpetua.node;
+
+import io.perpetua.risk.auth.Ed25519Keys;
+import io.perpetua.risk.auth.SignedRequests;
+import io.perpetua.settlement.batch.BatchStore;
+import io.perpetua.settlement.contract.BatchVerifier;
+import io.perpetua.settlement.contract.ContractException;
+import io.perpetua.settlement.contract.SettlementContract;
+import io.perpetua.settlement.contract.VerificationMode;
+import io.perpetua.settlement.escape.EscapeProof;
+import io.perpetua.settlement.stark.ProofOptions;
+import org.agrona.concurrent.OffsetEpochNanoClock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code perpetua contract status|request-withdrawal|freeze|escape|claim DIR}: the simulated L1
+ * contract of a node's journal, driven from the command line as its users would drive a chain
+ * contract, for instance after the operator went away. The node keeps the contract in memory while
+ * it runs and writes it after every change, so these commands are for a stopped node.
+ */
+final class ContractCommands
+{
+    /** USDC has six decimals: amounts are in quantums of 10^-6. */
+    private static final int USDC_DECIMALS = 6;
+
+    private ContractCommands()
+    {
+    }
+
+    /** The journal directory, and the chain time of a call. */
+    static final class Target
+    {
+        @Parameters(index = "0", paramLabel = "DIR", description = "The node's journal directory.")
+        Path dir;
+
+        @Option(names = "--at-ns", paramLabel = "NS",
+            description = "The L1 time of the call, ns since the epoch (default: now). A simulated chain takes its clock as input.")
+        Long atNs;
+
+        long nowNs()
+        {
+            return atNs != null ? atNs : new OffsetEpochNanoClock().nanoTime();
+        }
+
+        /** Opens the contract whose state the node left in DIR, pinned as the node pins it. */
+        SettlementContract open()
+        {
+            final Path state = BatchStore.contractStateFile(dir);
+            if (!Files.isRegularFile(state))
+            {
+                throw new IllegalArgumentException("no contract state at " + state + " (DIR is the journal directory of a node run with settlement)");
+            }
+            final BatchStore store = SettlementCommands.store(dir);
+            final int depth = store.read(store.ids().get(0)).orElseThrow().decodedBlob().treeDepth();
+            return new SettlementContract(new BatchVerifier(VerificationMode.STARK, ProofOptions.P100, depth), NodeSettlement.FREEZE_GRACE_NS,
+                state);
+        }
+    }
+
+    /** {@code perpetua contract}. */
+    @Command(name = "contract", mixinStandardHelpOptions = true, description = "Use a stopped node's simulated L1 contract.",
+        subcommands = {Status.class, RequestWithdrawal.class, Freeze.class, Escape.class, Claim.class})
+    static final class Contract implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            return PerpetuaCli.usage(spec);
+        }
+    }
+
+    /** Runs a contract call; a refusal prints its reason and exits with {@link PerpetuaCli#EXIT_MISMATCH}. */
+    private interface Call
+    {
+        void run(SettlementContract contract, PrintWriter out) throws ContractException;
+    }
+
+    private static int call(final CommandSpec spec, final Target target, final Call call)
+    {
+        final SettlementContract contract = target.open();
+        final PrintWriter out = spec.commandLine().getOut();
+        try
+        {
+            call.run(contract, out);
+            out.flush();
+            return 0;
+        }
+        catch (final ContractException ex)
+        {
+            out.println("refused " + ex.getMessage());
+            out.flush();
+            return PerpetuaCli.EXIT_MISMATCH;
+        }
+    }
+
+    /** {@code perpetua contract status DIR}. */
+    @Command(name = "status", mixinStandardHelpOptions = true,
+        description = "The contract's roots, last batch, escrow, pending deposits and forced requests, claims and escapes.")
+    static final class Status implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Target target;
+
+        @Override
+        public Integer call()
+        {
+            return ContractCommands.call(spec, target, (contract, out) ->
+            {
+                out.println("last-batch " + contract.lastBatchId());
+                out.println("position-root " + SettlementCommands.hex(contract.positionRoot()));
+                out.println("balance-root " + SettlementCommands.hex(contract.balanceRoot()));
+                out.println("frozen " + contract.frozen());
+                out.println("escrow " + contract.escrow());
+                out.println("unconfirmed-deposits " + contract.unconfirmedDeposits());
+                out.println("unclaimed-withdrawals " + contract.unclaimedWithdrawals());
+                final long now = target.nowNs();
+                for (final SettlementContract.ForcedRequest r : contract.pendingForcedRequests())
+                {
+                    out.println("forced-request id=" + r.requestId() + " account=" + r.accountId() + " amount=" + r.amount() +
+                        " nonce=" + r.nonce() + " requested-at-ns=" + r.requestedAtNs() + " overdue=" +
+                        (now - r.requestedAtNs() >= NodeSettlement.FREEZE_GRACE_NS));
+                }
+                out.println("escaped " + contract.escapedAccounts());
+            });
+        }
+    }
+
+    /** {@code perpetua contract request-withdrawal DIR --account N --amount USDC --nonce K}. */
+    @Command(name = "request-withdrawal", mixinStandardHelpOptions = true,
+        description = "Send the contract a forced withdrawal (the owner's signed withdrawal) that the operator must settle within the freeze grace.")
+    static final class RequestWithdrawal implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Target target;
+
+        @Option(names = "--account", required = true, paramLabel = "N", description = "The account.")
+        long account;
+
+        @Option(names = "--amount", required = true, paramLabel = "USDC", description = "Amount in USDC, up to 6 decimals.")
+        BigDecimal amount;
+
+        @Option(names = "--nonce", required = true, paramLabel = "K", description = "Above every nonce the account used.")
+        long nonce;
+
+        @Option(names = "--expiry-ns", required = true, paramLabel = "NS",
+            description = "Expiry of the signed withdrawal, ns since the epoch: at least the freeze grace (7 days) after the request.")
+        long expiryNs;
+
+        @Option(names = "--signature", paramLabel = "HEX", description = "The owner's 64-byte Ed25519 signature of the withdrawal.")
+        String signature;
+
+        @Option(names = "--demo-owner", description = "Sign with the owner key `perpetua demo` derives for the account instead.")
+        boolean demoOwner;
+
+        @Override
+        public Integer call()
+        {
+            final long quantums;
+            try
+            {
+                quantums = amount.movePointRight(USDC_DECIMALS).longValueExact();
+            }
+            catch (final ArithmeticException ex)
+            {
+                throw new IllegalArgumentException("--amount must have at most 6 decimals and fit 64 bits: " + amount);
+            }
+            if (demoOwner == (signature != null))
+            {
+                throw new IllegalArgumentException("give either --signature HEX or --demo-owner");
+            }
+            final byte[] signed = demoOwner ?
+                SignedRequests.signWithdrawal(Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed(DemoSession.OWNER_KEY_LABEL, account))
+                    .getPrivate(), account, quantums, nonce, expiryNs) :
+                HexFormat.of().parseHex(signature);
+            return ContractCommands.call(spec, target, (contract, out) ->
+            {
+                final long id = contract.requestForcedWithdrawal(account, quantums, nonce, expiryNs, signed, target.nowNs());
+                out.println("forced-request id=" + id + " account=" + account + " amount=" + quantums);
+            });
+        }
+    }
+
+    /** {@code perpetua contract freeze DIR}. */
+    @Command(name = "freeze", mixinStandardHelpOptions = true,
+        description = "Freeze the contract: allowed to anyone once a forced request has waited the freeze grace.")
+    static final class Freeze implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Target target;
+
+        @Override
+        public Integer call()
+        {
+            return ContractCommands.call(spec, target, (contract, out) ->
+            {
+                contract.freeze(target.nowNs());
+                out.println("frozen at batch " + contract.lastBatchId());
+            });
+        }
+    }
+
+    /** {@code perpetua contract escape DIR --account N}. */
+    @Command(name = "escape", mixinStandardHelpOptions = true,
+        description = "After a freeze: prove the account's leaf against the last root from the stored batches and take its escape value.")
+    static final class Escape implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Target target;
+
+        @Option(names = "--account", required = true, paramLabel = "N", description = "The account (leaf index).")
+        long account;
+
+        @Override
+        public Integer call()
+        {
+            final SettlementContract opened = target.open();
+            final EscapeProof proof = EscapeProof.fromStore(SettlementCommands.store(target.dir), account, opened.lastBatchId());
+            return ContractCommands.call(spec, target, (contract, out) ->
+            {
+                final long paid = contract.escape(account, proof.leaf(), proof.path());
+                out.println("escaped account=" + account + " value=" + proof.escapeValue() + " paid=" + paid);
+            });
+        }
+    }
+
+    /** {@code perpetua contract claim DIR --account N}. */
+    @Command(name = "claim", mixinStandardHelpOptions = true,
+        description = "Pay out what accepted batches made claimable for the account (withdrawals).")
+    static final class Claim implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Target target;
+
+        @Option(names = "--account", required = true, paramLabel = "N", description = "The account.")
+        long account;
+
+        @Override
+        public Integer call()
+        {
+            return ContractCommands.call(spec, target, (contract, out) ->
+                out.println("claimed account=" + account + " amount=" + contract.claim(account)));
+        }
+    }
+}

@@ -84,34 +84,11 @@ final class ContractCommands
         }
     }
 
-    /** Runs a contract call; a refusal prints its reason and exits with {@link PerpetuaCli#EXIT_MISMATCH}. */
-    private interface Call
-    {
-        void run(SettlementContract contract, PrintWriter out) throws ContractException;
-    }
-
-    private static int call(final CommandSpec spec, final Target target, final Call call)
-    {
-        final SettlementContract contract = target.open();
-        final PrintWriter out = spec.commandLine().getOut();
-        try
-        {
-            call.run(contract, out);
-            out.flush();
-            return 0;
-        }
-        catch (final ContractException ex)
-        {
-            out.println("refused " + ex.getMessage());
-            out.flush();
-            return PerpetuaCli.EXIT_MISMATCH;
-        }
-    }
-
-    /** {@code perpetua contract status DIR}. */
-    @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "The contract's roots, last batch, escrow, pending deposits and forced requests, claims and escapes.")
-    static final class Status implements Callable<Integer>
+    /**
+     * One contract call: opens the contract, runs {@link #run}, and turns a refusal into its reason on
+     * the output and exit code {@link PerpetuaCli#EXIT_MISMATCH}.
+     */
+    abstract static class ContractCall implements Callable<Integer>
     {
         @Spec
         CommandSpec spec;
@@ -122,38 +99,64 @@ final class ContractCommands
         @Override
         public Integer call()
         {
-            return ContractCommands.call(spec, target, (contract, out) ->
+            prepare();
+            final SettlementContract contract = target.open();
+            final PrintWriter out = spec.commandLine().getOut();
+            try
             {
-                out.println("last-batch " + contract.lastBatchId());
-                out.println("position-root " + SettlementCommands.hex(contract.positionRoot()));
-                out.println("balance-root " + SettlementCommands.hex(contract.balanceRoot()));
-                out.println("frozen " + contract.frozen());
-                out.println("escrow " + contract.escrow());
-                out.println("unconfirmed-deposits " + contract.unconfirmedDeposits());
-                out.println("unclaimed-withdrawals " + contract.unclaimedWithdrawals());
-                final long now = target.nowNs();
-                for (final SettlementContract.ForcedRequest r : contract.pendingForcedRequests())
-                {
-                    out.println("forced-request id=" + r.requestId() + " account=" + r.accountId() + " amount=" + r.amount() +
-                        " nonce=" + r.nonce() + " requested-at-ns=" + r.requestedAtNs() + " overdue=" +
-                        (now - r.requestedAtNs() >= NodeSettlement.FREEZE_GRACE_NS));
-                }
-                out.println("escaped " + contract.escapedAccounts());
-            });
+                run(contract, out);
+                return 0;
+            }
+            catch (final ContractException ex)
+            {
+                out.println("refused " + ex.getMessage());
+                return PerpetuaCli.EXIT_MISMATCH;
+            }
+            finally
+            {
+                out.flush();
+            }
+        }
+
+        /** Checks and converts the options before the contract is opened. */
+        void prepare()
+        {
+        }
+
+        abstract void run(SettlementContract contract, PrintWriter out) throws ContractException;
+    }
+
+    /** {@code perpetua contract status DIR}. */
+    @Command(name = "status", mixinStandardHelpOptions = true,
+        description = "The contract's roots, last batch, escrow, pending deposits and forced requests, claims and escapes.")
+    static final class Status extends ContractCall
+    {
+        @Override
+        void run(final SettlementContract contract, final PrintWriter out)
+        {
+            out.println("last-batch " + contract.lastBatchId());
+            out.println("position-root " + SettlementCommands.hex(contract.positionRoot()));
+            out.println("balance-root " + SettlementCommands.hex(contract.balanceRoot()));
+            out.println("frozen " + contract.frozen());
+            out.println("escrow " + contract.escrow());
+            out.println("unconfirmed-deposits " + contract.unconfirmedDeposits());
+            out.println("unclaimed-withdrawals " + contract.unclaimedWithdrawals());
+            final long now = target.nowNs();
+            for (final SettlementContract.ForcedRequest r : contract.pendingForcedRequests())
+            {
+                out.println("forced-request id=" + r.requestId() + " account=" + r.accountId() + " amount=" + r.amount() +
+                    " nonce=" + r.nonce() + " requested-at-ns=" + r.requestedAtNs() + " overdue=" +
+                    (now - r.requestedAtNs() >= NodeSettlement.FREEZE_GRACE_NS));
+            }
+            out.println("escaped " + contract.escapedAccounts());
         }
     }
 
     /** {@code perpetua contract request-withdrawal DIR --account N --amount USDC --nonce K}. */
     @Command(name = "request-withdrawal", mixinStandardHelpOptions = true,
         description = "Send the contract a forced withdrawal (the owner's signed withdrawal) that the operator must settle within the freeze grace.")
-    static final class RequestWithdrawal implements Callable<Integer>
+    static final class RequestWithdrawal extends ContractCall
     {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        Target target;
-
         @Option(names = "--account", required = true, paramLabel = "N", description = "The account.")
         long account;
 
@@ -173,10 +176,12 @@ final class ContractCommands
         @Option(names = "--demo-owner", description = "Sign with the owner key `perpetua demo` derives for the account instead.")
         boolean demoOwner;
 
+        private long quantums;
+        private byte[] signed;
+
         @Override
-        public Integer call()
+        void prepare()
         {
-            final long quantums;
             try
             {
                 quantums = amount.movePointRight(USDC_DECIMALS).longValueExact();
@@ -189,86 +194,62 @@ final class ContractCommands
             {
                 throw new IllegalArgumentException("give either --signature HEX or --demo-owner");
             }
-            final byte[] signed = demoOwner ?
+            signed = demoOwner ?
                 SignedRequests.signWithdrawal(Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed(DemoSession.OWNER_KEY_LABEL, account))
                     .getPrivate(), account, quantums, nonce, expiryNs) :
                 HexFormat.of().parseHex(signature);
-            return ContractCommands.call(spec, target, (contract, out) ->
-            {
-                final long id = contract.requestForcedWithdrawal(account, quantums, nonce, expiryNs, signed, target.nowNs());
-                out.println("forced-request id=" + id + " account=" + account + " amount=" + quantums);
-            });
+        }
+
+        @Override
+        void run(final SettlementContract contract, final PrintWriter out) throws ContractException
+        {
+            final long id = contract.requestForcedWithdrawal(account, quantums, nonce, expiryNs, signed, target.nowNs());
+            out.println("forced-request id=" + id + " account=" + account + " amount=" + quantums);
         }
     }
 
     /** {@code perpetua contract freeze DIR}. */
     @Command(name = "freeze", mixinStandardHelpOptions = true,
         description = "Freeze the contract: allowed to anyone once a forced request has waited the freeze grace.")
-    static final class Freeze implements Callable<Integer>
+    static final class Freeze extends ContractCall
     {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        Target target;
-
         @Override
-        public Integer call()
+        void run(final SettlementContract contract, final PrintWriter out) throws ContractException
         {
-            return ContractCommands.call(spec, target, (contract, out) ->
-            {
-                contract.freeze(target.nowNs());
-                out.println("frozen at batch " + contract.lastBatchId());
-            });
+            contract.freeze(target.nowNs());
+            out.println("frozen at batch " + contract.lastBatchId());
         }
     }
 
     /** {@code perpetua contract escape DIR --account N}. */
     @Command(name = "escape", mixinStandardHelpOptions = true,
         description = "After a freeze: prove the account's leaf against the last root from the stored batches and take its escape value.")
-    static final class Escape implements Callable<Integer>
+    static final class Escape extends ContractCall
     {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        Target target;
-
         @Option(names = "--account", required = true, paramLabel = "N", description = "The account (leaf index).")
         long account;
 
         @Override
-        public Integer call()
+        void run(final SettlementContract contract, final PrintWriter out) throws ContractException
         {
-            final SettlementContract opened = target.open();
-            final EscapeProof proof = EscapeProof.fromStore(SettlementCommands.store(target.dir), account, opened.lastBatchId());
-            return ContractCommands.call(spec, target, (contract, out) ->
-            {
-                final long paid = contract.escape(account, proof.leaf(), proof.path());
-                out.println("escaped account=" + account + " value=" + proof.escapeValue() + " paid=" + paid);
-            });
+            final EscapeProof proof = EscapeProof.fromStore(SettlementCommands.store(target.dir), account, contract.lastBatchId());
+            final long paid = contract.escape(account, proof.leaf(), proof.path());
+            out.println("escaped account=" + account + " value=" + proof.escapeValue() + " paid=" + paid);
         }
     }
 
     /** {@code perpetua contract claim DIR --account N}. */
     @Command(name = "claim", mixinStandardHelpOptions = true,
         description = "Pay out what accepted batches made claimable for the account (withdrawals).")
-    static final class Claim implements Callable<Integer>
+    static final class Claim extends ContractCall
     {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        Target target;
-
         @Option(names = "--account", required = true, paramLabel = "N", description = "The account.")
         long account;
 
         @Override
-        public Integer call()
+        void run(final SettlementContract contract, final PrintWriter out) throws ContractException
         {
-            return ContractCommands.call(spec, target, (contract, out) ->
-                out.println("claimed account=" + account + " amount=" + contract.claim(account)));
+            out.println("claimed account=" + account + " amount=" + contract.claim(account));
         }
     }
 }

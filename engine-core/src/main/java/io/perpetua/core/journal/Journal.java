@@ -76,13 +76,14 @@ public final class Journal implements AutoCloseable
     /** A new appender whose documents hold at most {@code maxDocumentBytes} (unless one entry is larger). */
     public JournalAppender appender(final int maxDocumentBytes)
     {
-        return new JournalAppender(queue.createAppender(), maxDocumentBytes, (int)Math.min(Integer.MAX_VALUE, queue.overlapSize()));
+        return new JournalAppender(queue.createAppender(), directory, maxDocumentBytes,
+            (int)Math.min(Integer.MAX_VALUE, queue.overlapSize()));
     }
 
     /** A new reader positioned before the first entry of the journal. */
     public JournalReader reader()
     {
-        return new JournalReader(queue, queue.createTailer());
+        return new JournalReader(queue, directory, queue.createTailer());
     }
 
     /** Sequence number of the last entry, or 0 if the journal is empty. */

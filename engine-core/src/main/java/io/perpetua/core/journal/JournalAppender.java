@@ -1,10 +1,19 @@
 package io.perpetua.core.journal;
 
+import io.perpetua.core.engine.CommandAdapter;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.zip.CRC32C;
 
 /**
  * Appends entries to a journal, many per Chronicle document (see {@link JournalFormat}):
@@ -14,13 +23,16 @@ import org.agrona.ExpandableDirectByteBuffer;
  *
  * <p>Entries are staged in a pre-allocated buffer and copied into the mapped file in one piece, so
  * nothing is allocated per entry (except when a single entry exceeds the document bound and the
- * staging buffer grows once). Single-threaded, like the Chronicle appender it wraps.
+ * staging buffer grows once). An entry too large for any document is spilled to a file of its own
+ * (see {@link JournalFormat}). Single-threaded, like the Chronicle appender it wraps.
  */
 public final class JournalAppender implements AutoCloseable
 {
     private final ExcerptAppender appender;
     private final int maxDocumentBytes;
     private final int maxEntryBytes;
+    private final Path queueDirectory;
+    private final UnsafeBuffer stub = new UnsafeBuffer(new byte[JournalFormat.STUB_LENGTH]);
     private final ExpandableDirectByteBuffer document;
     private int position;
     private int entries;
@@ -30,9 +42,11 @@ public final class JournalAppender implements AutoCloseable
      * @param maxDocumentBytes   documents close before they pass this (unless one entry alone is larger)
      * @param largestDocumentBytes no document may be larger than this at all: what the queue maps past
      *                           the start of each chunk (its overlap), beyond which a copy into the
-     *                           mapped file, or a read of it, would leave the mapping and crash the JVM
+     *                           mapped file, or a read of it, would leave the mapping and crash the JVM;
+     *                           a larger entry is spilled
      */
-    JournalAppender(final ExcerptAppender appender, final int maxDocumentBytes, final int largestDocumentBytes)
+    JournalAppender(final ExcerptAppender appender, final Path queueDirectory, final int maxDocumentBytes,
+        final int largestDocumentBytes)
     {
         if (maxDocumentBytes < JournalFormat.DOCUMENT_HEADER_LENGTH + JournalFormat.ENTRY_HEADER_LENGTH + 1
             || maxDocumentBytes > largestDocumentBytes)
@@ -41,6 +55,7 @@ public final class JournalAppender implements AutoCloseable
                 (JournalFormat.DOCUMENT_HEADER_LENGTH + JournalFormat.ENTRY_HEADER_LENGTH + 1) + ", " + largestDocumentBytes + "]");
         }
         this.appender = appender;
+        this.queueDirectory = queueDirectory;
         this.maxDocumentBytes = maxDocumentBytes;
         this.maxEntryBytes = largestDocumentBytes - JournalFormat.DOCUMENT_HEADER_LENGTH - JournalFormat.ENTRY_HEADER_LENGTH;
         this.document = new ExpandableDirectByteBuffer(maxDocumentBytes);
@@ -49,10 +64,11 @@ public final class JournalAppender implements AutoCloseable
     /**
      * Stages {@code length} bytes of {@code buffer} from {@code offset} as one entry of the open
      * document. If the entry would take the document past its bound, the staged entries are
-     * committed first and the entry starts the next document.
+     * committed first and the entry starts the next document. An entry larger than
+     * {@link #maxEntryBytes()} is written to its spill file now and staged as a stub.
      *
-     * @throws IllegalArgumentException if {@code length} is not positive or above {@link #maxEntryBytes()};
-     *                                  nothing is staged then, and what was staged before stays
+     * @throws IllegalArgumentException if {@code length} is not positive, or a spilled entry is
+     *                                  shorter than the prefix every journal message has
      */
     public void append(final DirectBuffer buffer, final int offset, final int length)
     {
@@ -62,9 +78,14 @@ public final class JournalAppender implements AutoCloseable
         }
         if (length > maxEntryBytes)
         {
-            throw new IllegalArgumentException("a journal entry of " + length + " bytes is larger than the " + maxEntryBytes +
-                " a document of this queue can hold");
+            spill(buffer, offset, length);
+            return;
         }
+        stage(buffer, offset, length, length);
+    }
+
+    private void stage(final DirectBuffer buffer, final int offset, final int length, final int lengthField)
+    {
         final int entryBytes = JournalFormat.ENTRY_HEADER_LENGTH + length;
         if (entries > 0 && position + entryBytes > maxDocumentBytes)
         {
@@ -75,13 +96,44 @@ public final class JournalAppender implements AutoCloseable
             JournalFormat.writeDocumentHeader(document);
             position = JournalFormat.DOCUMENT_HEADER_LENGTH;
         }
-        document.putInt(position, length, JournalFormat.BYTE_ORDER);
+        document.putInt(position, lengthField, JournalFormat.BYTE_ORDER);
         document.putBytes(position + JournalFormat.ENTRY_HEADER_LENGTH, buffer, offset, length);
         position += entryBytes;
         entries++;
     }
 
-    /** The largest entry {@link #append} takes: one that fills a document of the queue's overlap size alone. */
+    /** Writes the entry to its own file, whole, then stages its stub; the document follows the file. */
+    private void spill(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < JournalFormat.SPILLED_PREFIX_LENGTH)
+        {
+            throw new IllegalArgumentException("an entry of " + length + " bytes cannot be spilled");
+        }
+        final long sequence = CommandAdapter.sequenceOf(buffer, offset);
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        final CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        final Path file = JournalFormat.spillFile(queueDirectory, sequence);
+        final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try
+        {
+            Files.createDirectories(file.getParent());
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot spill the journal entry of sequence " + sequence + " to " + file, ex);
+        }
+        stub.putBytes(0, buffer, offset, JournalFormat.SPILLED_PREFIX_LENGTH);
+        stub.putInt(JournalFormat.SPILLED_PREFIX_LENGTH, length, JournalFormat.BYTE_ORDER);
+        stub.putInt(JournalFormat.SPILLED_PREFIX_LENGTH + Integer.BYTES, (int)crc.getValue(), JournalFormat.BYTE_ORDER);
+        stage(stub, 0, JournalFormat.STUB_LENGTH, JournalFormat.SPILLED | JournalFormat.STUB_LENGTH);
+        JournalFormat.markSpilled(document);
+    }
+
+    /** The largest entry a document holds: one that fills a document of the queue's overlap size alone; larger ones spill. */
     public int maxEntryBytes()
     {
         return maxEntryBytes;

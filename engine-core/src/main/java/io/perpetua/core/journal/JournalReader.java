@@ -10,7 +10,11 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.NavigableSet;
+import java.util.zip.CRC32C;
 
 /**
  * Hands out a journal's entries (see {@link JournalFormat}) in order, each with its sequence
@@ -20,23 +24,29 @@ import java.util.NavigableSet;
  * committed (by any process).
  *
  * <p>Every read checks the document's format header: a document of another format version raises
- * {@link JournalFormat.UnsupportedJournalFormatException}.
+ * {@link JournalFormat.UnsupportedJournalFormatException}. A spilled entry is read from its file
+ * when the reader reaches it (and checked against its stub), so {@link #buffer()} holds it like any
+ * other; seeks step over stubs without reading their files.
  */
 public final class JournalReader implements AutoCloseable
 {
     private final SingleChronicleQueue queue;
+    private final Path queueDirectory;
     private final ExcerptTailer tailer;
     private final ExpandableDirectByteBuffer document =
         new ExpandableDirectByteBuffer(JournalFormat.DEFAULT_MAX_DOCUMENT_BYTES);
     private final UnsafeBuffer entry = new UnsafeBuffer(0, 0);
+    /** A spilled entry's bytes, read from its file when the reader reaches its stub. */
+    private UnsafeBuffer spilled;
     private int documentLength;
     private int nextEntry;
     private int length;
     private long index = -1;
 
-    JournalReader(final SingleChronicleQueue queue, final ExcerptTailer tailer)
+    JournalReader(final SingleChronicleQueue queue, final Path queueDirectory, final ExcerptTailer tailer)
     {
         this.queue = queue;
+        this.queueDirectory = queueDirectory;
         this.tailer = tailer;
     }
 
@@ -151,7 +161,7 @@ public final class JournalReader implements AutoCloseable
             {
                 return true;
             }
-            nextInDocument();
+            skipInDocument();
             lastSkipped = entrySequence;
         }
         return lastSkipped == sequence || found < documentsBefore[c] - 1;
@@ -251,17 +261,72 @@ public final class JournalReader implements AutoCloseable
 
     private void nextInDocument()
     {
-        final int entryLength = document.getInt(nextEntry, JournalFormat.BYTE_ORDER);
+        final int start = nextEntry + JournalFormat.ENTRY_HEADER_LENGTH;
+        final int entryLength = skipInDocument();
+        if (entryLength == JournalFormat.STUB_LENGTH && isStub(start - JournalFormat.ENTRY_HEADER_LENGTH))
+        {
+            readSpilled(start);
+            return;
+        }
+        entry.wrap(document, start, entryLength);
+        length = entryLength;
+    }
+
+    /** Steps over the current entry (a stub without reading its file); returns the bytes it takes in the document. */
+    private int skipInDocument()
+    {
+        final int lengthField = document.getInt(nextEntry, JournalFormat.BYTE_ORDER);
+        final int entryLength = lengthField == (JournalFormat.SPILLED | JournalFormat.STUB_LENGTH) ?
+            JournalFormat.STUB_LENGTH : lengthField;
         final int start = nextEntry + JournalFormat.ENTRY_HEADER_LENGTH;
         if (entryLength <= 0 || entryLength > documentLength - start)
         {
             documentLength = 0;
             nextEntry = 0;
             throw new IllegalStateException("corrupt journal document at Chronicle index " + Long.toHexString(index) +
-                " of " + queue.file() + ": an entry of " + entryLength + " bytes at offset " + (start - JournalFormat.ENTRY_HEADER_LENGTH));
+                " of " + queue.file() + ": an entry of " + lengthField + " bytes at offset " + (start - JournalFormat.ENTRY_HEADER_LENGTH));
         }
-        entry.wrap(document, start, entryLength);
-        length = entryLength;
         nextEntry = start + entryLength;
+        return entryLength;
+    }
+
+    private boolean isStub(final int entryOffset)
+    {
+        return document.getInt(entryOffset, JournalFormat.BYTE_ORDER) == (JournalFormat.SPILLED | JournalFormat.STUB_LENGTH);
+    }
+
+    /** Reads the file a stub at {@code start} refers to and checks it against the stub. */
+    private void readSpilled(final int start)
+    {
+        final long sequence = CommandAdapter.sequenceOf(document, start);
+        final int spilledLength = document.getInt(start + JournalFormat.SPILLED_PREFIX_LENGTH, JournalFormat.BYTE_ORDER);
+        final int checksum = document.getInt(start + JournalFormat.SPILLED_PREFIX_LENGTH + Integer.BYTES, JournalFormat.BYTE_ORDER);
+        final Path file = JournalFormat.spillFile(queueDirectory, sequence);
+        final byte[] bytes;
+        try
+        {
+            bytes = Files.readAllBytes(file);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("the journal entry of sequence " + sequence + " was spilled to " + file +
+                ", which cannot be read", ex);
+        }
+        final CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        final UnsafeBuffer read = new UnsafeBuffer(bytes);
+        boolean prefixMatches = bytes.length >= JournalFormat.SPILLED_PREFIX_LENGTH;
+        for (int i = 0; prefixMatches && i < JournalFormat.SPILLED_PREFIX_LENGTH; i++)
+        {
+            prefixMatches = bytes[i] == document.getByte(start + i);
+        }
+        if (bytes.length != spilledLength || (int)crc.getValue() != checksum || !prefixMatches)
+        {
+            throw new IllegalStateException("the journal entry of sequence " + sequence + " spilled to " + file +
+                " is not the one its journal refers to (" + bytes.length + " bytes, expected " + spilledLength + ")");
+        }
+        spilled = read;
+        entry.wrap(spilled, 0, spilledLength);
+        length = spilledLength;
     }
 }

@@ -176,31 +176,26 @@ class JournalTest
     }
 
     @Test
-    void theLargestEntryADocumentCanHoldRoundTripsAndALargerOneIsRefusedBeforeItReachesTheFile()
+    void entriesTooLargeForADocumentSpillToFilesAndReadBackLikeAnyOther() throws IOException
     {
+        final int largest;
         try (Journal journal = Journal.open(dir); JournalAppender appender = journal.appender())
         {
-            final int largest = appender.maxEntryBytes();
+            largest = appender.maxEntryBytes();
             assertTrue(largest >= 1024 * 1024, "room for a command's events: " + largest);
-            final UnsafeBuffer big = new UnsafeBuffer(new byte[largest + 1]);
+            final UnsafeBuffer big = new UnsafeBuffer(new byte[largest + 4_096]);
             final int header = heartbeat(1);
             big.putBytes(0, command, 0, header);
-            for (int i = header; i < largest; i++)
+            for (int i = header; i < big.capacity(); i++)
             {
-                big.putByte(i, (byte)i);
+                big.putByte(i, (byte)(i * 31));
             }
             appender.append(command, 0, heartbeat(1));
-            // Refused whole, before anything is staged or committed: the staged entry stays, the journal stays readable.
-            final IllegalArgumentException refused =
-                assertThrows(IllegalArgumentException.class, () -> appender.append(big, 0, largest + 1));
-            assertTrue(refused.getMessage().contains(largest + 1 + " bytes"), refused.getMessage());
-            assertEquals(1, appender.pendingEntries());
-            appender.commit();
-            // Five of them run past the first chunk of the file, at whatever offset the boundary falls.
+            // Entries 2 to 6 fill whole documents and run past the first chunk of the file; 3 and 5 spill.
             for (long sequence = 2; sequence <= 6; sequence++)
             {
                 CommandAdapter.stamp(big, 0, sequence, 1_000L * sequence);
-                appender.append(big, 0, largest);
+                appender.append(big, 0, sequence % 2 == 1 ? largest + 4_096 : largest);
             }
             appender.append(command, 0, heartbeat(7));
             appender.commit();
@@ -212,16 +207,47 @@ class JournalTest
                 {
                     assertTrue(reader.next());
                     assertEquals(sequence, reader.sequence());
-                    assertEquals(largest, reader.length());
-                    for (int i = header; i < largest; i += 4_099)
+                    assertEquals(sequence % 2 == 1 ? largest + 4_096 : largest, reader.length());
+                    for (int i = header; i < reader.length(); i += 4_099)
                     {
-                        assertEquals((byte)i, reader.buffer().getByte(i), "byte " + i + " of entry " + sequence);
+                        assertEquals((byte)(i * 31), reader.buffer().getByte(i), "byte " + i + " of entry " + sequence);
                     }
                 }
                 assertTrue(reader.next());
                 assertEquals(7, reader.sequence());
                 assertFalse(reader.next());
+
+                // A seek steps over stubs without reading their files, then reads the one it lands on.
+                assertTrue(reader.seekAfter(4));
+                assertTrue(reader.next());
+                assertEquals(5, reader.sequence());
+                assertEquals(largest + 4_096, reader.length());
+                assertEquals(7, journal.lastSequence());
             }
+        }
+        try (Journal reopened = Journal.open(dir); JournalReader reader = reopened.reader())
+        {
+            assertTrue(reader.seekAfter(2));
+            assertTrue(reader.next());
+            assertEquals(largest + 4_096, reader.length(), "spilled entries survive reopening");
+        }
+
+        // A spill file that is missing, or not the entry the stub describes, is an error that says so.
+        final Path spill3 = JournalFormat.spillFile(dir, 3);
+        final byte[] bytes = Files.readAllBytes(spill3);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(spill3, bytes);
+        Files.delete(JournalFormat.spillFile(dir, 5));
+        try (Journal journal = Journal.open(dir); JournalReader reader = journal.reader())
+        {
+            assertTrue(reader.seekAfter(2));
+            final IllegalStateException damaged = assertThrows(IllegalStateException.class, reader::next);
+            assertTrue(damaged.getMessage().contains("sequence 3") && damaged.getMessage().contains("is not the one"),
+                damaged.getMessage());
+            assertTrue(reader.seekAfter(4));
+            final IllegalStateException missing = assertThrows(IllegalStateException.class, reader::next);
+            assertTrue(missing.getMessage().contains("sequence 5") && missing.getMessage().contains("cannot be read"),
+                missing.getMessage());
         }
     }
 
@@ -291,22 +317,22 @@ class JournalTest
     @Test
     void aDocumentOfAnotherFormatVersionOrWithoutTheHeaderIsRejectedClearly()
     {
-        final Path versionTwo = dir.resolve("v2");
+        final Path versionThree = dir.resolve("v3");
         final Path unversioned = dir.resolve("v0");
         final UnsafeBuffer document = new UnsafeBuffer(new byte[64]);
         document.putInt(0, JournalFormat.MAGIC, ByteOrder.LITTLE_ENDIAN);
-        document.putInt(4, 2, ByteOrder.LITTLE_ENDIAN);
+        document.putInt(4, 3, ByteOrder.LITTLE_ENDIAN);
         document.putInt(8, heartbeat(1), ByteOrder.LITTLE_ENDIAN);
         document.putBytes(12, command, 0, heartbeat(1));
-        writeRawDocument(versionTwo, document, 12 + heartbeat(1));
+        writeRawDocument(versionThree, document, 12 + heartbeat(1));
         // The format before version 1: a bare command per document.
         writeRawDocument(unversioned, command, heartbeat(1));
 
-        try (Journal journal = Journal.open(versionTwo); JournalReader reader = journal.reader())
+        try (Journal journal = Journal.open(versionThree); JournalReader reader = journal.reader())
         {
             final JournalFormat.UnsupportedJournalFormatException ex =
                 assertThrows(JournalFormat.UnsupportedJournalFormatException.class, reader::next);
-            assertTrue(ex.getMessage().contains("format version 2; this build reads only version 1"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("format version 3; this build reads versions 1 and 2"), ex.getMessage());
             assertThrows(JournalFormat.UnsupportedJournalFormatException.class, journal::lastSequence);
         }
         try (Journal journal = Journal.open(unversioned); JournalReader reader = journal.reader())

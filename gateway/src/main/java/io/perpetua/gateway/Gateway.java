@@ -3,6 +3,7 @@ package io.perpetua.gateway;
 import io.perpetua.core.journal.JournalLayout;
 import io.perpetua.core.pipeline.Pipeline;
 import io.perpetua.gateway.http.GatewayServer;
+import io.perpetua.gateway.http.Health;
 import io.perpetua.gateway.http.WebSocketEndpoint;
 import io.perpetua.gateway.indexer.IndexerRest;
 import io.perpetua.gateway.indexer.PublicFeed;
@@ -218,7 +219,8 @@ public final class Gateway implements AutoCloseable
         try
         {
             final GatewayServer server = GatewayServer.start(config.address, config.ioThreads, config.outboundLimitBytes,
-                new IndexerRest(marketData, () -> System.currentTimeMillis() * 1_000_000L), endpoints,
+                new IndexerRest(marketData, () -> System.currentTimeMillis() * 1_000_000L), new Health(config.pipeline, marketData),
+                endpoints,
                 trading == null ? Map.of() : Map.of(TradingEndpoint.PATH, trading));
             final Gateway gateway = new Gateway(marketData, tailer, server, trading);
             if (sbe != null)

@@ -327,6 +327,12 @@ public final class Pipeline implements AutoCloseable
         return eventsAppendedOnRecovery;
     }
 
+    /** True once the pipeline was closed or halted by a fault: it accepts nothing more. */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
     /** The fault that halted the pipeline, or null. */
     public Throwable failure()
     {

@@ -59,10 +59,12 @@ public final class GatewayServer implements AutoCloseable
         final int ioThreads,
         final int outboundLimitBytes,
         final IndexerRest rest,
+        final Health health,
         final Map<String, WebSocketEndpoint> webSockets,
         final Map<String, PostEndpoint> posts) throws InterruptedException
     {
         Objects.requireNonNull(rest);
+        Objects.requireNonNull(health);
         final Map<String, WebSocketEndpoint> endpoints = Map.copyOf(webSockets);
         final Map<String, PostEndpoint> postEndpoints = Map.copyOf(posts);
         final StaticFiles page = StaticFiles.page();
@@ -84,7 +86,7 @@ public final class GatewayServer implements AutoCloseable
                         ch.pipeline()
                             .addLast("http", new HttpServerCodec())
                             .addLast("aggregator", new HttpObjectAggregator(MAX_MESSAGE_BYTES))
-                            .addLast("router", new HttpRequestHandler(rest, page, endpoints, postEndpoints, MAX_MESSAGE_BYTES));
+                            .addLast("router", new HttpRequestHandler(rest, health, page, endpoints, postEndpoints, MAX_MESSAGE_BYTES));
                     }
                 })
                 .bind(address).sync().channel();

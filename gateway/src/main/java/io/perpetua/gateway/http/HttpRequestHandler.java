@@ -38,6 +38,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private static final String REST_PREFIX = "/v4/";
 
     private final IndexerRest rest;
+    private final Health health;
     private final StaticFiles page;
     private final Map<String, WebSocketEndpoint> webSockets;
     private final Map<String, PostEndpoint> posts;
@@ -45,12 +46,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     HttpRequestHandler(
         final IndexerRest rest,
+        final Health health,
         final StaticFiles page,
         final Map<String, WebSocketEndpoint> webSockets,
         final Map<String, PostEndpoint> posts,
         final int maxFrameBytes)
     {
         this.rest = rest;
+        this.health = health;
         this.page = page;
         this.webSockets = webSockets;
         this.posts = posts;
@@ -76,6 +79,12 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (post != null && request.method() == HttpMethod.POST)
         {
             post(ctx, request, post);
+            return;
+        }
+        if (uri.path().equals(Health.PATH) && request.method() == HttpMethod.GET)
+        {
+            final IndexerRest.Response response = health.get();
+            respond(ctx, request, response.status(), response.body());
             return;
         }
         if (!uri.path().startsWith(REST_PREFIX) && !posts.containsKey(uri.path()))

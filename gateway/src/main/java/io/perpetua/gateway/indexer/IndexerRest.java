@@ -60,6 +60,17 @@ public final class IndexerRest
             body.put("epoch", new java.math.BigDecimal(now / 1_000_000).movePointLeft(3));
             return Response.ok(body);
         }
+        if (path.equals("/v4/height"))
+        {
+            // The chain's height in dYdX; here the last command whose events the market data has applied.
+            final ObjectNode body = IndexerJson.object();
+            synchronized (state)
+            {
+                body.put("height", Long.toString(state.sequence()));
+                body.put("time", IndexerJson.iso(state.timestampNs()));
+            }
+            return Response.ok(body);
+        }
         if (path.equals("/v4/perpetualMarkets"))
         {
             final String ticker = single(query, "ticker");

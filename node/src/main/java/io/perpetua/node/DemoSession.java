@@ -229,6 +229,7 @@ final class DemoSession
         println("demo: market data     " + http + "/v4/perpetualMarkets (REST), " + ws + "/v4/ws (WebSocket)");
         println("demo: trading         " + ws + TradingEndpoint.PATH + " (WebSocket), POST " + http + TradingEndpoint.PATH);
         println("demo: SBE             tcp://" + config.sbe().host() + ":" + node.gateway().sbePort());
+        println("demo: health          " + http + "/health");
         for (final NodeConfig.ApiKey key : config.apiKeys())
         {
             if (key.key().equals(TRADER_KEY))

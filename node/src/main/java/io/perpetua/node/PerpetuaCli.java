@@ -113,7 +113,7 @@ public final class PerpetuaCli implements Callable<Integer>
             {
                 out.println("perpetua: settlement batcher " + node.settlementStart());
             }
-            out.println("perpetua: http://" + host + ":" + node.gateway().port() + "/ (REST /v4, WebSocket /v4/ws and " +
+            out.println("perpetua: http://" + host + ":" + node.gateway().port() + "/ (REST /v4, /health, WebSocket /v4/ws and " +
                 TradingEndpoint.PATH + ")" + (nodeConfig.sbe() == null ? "" :
                 ", SBE tcp://" + nodeConfig.sbe().host() + ":" + node.gateway().sbePort()));
             out.flush();

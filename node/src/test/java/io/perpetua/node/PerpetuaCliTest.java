@@ -77,6 +77,8 @@ class PerpetuaCliTest
         assertTrue(demo.out().size() >= 3, "a start line, summaries, the final line: " + demo.out());
         assertTrue(demo.out().stream().anyMatch(line -> line.matches("demo: web page +http://127\\.0\\.0\\.1:\\d+/")),
             "the demo prints its URLs: " + demo.out());
+        assertTrue(demo.out().stream().anyMatch(line -> line.matches("demo: health +http://127\\.0\\.0\\.1:\\d+/health")),
+            "and the health probe's: " + demo.out());
         assertTrue(demo.out().stream().anyMatch(line -> line.matches("demo: trader login +key demo-trader secret \\S+ \\(account 2\\)")),
             "and a trader login for the page: " + demo.out());
         assertTrue(new JournalLayout(journal).snapshotSequences().length >= 1, "the demo took a snapshot");

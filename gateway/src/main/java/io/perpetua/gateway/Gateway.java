@@ -65,6 +65,7 @@ public final class Gateway implements AutoCloseable
         private int rateLimitPerSecond = DEFAULT_RATE_LIMIT_PER_SECOND;
         private int rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
         private LongSupplier rateLimitClockNs = System::nanoTime;
+        private final List<Health.Component> healthComponents = new ArrayList<>();
 
         public Config address(final InetSocketAddress address)
         {
@@ -117,6 +118,13 @@ public final class Gateway implements AutoCloseable
         public Config rateLimitClock(final LongSupplier clockNs)
         {
             this.rateLimitClockNs = Objects.requireNonNull(clockNs);
+            return this;
+        }
+
+        /** Reports a part of the node beside the engine on {@code /health} (see {@link Health}). */
+        public Config healthComponent(final Health.Component component)
+        {
+            healthComponents.add(Objects.requireNonNull(component));
             return this;
         }
 
@@ -219,7 +227,7 @@ public final class Gateway implements AutoCloseable
         try
         {
             final GatewayServer server = GatewayServer.start(config.address, config.ioThreads, config.outboundLimitBytes,
-                new IndexerRest(marketData, () -> System.currentTimeMillis() * 1_000_000L), new Health(config.pipeline, marketData),
+                new IndexerRest(marketData, () -> System.currentTimeMillis() * 1_000_000L), new Health(config.pipeline, marketData, config.healthComponents),
                 endpoints,
                 trading == null ? Map.of() : Map.of(TradingEndpoint.PATH, trading));
             final Gateway gateway = new Gateway(marketData, tailer, server, trading);

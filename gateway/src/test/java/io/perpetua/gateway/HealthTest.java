@@ -1,6 +1,7 @@
 package io.perpetua.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.perpetua.core.book.OrderBook;
 import io.perpetua.core.engine.EngineConfig;
 import io.perpetua.core.engine.MatchingEngine;
@@ -11,6 +12,7 @@ import io.perpetua.core.event.EventPublisher;
 import io.perpetua.core.pipeline.PublishResult;
 import io.perpetua.core.sbe.RejectReason;
 import io.perpetua.core.sbe.Side;
+import io.perpetua.gateway.http.Health;
 import io.perpetua.gateway.trading.ApiKeyStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,6 +75,45 @@ class HealthTest
             assertEquals("halted", halted.get("status").asText());
             assertTrue(halted.get("error").asText().contains("account " + FAULTY_ACCOUNT), halted.toString());
             assertEquals(sequence, halted.get("marketDataSequence").asLong(), "the market data stays where it was");
+        }
+    }
+
+    @Test
+    void aFailedComponentDegradesTheNodeAndSaysWhy() throws Exception
+    {
+        final AtomicReference<Throwable> fault = new AtomicReference<>();
+        final Health.Component batcher = new Health.Component()
+        {
+            @Override
+            public String name()
+            {
+                return "settlement";
+            }
+
+            @Override
+            public Throwable failure()
+            {
+                return fault.get();
+            }
+
+            @Override
+            public void describe(final ObjectNode into)
+            {
+                into.put("settledBatches", 3);
+            }
+        };
+        try (TestExchange exchange = new TestExchange(journal, new ApiKeyStore(), 1024, config -> config.healthComponent(batcher)))
+        {
+            final JsonNode ok = getJson(exchange, "/health", 200);
+            assertEquals("ok", ok.get("status").asText());
+            assertEquals("ok", ok.at("/components/settlement/status").asText());
+            assertEquals(3, ok.at("/components/settlement/settledBatches").asInt());
+
+            fault.set(new IllegalStateException("the contract refused batch 4"));
+            final JsonNode degraded = getJson(exchange, "/health", 503);
+            assertEquals("degraded", degraded.get("status").asText(), "the engine runs, the settlement does not");
+            assertEquals("failed", degraded.at("/components/settlement/status").asText());
+            assertTrue(degraded.at("/components/settlement/error").asText().contains("refused batch 4"), degraded.toString());
         }
     }
 

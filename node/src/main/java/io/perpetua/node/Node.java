@@ -13,6 +13,7 @@ import io.perpetua.core.sbe.MessageHeaderDecoder;
 import io.perpetua.core.sbe.RejectedDecoder;
 import io.perpetua.funding.FundingProcessor;
 import io.perpetua.gateway.Gateway;
+import io.perpetua.gateway.http.Health;
 import io.perpetua.gateway.trading.ApiKeyStore;
 import io.perpetua.node.config.NodeConfig;
 import io.perpetua.risk.view.JournalTailer;
@@ -117,7 +118,13 @@ final class Node implements AutoCloseable
             .rateLimit(config.rateLimitPerSecond(), config.rateLimitBurst())
             .errorHandler(errors)
             .trading(pipeline, keys)
-            .oracle(oracle);
+            .oracle(oracle)
+            .healthComponent(tailerHealth("margin", marginTailer))
+            .healthComponent(tailerHealth("funding", fundingTailer));
+        if (settlement != null)
+        {
+            gatewayConfig.healthComponent(settlement.health());
+        }
         if (config.sbe() != null)
         {
             gatewayConfig.sbe(new InetSocketAddress(config.sbe().host(), config.sbe().port()))
@@ -154,6 +161,25 @@ final class Node implements AutoCloseable
     Pipeline pipeline()
     {
         return pipeline;
+    }
+
+    /** A processor tailing the events journal, on {@code /health}: failed once its thread stopped on a fault. */
+    private static Health.Component tailerHealth(final String name, final JournalTailer tailer)
+    {
+        return new Health.Component()
+        {
+            @Override
+            public String name()
+            {
+                return name;
+            }
+
+            @Override
+            public Throwable failure()
+            {
+                return tailer.failure();
+            }
+        };
     }
 
     /** How the settlement batcher started (see {@code Batcher.startState}), or null without settlement. */

@@ -1,6 +1,8 @@
 package io.perpetua.node;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.perpetua.core.journal.JournalLayout;
+import io.perpetua.gateway.http.Health;
 import io.perpetua.node.config.NodeConfig;
 import io.perpetua.risk.view.JournalTailer;
 import io.perpetua.settlement.batch.BatchStore;
@@ -42,6 +44,37 @@ final class NodeSettlement
             batch -> contract.submitIfNew(batch, l1Clock.nanoTime()));
         tailer = new JournalTailer("perpetua-batcher", new JournalLayout(journal).eventsDir(), batcher.resumeSequence(),
             batcher::onEvents);
+    }
+
+    /**
+     * The settlement layer on {@code /health}: failed once its tailer or batcher stopped (a batch the
+     * contract refused, say); its figures are the batches sealed and settled and the contract's last.
+     */
+    Health.Component health()
+    {
+        return new Health.Component()
+        {
+            @Override
+            public String name()
+            {
+                return "settlement";
+            }
+
+            @Override
+            public Throwable failure()
+            {
+                return tailer.failure() != null ? tailer.failure() : batcher.failure();
+            }
+
+            @Override
+            public void describe(final ObjectNode into)
+            {
+                into.put("sealedBatches", batcher.sealedBatches());
+                into.put("settledBatches", batcher.settledBatches());
+                into.put("contractBatch", contract.lastBatchId());
+                into.put("contractFrozen", contract.frozen());
+            }
+        };
     }
 
     /** Where the batcher started: after the batch of a stored snapshot, or at the events journal's start and why. */

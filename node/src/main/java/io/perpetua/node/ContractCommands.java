@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
  * {@code perpetua contract status|request-withdrawal|freeze|escape|claim DIR}: the simulated L1
  * contract of a node's journal, driven from the command line as its users would drive a chain
  * contract, for instance after the operator went away. The node keeps the contract in memory while
- * it runs and writes it after every change, so these commands are for a stopped node.
+ * it runs and writes it after every change, so these commands take the journal's lock
+ * ({@link JournalLock}) and refuse while a node holds it.
  */
 final class ContractCommands
 {
@@ -100,11 +101,19 @@ final class ContractCommands
         public Integer call()
         {
             prepare();
-            final SettlementContract contract = target.open();
             final PrintWriter out = spec.commandLine().getOut();
+            final JournalLock lock;
             try
             {
-                run(contract, out);
+                lock = JournalLock.acquire(target.dir);
+            }
+            catch (final IllegalStateException ex)
+            {
+                throw new IllegalArgumentException(ex.getMessage() + ": stop the node before using its contract", ex);
+            }
+            try (lock)
+            {
+                run(target.open(), out);
                 return 0;
             }
             catch (final ContractException ex)

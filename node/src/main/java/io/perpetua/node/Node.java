@@ -50,6 +50,7 @@ final class Node implements AutoCloseable
     private final JournalTailer marginTailer;
     private final JournalTailer fundingTailer;
     private final NodeSettlement settlement;
+    private final JournalLock lock;
     private final OracleFeeds oracle;
     private final ScheduledExecutorService snapshots;
     private final Gateway gateway;
@@ -65,9 +66,10 @@ final class Node implements AutoCloseable
         }
     }
 
-    private Node(final NodeConfig config, final ErrorHandler errors) throws InterruptedException
+    private Node(final NodeConfig config, final ErrorHandler errors, final JournalLock lock) throws InterruptedException
     {
         this.config = config;
+        this.lock = lock;
         pipeline = Pipeline.start(new Pipeline.Context()
             .journalDir(config.journal())
             .waitMode(config.waitMode())
@@ -145,7 +147,16 @@ final class Node implements AutoCloseable
     /** Starts a node; a new journal directory is set up from the configuration first. */
     static Node start(final NodeConfig config, final ErrorHandler errors) throws InterruptedException
     {
-        return new Node(config, errors);
+        final JournalLock lock = JournalLock.acquire(config.journal());
+        try
+        {
+            return new Node(config, errors, lock);
+        }
+        catch (final InterruptedException | RuntimeException ex)
+        {
+            lock.close();
+            throw ex;
+        }
     }
 
     Gateway gateway()
@@ -282,10 +293,17 @@ final class Node implements AutoCloseable
         {
             return;
         }
-        gateway.close();
-        stopBackground();
-        final long batches = settlement == null ? 0 : settlement.finish();
-        result = new Result(pipeline.finalStateHash(), pipeline.finalSequence(), batches);
+        try
+        {
+            gateway.close();
+            stopBackground();
+            final long batches = settlement == null ? 0 : settlement.finish();
+            result = new Result(pipeline.finalStateHash(), pipeline.finalSequence(), batches);
+        }
+        finally
+        {
+            lock.close();
+        }
     }
 
     /** The end state; only after {@link #close()}. */

@@ -187,6 +187,17 @@ class SettlementCommandsTest
         assertTrue(again.lastLine().startsWith("refused ALREADY_ESCAPED"), again.lastLine());
         assertTrue(cli("contract", "status", copy.toString()).out().contains("escaped [1]"));
         assertEquals(PerpetuaCli.EXIT_USAGE, cli("contract", "status", dir.resolve("nothing").toString()).exitCode());
+        final JournalLock node = JournalLock.acquire(copy);
+        try
+        {
+            final Run busy = cli("contract", "status", copy.toString());
+            assertEquals(PerpetuaCli.EXIT_USAGE, busy.exitCode());
+            assertTrue(busy.err().contains("in use by a running node") && busy.err().contains("stop the node"), busy.err());
+        }
+        finally
+        {
+            node.close();
+        }
     }
 
     @Test

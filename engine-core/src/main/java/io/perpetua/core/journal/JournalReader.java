@@ -36,8 +36,6 @@ public final class JournalReader implements AutoCloseable
     private final ExpandableDirectByteBuffer document =
         new ExpandableDirectByteBuffer(JournalFormat.DEFAULT_MAX_DOCUMENT_BYTES);
     private final UnsafeBuffer entry = new UnsafeBuffer(0, 0);
-    /** A spilled entry's bytes, read from its file when the reader reaches its stub. */
-    private UnsafeBuffer spilled;
     private int documentLength;
     private int nextEntry;
     private int length;
@@ -261,11 +259,21 @@ public final class JournalReader implements AutoCloseable
 
     private void nextInDocument()
     {
-        final int start = nextEntry + JournalFormat.ENTRY_HEADER_LENGTH;
+        final int entryOffset = nextEntry;
+        final int start = entryOffset + JournalFormat.ENTRY_HEADER_LENGTH;
         final int entryLength = skipInDocument();
-        if (entryLength == JournalFormat.STUB_LENGTH && isStub(start - JournalFormat.ENTRY_HEADER_LENGTH))
+        if (entryLength == JournalFormat.STUB_LENGTH && isStub(entryOffset))
         {
-            readSpilled(start);
+            try
+            {
+                readSpilled(start);
+            }
+            catch (final RuntimeException ex)
+            {
+                // Stay on the stub: reading on must not step over an entry that could not be read.
+                nextEntry = entryOffset;
+                throw ex;
+            }
             return;
         }
         entry.wrap(document, start, entryLength);
@@ -314,7 +322,6 @@ public final class JournalReader implements AutoCloseable
         }
         final CRC32C crc = new CRC32C();
         crc.update(bytes);
-        final UnsafeBuffer read = new UnsafeBuffer(bytes);
         boolean prefixMatches = bytes.length >= JournalFormat.SPILLED_PREFIX_LENGTH;
         for (int i = 0; prefixMatches && i < JournalFormat.SPILLED_PREFIX_LENGTH; i++)
         {
@@ -325,8 +332,7 @@ public final class JournalReader implements AutoCloseable
             throw new IllegalStateException("the journal entry of sequence " + sequence + " spilled to " + file +
                 " is not the one its journal refers to (" + bytes.length + " bytes, expected " + spilledLength + ")");
         }
-        spilled = read;
-        entry.wrap(spilled, 0, spilledLength);
+        entry.wrap(bytes, 0, spilledLength);
         length = spilledLength;
     }
 }

@@ -244,6 +244,7 @@ class JournalTest
             final IllegalStateException damaged = assertThrows(IllegalStateException.class, reader::next);
             assertTrue(damaged.getMessage().contains("sequence 3") && damaged.getMessage().contains("is not the one"),
                 damaged.getMessage());
+            assertThrows(IllegalStateException.class, reader::next, "reading on does not step over the entry");
             assertTrue(reader.seekAfter(4));
             final IllegalStateException missing = assertThrows(IllegalStateException.class, reader::next);
             assertTrue(missing.getMessage().contains("sequence 5") && missing.getMessage().contains("cannot be read"),

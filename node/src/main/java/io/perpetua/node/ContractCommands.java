@@ -5,6 +5,7 @@ import io.perpetua.risk.auth.SignedRequests;
 import io.perpetua.settlement.batch.BatchStore;
 import io.perpetua.settlement.contract.BatchVerifier;
 import io.perpetua.settlement.contract.ContractException;
+import io.perpetua.settlement.contract.DepositCancellation;
 import io.perpetua.settlement.contract.SettlementContract;
 import io.perpetua.settlement.contract.VerificationMode;
 import io.perpetua.settlement.escape.EscapeProof;
@@ -72,7 +73,8 @@ final class ContractCommands
 
     /** {@code perpetua contract}. */
     @Command(name = "contract", mixinStandardHelpOptions = true, description = "Use a stopped node's simulated L1 contract.",
-        subcommands = {Status.class, RequestWithdrawal.class, Freeze.class, Escape.class, Claim.class})
+        subcommands = {Status.class, RequestWithdrawal.class, Freeze.class, Escape.class, Claim.class, CancelDeposit.class,
+            ReclaimDeposit.class})
     static final class Contract implements Callable<Integer>
     {
         @Spec
@@ -149,6 +151,12 @@ final class ContractCommands
             out.println("frozen " + contract.frozen());
             out.println("escrow " + contract.escrow());
             out.println("unconfirmed-deposits " + contract.unconfirmedDeposits());
+            for (final SettlementContract.PendingDeposit d : contract.pendingDeposits())
+            {
+                final Long cancelledAt = contract.depositCancelledAt(d.depositId());
+                out.println("pending-deposit id=" + d.depositId() + " account=" + d.accountId() + " amount=" + d.amount() +
+                    (cancelledAt == null ? "" : " cancelled-at-ns=" + cancelledAt));
+            }
             out.println("unclaimed-withdrawals " + contract.unclaimedWithdrawals());
             final long now = target.nowNs();
             for (final SettlementContract.ForcedRequest r : contract.pendingForcedRequests())
@@ -259,6 +267,66 @@ final class ContractCommands
         void run(final SettlementContract contract, final PrintWriter out) throws ContractException
         {
             out.println("claimed account=" + account + " amount=" + contract.claim(account));
+        }
+    }
+
+    /** {@code perpetua contract cancel-deposit DIR --deposit ID}. */
+    @Command(name = "cancel-deposit", mixinStandardHelpOptions = true,
+        description = "Ask for a deposit no batch has credited: reclaimable after the freeze grace unless a batch credits it meanwhile.")
+    static final class CancelDeposit extends ContractCall
+    {
+        @Option(names = "--deposit", required = true, paramLabel = "ID", description = "The deposit id the contract gave.")
+        long depositId;
+
+        @Option(names = "--signature", paramLabel = "HEX",
+            description = "The depositor's 64-byte Ed25519 signature of the cancellation (perpetua/deposit-cancel/v1).")
+        String signature;
+
+        @Option(names = "--demo-owner", description = "Sign with the owner key `perpetua demo` derives for the deposit's account.")
+        boolean demoOwner;
+
+        @Override
+        void prepare()
+        {
+            if (demoOwner == (signature != null))
+            {
+                throw new IllegalArgumentException("give either --signature HEX or --demo-owner");
+            }
+        }
+
+        @Override
+        void run(final SettlementContract contract, final PrintWriter out) throws ContractException
+        {
+            final byte[] signed;
+            if (demoOwner)
+            {
+                final long account = contract.pendingDeposits().stream().filter(d -> d.depositId() == depositId)
+                    .mapToLong(SettlementContract.PendingDeposit::accountId).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("deposit " + depositId + " is not pending"));
+                signed = DepositCancellation.sign(
+                    Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed(DemoSession.OWNER_KEY_LABEL, account)).getPrivate(), depositId);
+            }
+            else
+            {
+                signed = HexFormat.of().parseHex(signature);
+            }
+            contract.cancelDeposit(depositId, signed, target.nowNs());
+            out.println("cancelled deposit=" + depositId);
+        }
+    }
+
+    /** {@code perpetua contract reclaim-deposit DIR --deposit ID}. */
+    @Command(name = "reclaim-deposit", mixinStandardHelpOptions = true,
+        description = "Pay back a cancelled deposit still uncredited once the freeze grace has passed (at once while frozen).")
+    static final class ReclaimDeposit extends ContractCall
+    {
+        @Option(names = "--deposit", required = true, paramLabel = "ID", description = "The deposit id the contract gave.")
+        long depositId;
+
+        @Override
+        void run(final SettlementContract contract, final PrintWriter out) throws ContractException
+        {
+            out.println("reclaimed deposit=" + depositId + " amount=" + contract.reclaimDeposit(depositId, target.nowNs()));
         }
     }
 }

@@ -1,6 +1,13 @@
 package io.perpetua.node;
 
+import io.perpetua.node.config.ConfigLoader;
+import io.perpetua.risk.auth.Ed25519Keys;
 import io.perpetua.settlement.batch.BatchStore;
+import io.perpetua.settlement.contract.BatchVerifier;
+import io.perpetua.settlement.contract.ContractException;
+import io.perpetua.settlement.contract.SettlementContract;
+import io.perpetua.settlement.contract.VerificationMode;
+import io.perpetua.settlement.stark.ProofOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,7 +150,7 @@ class SettlementCommandsTest
     }
 
     @Test
-    void theContractCommandsFreezeTheContractAndAnAccountEscapesOnce() throws IOException
+    void theContractCommandsFreezeTheContractAndAnAccountEscapesOnce() throws IOException, ContractException
     {
         // A copy of the demo's settlement state: the other tests read the original.
         final Path copy = dir.resolve("contract-copy");
@@ -173,9 +180,26 @@ class SettlementCommandsTest
             "--nonce", "1000000", "--expiry-ns", Long.toString(now + grace), "--demo-owner", "--at-ns", Long.toString(now));
         assertEquals(0, request.exitCode(), request.err() + request.out());
         assertEquals("forced-request id=1 account=100 amount=1500000", request.lastLine());
+        // A deposit escrowed at the contract that no batch credits (made here directly, as a chain call would).
+        final long stuck = new SettlementContract(new BatchVerifier(VerificationMode.STARK, ProofOptions.P100,
+            ConfigLoader.DEFAULT_TREE_DEPTH), NodeSettlement.FREEZE_GRACE_NS, BatchStore.contractStateFile(copy))
+            .deposit(200, Ed25519Keys.rawPublicKey(Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed(DemoSession.OWNER_KEY_LABEL,
+                200)).getPublic()), 5_000_000);
+        final Run cancel = cli("contract", "cancel-deposit", copy.toString(), "--deposit", Long.toString(stuck), "--demo-owner",
+            "--at-ns", Long.toString(now));
+        assertEquals("cancelled deposit=" + stuck, cancel.lastLine(), cancel.err());
+        assertTrue(cli("contract", "status", copy.toString()).out().contains("pending-deposit id=" + stuck + " account=200 amount=5000000 "
+            + "cancelled-at-ns=" + now));
+        final Run tooEarly = cli("contract", "reclaim-deposit", copy.toString(), "--deposit", Long.toString(stuck), "--at-ns",
+            Long.toString(now + 1));
+        assertTrue(tooEarly.lastLine().startsWith("refused RECLAIM_TOO_EARLY"), tooEarly.lastLine());
         final Run freeze = cli("contract", "freeze", copy.toString(), "--at-ns", Long.toString(now + grace));
         assertEquals(0, freeze.exitCode(), freeze.err() + freeze.out());
         assertEquals("frozen at batch " + batches, freeze.lastLine());
+
+        final Run reclaim = cli("contract", "reclaim-deposit", copy.toString(), "--deposit", Long.toString(stuck), "--at-ns",
+            Long.toString(now + grace));
+        assertEquals("reclaimed deposit=" + stuck + " amount=5000000", reclaim.lastLine(), "at once once frozen");
 
         final Run proof = cli("escape-proof", copy.toString(), "--account", "1");
         final String value = proof.out().stream().filter(l -> l.startsWith("escape-value ")).findFirst().orElseThrow().substring(13);

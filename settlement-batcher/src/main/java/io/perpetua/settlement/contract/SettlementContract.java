@@ -190,6 +190,12 @@ public final class SettlementContract
         return deposit.amount();
     }
 
+    /** Deposits no accepted batch has credited yet, by id. */
+    public synchronized List<PendingDeposit> pendingDeposits()
+    {
+        return new ArrayList<>(pendingDeposits.values());
+    }
+
     /** When the owner of a pending deposit asked for it back, or null if not cancelled. */
     public synchronized Long depositCancelledAt(final long depositId)
     {

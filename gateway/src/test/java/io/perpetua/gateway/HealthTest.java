@@ -102,18 +102,64 @@ class HealthTest
                 into.put("settledBatches", 3);
             }
         };
-        try (TestExchange exchange = new TestExchange(journal, new ApiKeyStore(), 1024, config -> config.healthComponent(batcher)))
+        final Health.Component funding = new Health.Component()
+        {
+            @Override
+            public String name()
+            {
+                return "funding";
+            }
+
+            @Override
+            public Throwable failure()
+            {
+                return null;
+            }
+
+            @Override
+            public void describe(final ObjectNode into)
+            {
+                into.put("ticks", 2);
+            }
+        };
+        try (TestExchange exchange = new TestExchange(journal, new ApiKeyStore(), 1024,
+            config -> config.healthComponent(batcher).healthComponent(funding)))
         {
             final JsonNode ok = getJson(exchange, "/health", 200);
             assertEquals("ok", ok.get("status").asText());
             assertEquals("ok", ok.at("/components/settlement/status").asText());
             assertEquals(3, ok.at("/components/settlement/settledBatches").asInt());
 
+            final HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(exchange.baseUrl() + "/metrics")).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode());
+            assertTrue(metrics.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
+            assertTrue(metrics.body().contains("# TYPE perpetua_up gauge\nperpetua_up 1\n"), metrics.body());
+            assertTrue(metrics.body().contains("perpetua_component_up{component=\"settlement\"} 1\n"), metrics.body());
+            assertTrue(metrics.body().contains("perpetua_settlement_settled_batches 3\n"), metrics.body());
+            assertTrue(metrics.body().contains("perpetua_market_data_lag "), metrics.body());
+            // The format wants one TYPE line per metric and its samples together.
+            final String[] lines = metrics.body().split("\n");
+            final java.util.Set<String> typed = new java.util.HashSet<>();
+            String current = null;
+            for (final String line : lines)
+            {
+                final String name = line.startsWith("# TYPE ") ? line.split(" ")[2] : line.split("[{ ]")[0];
+                if (!name.equals(current))
+                {
+                    assertTrue(typed.add(name), "metric " + name + " in two places: " + metrics.body());
+                    current = name;
+                }
+            }
+
             fault.set(new IllegalStateException("the contract refused batch 4"));
             final JsonNode degraded = getJson(exchange, "/health", 503);
             assertEquals("degraded", degraded.get("status").asText(), "the engine runs, the settlement does not");
             assertEquals("failed", degraded.at("/components/settlement/status").asText());
             assertTrue(degraded.at("/components/settlement/error").asText().contains("refused batch 4"), degraded.toString());
+            final String down = http.send(HttpRequest.newBuilder(URI.create(exchange.baseUrl() + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(down.contains("perpetua_up 0\n") && down.contains("perpetua_component_up{component=\"settlement\"} 0\n"), down);
         }
     }
 

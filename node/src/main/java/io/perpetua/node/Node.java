@@ -1,5 +1,6 @@
 package io.perpetua.node;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.perpetua.core.engine.AccountCommandEncoder;
 import io.perpetua.core.engine.CommandAdapter;
 import io.perpetua.core.engine.CommandEncoder;
@@ -121,7 +122,7 @@ final class Node implements AutoCloseable
             .errorHandler(errors)
             .trading(pipeline, keys)
             .oracle(oracle)
-            .healthComponent(tailerHealth("margin", marginTailer))
+            .healthComponent(marginHealth(marginTailer, margins))
             .healthComponent(tailerHealth("funding", fundingTailer));
         if (settlement != null)
         {
@@ -172,6 +173,38 @@ final class Node implements AutoCloseable
     Pipeline pipeline()
     {
         return pipeline;
+    }
+
+    /** The margin processor on {@code /health}: its tailer, and the totals of the journal it has applied. */
+    private static Health.Component marginHealth(final JournalTailer tailer, final MarginViews margins)
+    {
+        return new Health.Component()
+        {
+            @Override
+            public String name()
+            {
+                return "margin";
+            }
+
+            @Override
+            public Throwable failure()
+            {
+                return tailer.failure();
+            }
+
+            @Override
+            public void describe(final ObjectNode into)
+            {
+                final MarginViews.Summary summary = margins.summary();
+                into.put("sequence", summary.sequence());
+                into.put("fills", summary.fills());
+                into.put("liquidationSteps", summary.liquidationSteps());
+                into.put("deleverages", summary.deleverages());
+                into.put("insuranceBalance", summary.insuranceBalance());
+                into.put("openInterestLots", summary.openInterestLots());
+                into.put("fundingTicks", summary.fundingTicks());
+            }
+        };
     }
 
     /** A processor tailing the events journal, on {@code /health}: failed once its thread stopped on a fault. */

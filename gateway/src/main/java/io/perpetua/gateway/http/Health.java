@@ -1,5 +1,6 @@
 package io.perpetua.gateway.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.perpetua.core.pipeline.Pipeline;
@@ -19,6 +20,8 @@ import java.util.List;
 public final class Health
 {
     public static final String PATH = "/health";
+    /** The same figures in Prometheus's text exposition format. */
+    public static final String METRICS_PATH = "/metrics";
 
     /** A part of the node beside the engine that reports on {@code /health}. */
     public interface Component
@@ -102,5 +105,70 @@ public final class Health
             }
         }
         return new IndexerRest.Response(status, body);
+    }
+
+    /**
+     * The report as Prometheus gauges: {@code perpetua_up} (1 while the report's status is ok), the
+     * sequences and the lag, and per component {@code perpetua_component_up{component="..."}} and each
+     * numeric or boolean figure as {@code perpetua_<component>_<figure>}.
+     */
+    public String metrics()
+    {
+        final JsonNode report = get().body();
+        final StringBuilder out = new StringBuilder(512);
+        gauge(out, "perpetua_up", "", "ok".equals(report.path("status").asText()) ? 1 : 0);
+        for (final String field : new String[] {"engineSequence", "marketDataSequence", "marketDataLag"})
+        {
+            if (report.has(field))
+            {
+                gauge(out, "perpetua_" + snake(field), "", report.get(field).asLong());
+            }
+        }
+        final JsonNode parts = report.path("components");
+        // A metric's samples stay together, as the format requires: every component's up first.
+        parts.fieldNames().forEachRemaining(name ->
+            gauge(out, "perpetua_component_up", "{component=\"" + name + "\"}", "ok".equals(parts.get(name).path("status").asText()) ? 1 : 0));
+        parts.fieldNames().forEachRemaining(name ->
+        {
+            final JsonNode part = parts.get(name);
+            part.fieldNames().forEachRemaining(field ->
+            {
+                final JsonNode value = part.get(field);
+                if (value.isNumber() || value.isBoolean())
+                {
+                    gauge(out, "perpetua_" + snake(name) + "_" + snake(field), "", value.isBoolean() ? (value.asBoolean() ? 1 : 0) :
+                        value.asLong());
+                }
+            });
+        });
+        return out.toString();
+    }
+
+    private static void gauge(final StringBuilder out, final String name, final String labels, final long value)
+    {
+        if (out.indexOf("# TYPE " + name + " ") < 0)
+        {
+            out.append("# TYPE ").append(name).append(" gauge\n");
+        }
+        out.append(name).append(labels).append(' ').append(value).append('\n');
+    }
+
+    /** {@code marketDataLag} to {@code market_data_lag}. */
+    private static String snake(final String camel)
+    {
+        final StringBuilder out = new StringBuilder(camel.length() + 8);
+        for (int i = 0; i < camel.length(); i++)
+        {
+            final char c = camel.charAt(i);
+            if (Character.isUpperCase(c))
+            {
+                out.append('_').append(Character.toLowerCase(c));
+            }
+            else
+            {
+                out.append(c == '-' ? '_' : c);
+            }
+        }
+        return out.toString();
     }
 }

@@ -81,6 +81,17 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             post(ctx, request, post);
             return;
         }
+        if (uri.path().equals(Health.METRICS_PATH) && request.method() == HttpMethod.GET)
+        {
+            final byte[] text = health.metrics().getBytes(StandardCharsets.UTF_8);
+            final FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(text));
+            response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, text.length);
+            send(ctx, response, HttpUtil.isKeepAlive(request));
+            return;
+        }
         if (uri.path().equals(Health.PATH) && request.method() == HttpMethod.GET)
         {
             final IndexerRest.Response response = health.get();

@@ -53,6 +53,7 @@ final class Node implements AutoCloseable
     private final NodeSettlement settlement;
     private final JournalLock lock;
     private final OracleFeeds oracle;
+    /** Periodic work: snapshots, and relaying the contract's forced withdrawals. */
     private final ScheduledExecutorService snapshots;
     private final Gateway gateway;
     private Result result;
@@ -101,10 +102,24 @@ final class Node implements AutoCloseable
         oracle = new OracleFeeds(config.markets(), pipeline, new SystemEpochNanoClock());
         snapshots = Executors.newSingleThreadScheduledExecutor(task ->
         {
-            final Thread thread = new Thread(task, "perpetua-snapshots");
+            final Thread thread = new Thread(task, "perpetua-timers");
             thread.setDaemon(true);
             return thread;
         });
+        if (settlement != null)
+        {
+            snapshots.scheduleAtFixedRate(() ->
+            {
+                try
+                {
+                    settlement.relayForcedRequests(pipeline, System.nanoTime());
+                }
+                catch (final RuntimeException ex)
+                {
+                    errors.onError(ex);
+                }
+            }, 0, 1, TimeUnit.SECONDS);
+        }
         if (config.snapshotIntervalNs() > 0)
         {
             final SnapshotSubmitter snapshot = new SnapshotSubmitter(pipeline);

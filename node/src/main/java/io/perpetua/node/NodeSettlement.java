@@ -1,7 +1,12 @@
 package io.perpetua.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.perpetua.core.engine.AccountCommandEncoder;
+import io.perpetua.core.engine.CommandAdapter;
 import io.perpetua.core.journal.JournalLayout;
+import io.perpetua.core.pipeline.Pipeline;
+import io.perpetua.core.pipeline.PublishResult;
+import io.perpetua.core.pipeline.ResultListener;
 import io.perpetua.gateway.http.Health;
 import io.perpetua.node.config.NodeConfig;
 import io.perpetua.risk.view.JournalTailer;
@@ -16,7 +21,14 @@ import io.perpetua.settlement.stark.batch.BatchProofs;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 
+import org.agrona.concurrent.UnsafeBuffer;
+
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,10 +42,20 @@ final class NodeSettlement
     /** How long a forced request may wait before anyone may freeze the contract (the CLI's contract commands use it too). */
     static final long FREEZE_GRACE_NS = TimeUnit.DAYS.toNanos(7);
 
+    /** A forced request the engine has not settled yet is relayed again after this long. */
+    private static final long RELAY_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final ResultListener IGNORE = (correlationId, sequence, events, offset, length) ->
+    {
+    };
+
     private final EpochNanoClock l1Clock = new OffsetEpochNanoClock();
     private final SettlementContract contract;
     private final Batcher batcher;
     private final JournalTailer tailer;
+    /** Forced requests relayed to the engine, by request id: when (timer thread only). */
+    private final Map<Long, Long> relayedAtNs = new HashMap<>();
+    private final AccountCommandEncoder encoder = new AccountCommandEncoder();
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
 
     NodeSettlement(final Path journal, final NodeConfig.Settlement config)
     {
@@ -44,6 +66,38 @@ final class NodeSettlement
             batch -> contract.submitIfNew(batch, l1Clock.nanoTime()));
         tailer = new JournalTailer("perpetua-batcher", new JournalLayout(journal).eventsDir(), batcher.resumeSequence(),
             batcher::onEvents);
+    }
+
+    /**
+     * The operator's duty to the contract's forced withdrawals: each pending request goes to the
+     * engine as the owner's signed Withdraw command, and again every 10 s until a batch settles it
+     * (the engine executes it once; a refusal, for margin say, may not hold later). Called from the
+     * node's timer thread.
+     *
+     * @return how many requests were relayed now
+     */
+    int relayForcedRequests(final Pipeline pipeline, final long nowNs)
+    {
+        final List<SettlementContract.ForcedRequest> pending = contract.pendingForcedRequests();
+        final Set<Long> ids = new HashSet<>();
+        int relayed = 0;
+        for (final SettlementContract.ForcedRequest r : pending)
+        {
+            ids.add(r.requestId());
+            final Long last = relayedAtNs.get(r.requestId());
+            if (last != null && nowNs - last < RELAY_INTERVAL_NS)
+            {
+                continue;
+            }
+            final int length = encoder.withdraw(buffer, 0, r.accountId(), r.amount(), r.nonce(), r.expiryNs(), r.signature());
+            if (pipeline.tryPublish(buffer, 0, length, IGNORE, r.requestId()) == PublishResult.PUBLISHED)
+            {
+                relayedAtNs.put(r.requestId(), nowNs);
+                relayed++;
+            }
+        }
+        relayedAtNs.keySet().retainAll(ids);
+        return relayed;
     }
 
     /**

@@ -225,6 +225,24 @@ class SettlementCommandsTest
     }
 
     @Test
+    void aForcedWithdrawalRequestedWhileTheNodeWasStoppedIsRelayedAndServedWhenItRuns()
+    {
+        final Path forced = dir.resolve("forced");
+        assertEquals(0, cli("demo", "--seconds", "2", "--journal", forced.toString(), "--rate", "2000").exitCode());
+        final long expiry = System.currentTimeMillis() * 1_000_000L + 2 * NodeSettlement.FREEZE_GRACE_NS;
+        final Run request = cli("contract", "request-withdrawal", forced.toString(), "--account", "100", "--amount", "1.5",
+            "--nonce", "1000000", "--expiry-ns", Long.toString(expiry), "--demo-owner");
+        assertEquals("forced-request id=1 account=100 amount=1500000", request.lastLine(), request.err());
+
+        // The node relays the request to the engine at start; the session's batches settle it.
+        final Run again = cli("demo", "--seconds", "3", "--journal", forced.toString(), "--rate", "2000");
+        assertEquals(0, again.exitCode(), again.err());
+        final Run status = cli("contract", "status", forced.toString());
+        assertTrue(status.out().stream().noneMatch(l -> l.startsWith("forced-request ")), status.out().toString());
+        assertEquals("claimed account=100 amount=1500000", cli("contract", "claim", forced.toString(), "--account", "100").lastLine());
+    }
+
+    @Test
     void aDirectoryWithoutBatchesIsAUsageError()
     {
         final Run run = cli("batches", "verify", dir.resolve("nothing").toString());

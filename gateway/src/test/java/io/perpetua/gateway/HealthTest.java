@@ -57,6 +57,9 @@ class HealthTest
             assertEquals(sequence, ok.get("engineSequence").asLong());
             assertEquals(sequence, ok.get("marketDataSequence").asLong());
             assertEquals(0, ok.get("marketDataLag").asLong());
+            assertEquals(1024, ok.get("ringSize").asInt());
+            // Idle, the ring is empty, give or take the one slot the core may not have released yet.
+            assertTrue(ok.get("ringFreeSlots").asInt() >= 1023 && ok.get("ringFreeSlots").asInt() <= 1024, ok.toString());
             final JsonNode height = getJson(exchange, "/v4/height", 200);
             assertEquals(Long.toString(sequence), height.get("height").asText());
             assertTrue(height.get("time").asText().endsWith("Z"), height.toString());

@@ -327,6 +327,18 @@ public final class Pipeline implements AutoCloseable
         return eventsAppendedOnRecovery;
     }
 
+    /** Free slots in the ring now: how much a burst of commands can still be taken before publishers see BUSY. */
+    public long ringFreeSlots()
+    {
+        return ringBuffer.remainingCapacity();
+    }
+
+    /** Slots of the ring. */
+    public int ringSize()
+    {
+        return ringBuffer.getBufferSize();
+    }
+
     /** True once the pipeline was closed or halted by a fault: it accepts nothing more. */
     public boolean isClosed()
     {

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * {@code GET /health}, for an operator's probes: whether the engine is running, the last command it
- * answered with events, how far the gateway's market data is behind it, and the state of the node's
+ * answered with events, how full its ring is, how far the gateway's market data is behind it, and the state of the node's
  * other parts (the processors that tail the events journal, the settlement batcher). 200 while all
  * run (or when the gateway serves market data only), 503 once the engine halted on a fault or
  * closed, or a component failed.
@@ -81,6 +81,8 @@ public final class Health
             }
             body.put("engineSequence", engineSequence);
             body.put("marketDataLag", Math.max(0, engineSequence - marketDataSequence));
+            body.put("ringSize", pipeline.ringSize());
+            body.put("ringFreeSlots", pipeline.ringFreeSlots());
         }
         body.put("marketDataSequence", marketDataSequence);
         if (!components.isEmpty())
@@ -117,7 +119,7 @@ public final class Health
         final JsonNode report = get().body();
         final StringBuilder out = new StringBuilder(512);
         gauge(out, "perpetua_up", "", "ok".equals(report.path("status").asText()) ? 1 : 0);
-        for (final String field : new String[] {"engineSequence", "marketDataSequence", "marketDataLag"})
+        for (final String field : new String[] {"engineSequence", "marketDataSequence", "marketDataLag", "ringSize", "ringFreeSlots"})
         {
             if (report.has(field))
             {

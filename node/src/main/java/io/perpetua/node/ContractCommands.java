@@ -22,8 +22,11 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * {@code perpetua contract status|request-withdrawal|freeze|escape|claim DIR}: the simulated L1
@@ -68,6 +71,33 @@ final class ContractCommands
             final int depth = store.read(store.ids().get(0)).orElseThrow().decodedBlob().treeDepth();
             return new SettlementContract(new BatchVerifier(VerificationMode.STARK, ProofOptions.P100, depth), NodeSettlement.FREEZE_GRACE_NS,
                 state);
+        }
+    }
+
+    /** How the owner's signature is given: as hex, or made with the key {@code perpetua demo} derives for the account. */
+    static final class OwnerSignature
+    {
+        @Option(names = "--signature", paramLabel = "HEX", description = "The owner's 64-byte Ed25519 signature.")
+        String signature;
+
+        @Option(names = "--demo-owner", description = "Sign with the owner key `perpetua demo` derives for the account instead.")
+        boolean demoOwner;
+
+        void check()
+        {
+            if (demoOwner == (signature != null))
+            {
+                throw new IllegalArgumentException("give either --signature HEX or --demo-owner");
+            }
+        }
+
+        /** The given signature, or {@code sign} applied to the demo owner key of the account (asked only then). */
+        byte[] of(final LongSupplier account, final Function<PrivateKey, byte[]> sign)
+        {
+            return demoOwner ?
+                sign.apply(Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed(DemoSession.OWNER_KEY_LABEL, account.getAsLong()))
+                    .getPrivate()) :
+                HexFormat.of().parseHex(signature);
         }
     }
 
@@ -187,11 +217,8 @@ final class ContractCommands
             description = "Expiry of the signed withdrawal, ns since the epoch: at least the freeze grace (7 days) after the request.")
         long expiryNs;
 
-        @Option(names = "--signature", paramLabel = "HEX", description = "The owner's 64-byte Ed25519 signature of the withdrawal.")
-        String signature;
-
-        @Option(names = "--demo-owner", description = "Sign with the owner key `perpetua demo` derives for the account instead.")
-        boolean demoOwner;
+        @Mixin
+        OwnerSignature owner;
 
         private long quantums;
         private byte[] signed;
@@ -207,14 +234,8 @@ final class ContractCommands
             {
                 throw new IllegalArgumentException("--amount must have at most 6 decimals and fit 64 bits: " + amount);
             }
-            if (demoOwner == (signature != null))
-            {
-                throw new IllegalArgumentException("give either --signature HEX or --demo-owner");
-            }
-            signed = demoOwner ?
-                SignedRequests.signWithdrawal(Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed(DemoSession.OWNER_KEY_LABEL, account))
-                    .getPrivate(), account, quantums, nonce, expiryNs) :
-                HexFormat.of().parseHex(signature);
+            owner.check();
+            signed = owner.of(() -> account, key -> SignedRequests.signWithdrawal(key, account, quantums, nonce, expiryNs));
         }
 
         @Override
@@ -278,39 +299,23 @@ final class ContractCommands
         @Option(names = "--deposit", required = true, paramLabel = "ID", description = "The deposit id the contract gave.")
         long depositId;
 
-        @Option(names = "--signature", paramLabel = "HEX",
-            description = "The depositor's 64-byte Ed25519 signature of the cancellation (perpetua/deposit-cancel/v1).")
-        String signature;
-
-        @Option(names = "--demo-owner", description = "Sign with the owner key `perpetua demo` derives for the deposit's account.")
-        boolean demoOwner;
+        /** Signs the cancellation (perpetua/deposit-cancel/v1) as the deposit's owner. */
+        @Mixin
+        OwnerSignature owner;
 
         @Override
         void prepare()
         {
-            if (demoOwner == (signature != null))
-            {
-                throw new IllegalArgumentException("give either --signature HEX or --demo-owner");
-            }
+            owner.check();
         }
 
         @Override
         void run(final SettlementContract contract, final PrintWriter out) throws ContractException
         {
-            final byte[] signed;
-            if (demoOwner)
-            {
-                final long account = contract.pendingDeposits().stream().filter(d -> d.depositId() == depositId)
-                    .mapToLong(SettlementContract.PendingDeposit::accountId).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("deposit " + depositId + " is not pending"));
-                signed = DepositCancellation.sign(
-                    Ed25519Keys.keyPairFromSeed(Ed25519Keys.deriveSeed(DemoSession.OWNER_KEY_LABEL, account)).getPrivate(), depositId);
-            }
-            else
-            {
-                signed = HexFormat.of().parseHex(signature);
-            }
-            contract.cancelDeposit(depositId, signed, target.nowNs());
+            final LongSupplier account = () -> contract.pendingDeposits().stream().filter(d -> d.depositId() == depositId)
+                .mapToLong(SettlementContract.PendingDeposit::accountId).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("deposit " + depositId + " is not pending"));
+            contract.cancelDeposit(depositId, owner.of(account, key -> DepositCancellation.sign(key, depositId)), target.nowNs());
             out.println("cancelled deposit=" + depositId);
         }
     }

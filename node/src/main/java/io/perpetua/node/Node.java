@@ -1,6 +1,5 @@
 package io.perpetua.node;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.perpetua.core.engine.AccountCommandEncoder;
 import io.perpetua.core.engine.CommandAdapter;
 import io.perpetua.core.engine.CommandEncoder;
@@ -138,7 +137,7 @@ final class Node implements AutoCloseable
             .trading(pipeline, keys)
             .oracle(oracle)
             .healthComponent(marginHealth(marginTailer, margins))
-            .healthComponent(tailerHealth("funding", fundingTailer));
+            .healthComponent(Health.component("funding", fundingTailer::failure, into -> { }));
         if (settlement != null)
         {
             gatewayConfig.healthComponent(settlement.health());
@@ -193,52 +192,17 @@ final class Node implements AutoCloseable
     /** The margin processor on {@code /health}: its tailer, and the totals of the journal it has applied. */
     private static Health.Component marginHealth(final JournalTailer tailer, final MarginViews margins)
     {
-        return new Health.Component()
+        return Health.component("margin", tailer::failure, into ->
         {
-            @Override
-            public String name()
-            {
-                return "margin";
-            }
-
-            @Override
-            public Throwable failure()
-            {
-                return tailer.failure();
-            }
-
-            @Override
-            public void describe(final ObjectNode into)
-            {
-                final MarginViews.Summary summary = margins.summary();
-                into.put("sequence", summary.sequence());
-                into.put("fills", summary.fills());
-                into.put("liquidationSteps", summary.liquidationSteps());
-                into.put("deleverages", summary.deleverages());
-                into.put("insuranceBalance", summary.insuranceBalance());
-                into.put("openInterestLots", summary.openInterestLots());
-                into.put("fundingTicks", summary.fundingTicks());
-            }
-        };
-    }
-
-    /** A processor tailing the events journal, on {@code /health}: failed once its thread stopped on a fault. */
-    private static Health.Component tailerHealth(final String name, final JournalTailer tailer)
-    {
-        return new Health.Component()
-        {
-            @Override
-            public String name()
-            {
-                return name;
-            }
-
-            @Override
-            public Throwable failure()
-            {
-                return tailer.failure();
-            }
-        };
+            final MarginViews.Summary summary = margins.summary();
+            into.put("sequence", summary.sequence());
+            into.put("fills", summary.fills());
+            into.put("liquidationSteps", summary.liquidationSteps());
+            into.put("deleverages", summary.deleverages());
+            into.put("insuranceBalance", summary.insuranceBalance());
+            into.put("openInterestLots", summary.openInterestLots());
+            into.put("fundingTicks", summary.fundingTicks());
+        });
     }
 
     /** How the settlement batcher started (see {@code Batcher.startState}), or null without settlement. */

@@ -1,6 +1,5 @@
 package io.perpetua.node;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.perpetua.core.engine.AccountCommandEncoder;
 import io.perpetua.core.engine.CommandAdapter;
 import io.perpetua.core.journal.JournalLayout;
@@ -106,29 +105,13 @@ final class NodeSettlement
      */
     Health.Component health()
     {
-        return new Health.Component()
+        return Health.component("settlement", () -> tailer.failure() != null ? tailer.failure() : batcher.failure(), into ->
         {
-            @Override
-            public String name()
-            {
-                return "settlement";
-            }
-
-            @Override
-            public Throwable failure()
-            {
-                return tailer.failure() != null ? tailer.failure() : batcher.failure();
-            }
-
-            @Override
-            public void describe(final ObjectNode into)
-            {
-                into.put("sealedBatches", batcher.sealedBatches());
-                into.put("settledBatches", batcher.settledBatches());
-                into.put("contractBatch", contract.lastBatchId());
-                into.put("contractFrozen", contract.frozen());
-            }
-        };
+            into.put("sealedBatches", batcher.sealedBatches());
+            into.put("settledBatches", batcher.settledBatches());
+            into.put("contractBatch", contract.lastBatchId());
+            into.put("contractFrozen", contract.frozen());
+        });
     }
 
     /** Where the batcher started: after the batch of a stored snapshot, or at the events journal's start and why. */

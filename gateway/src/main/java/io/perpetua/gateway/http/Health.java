@@ -9,6 +9,8 @@ import io.perpetua.gateway.indexer.IndexerRest;
 import io.perpetua.gateway.marketdata.MarketDataState;
 
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /health}, for an operator's probes: whether the engine is running, the last command it
@@ -36,6 +38,31 @@ public final class Health
         default void describe(final ObjectNode into)
         {
         }
+    }
+
+    /** A component from its name, its fault (null while it works) and what writes its figures. */
+    public static Component component(final String name, final Supplier<Throwable> failure, final Consumer<ObjectNode> describe)
+    {
+        return new Component()
+        {
+            @Override
+            public String name()
+            {
+                return name;
+            }
+
+            @Override
+            public Throwable failure()
+            {
+                return failure.get();
+            }
+
+            @Override
+            public void describe(final ObjectNode into)
+            {
+                describe.accept(into);
+            }
+        };
     }
 
     private final Pipeline pipeline;

@@ -260,9 +260,10 @@ public final class JournalReader implements AutoCloseable
     private void nextInDocument()
     {
         final int entryOffset = nextEntry;
-        final int start = entryOffset + JournalFormat.ENTRY_HEADER_LENGTH;
+        final boolean stub = document.getInt(entryOffset, JournalFormat.BYTE_ORDER) == (JournalFormat.SPILLED | JournalFormat.STUB_LENGTH);
         final int entryLength = skipInDocument();
-        if (entryLength == JournalFormat.STUB_LENGTH && isStub(entryOffset))
+        final int start = entryOffset + JournalFormat.ENTRY_HEADER_LENGTH;
+        if (stub)
         {
             try
             {
@@ -296,11 +297,6 @@ public final class JournalReader implements AutoCloseable
         }
         nextEntry = start + entryLength;
         return entryLength;
-    }
-
-    private boolean isStub(final int entryOffset)
-    {
-        return document.getInt(entryOffset, JournalFormat.BYTE_ORDER) == (JournalFormat.SPILLED | JournalFormat.STUB_LENGTH);
     }
 
     /** Reads the file a stub at {@code start} refers to and checks it against the stub. */

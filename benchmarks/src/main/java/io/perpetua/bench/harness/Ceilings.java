@@ -1,5 +1,6 @@
 package io.perpetua.bench.harness;
 
+import com.lmax.disruptor.EventFactory;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
@@ -15,6 +16,7 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -43,13 +45,46 @@ public final class Ceilings
         }
     }
 
-    /** A slot shaped like the pipeline's: a 64-byte-aligned direct buffer of the largest command, and its fields. */
+    /**
+     * A slot shaped like the pipeline's: the command's bytes in the ring's contiguous block,
+     * {@link #INLINE_LENGTH} bytes a slot, or in a second block if longer; and its fields.
+     */
     private static final class Slot
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CommandAdapter.MAX_COMMAND_LENGTH, 64));
+        static final int INLINE_LENGTH = 128;
+        private final UnsafeBuffer inline;
+        private final UnsafeBuffer overflow;
+        UnsafeBuffer buffer;
         int length;
         long correlationId;
         long sequence;
+
+        Slot(final UnsafeBuffer inline, final UnsafeBuffer overflow)
+        {
+            this.inline = inline;
+            this.overflow = overflow;
+            this.buffer = inline;
+        }
+
+        UnsafeBuffer bufferFor(final int length)
+        {
+            buffer = length <= INLINE_LENGTH ? inline : overflow;
+            return buffer;
+        }
+
+        static EventFactory<Slot> factory(final int ringSize)
+        {
+            final ByteBuffer inlineBlock = BufferUtil.allocateDirectAligned(ringSize * INLINE_LENGTH, 4096);
+            final ByteBuffer overflowBlock =
+                BufferUtil.allocateDirectAligned(ringSize * CommandAdapter.MAX_COMMAND_LENGTH, 4096);
+            final int[] next = {0};
+            return () ->
+            {
+                final int index = next[0]++;
+                return new Slot(new UnsafeBuffer(inlineBlock, index * INLINE_LENGTH, INLINE_LENGTH), new UnsafeBuffer(
+                    overflowBlock, index * CommandAdapter.MAX_COMMAND_LENGTH, CommandAdapter.MAX_COMMAND_LENGTH));
+            };
+        }
     }
 
     /**
@@ -60,7 +95,7 @@ public final class Ceilings
     public static Rate noOpRing(final EncodedStream stream, final WaitMode waitMode, final boolean singleStage,
         final int ringSize)
     {
-        final Disruptor<Slot> disruptor = new Disruptor<>(Slot::new, ringSize, runnable ->
+        final Disruptor<Slot> disruptor = new Disruptor<>(Slot.factory(ringSize), ringSize, runnable ->
         {
             final Thread thread = new Thread(runnable, "perpetua-ceiling");
             thread.setDaemon(true);
@@ -111,7 +146,7 @@ public final class Ceilings
                     }
                 }
                 final Slot slot = ring.get(ringSequence);
-                slot.buffer.putBytes(0, buffer, offset, length);
+                slot.bufferFor(length).putBytes(0, buffer, offset, length);
                 slot.length = length;
                 slot.correlationId = ringSequence;
                 ring.publish(ringSequence);

@@ -64,7 +64,7 @@ final class BusinessHandler implements EventHandler<CommandSlot>
         {
             try
             {
-                MalformedReply.send(slot.buffer, 0, CommandAdapter.MAX_COMMAND_LENGTH, listener, slot.correlationId);
+                MalformedReply.send(slot.buffer, 0, slot.buffer.capacity(), listener, slot.correlationId);
             }
             catch (final RuntimeException ex)
             {

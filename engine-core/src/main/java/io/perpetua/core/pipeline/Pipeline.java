@@ -17,6 +17,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -224,7 +225,7 @@ public final class Pipeline implements AutoCloseable
         }
 
         disruptor = new Disruptor<>(
-            CommandSlot::new, context.ringSize, new NamedThreadFactory(), ProducerType.MULTI,
+            CommandSlot.factory(context.ringSize), context.ringSize, new NamedThreadFactory(), ProducerType.MULTI,
             context.waitMode.newStrategy());
         disruptor.setDefaultExceptionHandler(new HaltOnFault());
         final SequencerHandler sequencer = new SequencerHandler(
@@ -283,9 +284,10 @@ public final class Pipeline implements AutoCloseable
         try
         {
             final CommandSlot slot = ringBuffer.get(ringSequence);
-            slot.buffer.putBytes(0, buffer, offset, length);
+            final UnsafeBuffer copy = slot.bufferFor(length);
+            copy.putBytes(0, buffer, offset, length);
             // Checked again on the copy: a caller changing its buffer meanwhile must not reach the core.
-            slot.length = CommandAdapter.isWellFormed(slot.buffer, 0, length) ? length : CommandSlot.MALFORMED;
+            slot.length = CommandAdapter.isWellFormed(copy, 0, length) ? length : CommandSlot.MALFORMED;
             slot.listener = listener;
             slot.correlationId = correlationId;
         }

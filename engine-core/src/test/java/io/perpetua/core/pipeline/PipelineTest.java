@@ -1,6 +1,7 @@
 package io.perpetua.core.pipeline;
 
 import io.perpetua.core.book.OrderBook;
+import io.perpetua.core.engine.CommandAdapter;
 import io.perpetua.core.engine.EngineConfig;
 import io.perpetua.core.engine.MatchingEngine;
 import io.perpetua.core.engine.OrderLimitsGate;
@@ -174,6 +175,103 @@ class PipelineTest
         {
             assertEquals(1, commands.lastSequence(), "only the well-formed command was journaled");
         }
+    }
+
+    /**
+     * A slot keeps commands of up to {@link CommandSlot#INLINE_LENGTH} bytes in the ring's contiguous
+     * block and longer ones (oracle prices with several signed observations) in a second block. A
+     * ring of four slots is filled in rounds while the sequencer's clock holds it, so all four
+     * commands of a round are in the ring before any is read; from round to round each slot
+     * alternates between a short and a long command. Each must reach the journal and the engine
+     * whole.
+     */
+    @ParameterizedTest(name = "single stage: {0}")
+    @ValueSource(booleans = {false, true})
+    void commandsLongerThanASlotsInlineRoomTravelWholeAndShortOnesAfterThemToo(final boolean singleStage)
+    {
+        final int ringSize = 4;
+        final java.util.concurrent.Semaphore ticks = new java.util.concurrent.Semaphore(0);
+        final SteppingClock stepping = new SteppingClock(0, 1_000);
+        final org.agrona.concurrent.EpochNanoClock heldClock = () ->
+        {
+            ticks.acquireUninterruptibly();
+            return stepping.nanoTime();
+        };
+        final io.perpetua.core.engine.AccountCommandEncoder accountCommands = new io.perpetua.core.engine.AccountCommandEncoder();
+        final UnsafeBuffer longCommand = new UnsafeBuffer(new byte[CommandAdapter.MAX_COMMAND_LENGTH]);
+        final List<byte[]> published = new ArrayList<>();
+        final ResultCollector collector = new ResultCollector();
+        int longOnes = 0;
+        try (Pipeline pipeline = Pipeline.start(new Pipeline.Context()
+            .journalDir(dir).ringSize(ringSize).singleStage(singleStage).waitMode(WaitMode.YIELDING).clock(heldClock)))
+        {
+            published.add(copyOf(encoder.buffer(), addMarket()));
+            assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), addMarket(), collector, 0));
+            ticks.release();
+            collector.await(1, TIMEOUT_SECONDS);
+            for (int round = 0; round < 15; round++)
+            {
+                for (int k = 0; k < ringSize; k++)
+                {
+                    final int i = published.size();
+                    final DirectBuffer source;
+                    final int length;
+                    if ((round + k) % 2 == 0)
+                    {
+                        final int count = 2 + (round + k) % 3;
+                        final int[] sources = new int[count];
+                        final long[] prices = new long[count];
+                        final long[] observed = new long[count];
+                        final byte[][] signatures = new byte[count][64];
+                        for (int o = 0; o < count; o++)
+                        {
+                            sources[o] = o;
+                            prices[o] = 6_000_000 + i * 10L + o;
+                            observed[o] = 1_000L * i + o;
+                            java.util.Arrays.fill(signatures[o], (byte)(i * 7 + o));
+                        }
+                        length = accountCommands.oraclePrice(longCommand, 0, 1, count, sources, prices, observed, signatures);
+                        source = longCommand;
+                        longOnes += length > CommandSlot.INLINE_LENGTH ? 1 : 0;
+                    }
+                    else
+                    {
+                        length = encoder.limitOrder(1 + i % 3, 1, i, i % 2 == 0 ? Side.BUY : Side.SELL,
+                            6_000_000 + (i % 2 == 0 ? -50L : 50L) * (i % 7), 100_000L * (1 + i % 5));
+                        source = encoder.buffer();
+                    }
+                    published.add(copyOf(source, length));
+                    assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, source, length, collector, i));
+                }
+                ticks.release(ringSize);
+                collector.await(published.size(), TIMEOUT_SECONDS);
+            }
+        }
+        assertEquals(30, longOnes, "half the commands must be longer than a slot's inline room");
+        try (Journal commands = Journal.open(new JournalLayout(dir).commandsDir()); JournalReader reader = commands.reader())
+        {
+            for (int i = 0; i < published.size(); i++)
+            {
+                assertTrue(reader.next(), "command " + i + " journaled");
+                final byte[] journaled = new byte[reader.length()];
+                reader.buffer().getBytes(0, journaled);
+                final byte[] expected = published.get(i);
+                // The sequencer stamped sequence and time in place; every other byte is the publisher's.
+                new UnsafeBuffer(expected).putLong(CommandAdapter.SEQUENCE_OFFSET, i + 1L);
+                new UnsafeBuffer(expected).putLong(CommandAdapter.TIMESTAMP_OFFSET, (i + 1L) * 1_000);
+                assertArrayEquals(expected, journaled, "command " + i);
+                assertEquals(i + 1L, collector.get(i).sequence());
+                assertTrue(collector.get(i).events().length > 0, "command " + i + " answered with its events");
+            }
+            assertTrue(!reader.next(), "nothing else journaled");
+        }
+    }
+
+    private static byte[] copyOf(final DirectBuffer buffer, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(0, bytes);
+        return bytes;
     }
 
     @Test

@@ -78,6 +78,9 @@ public final class StreamRunner
         {
             publishAll(pipeline, results, stream.buffer(), 0, stream.prefillEnd());
             results.awaitAtLeast(stream.prefillCount(), pipeline);
+            // The timed part starts with an empty young generation, so a collection in it is one
+            // its own allocation caused, not the pre-fill's or an earlier run's.
+            System.gc();
             counters = singleStage ? PhaseCounters.forThreads("perpetua-core") :
                 PhaseCounters.forThreads("perpetua-sequencer", "perpetua-core");
             counters.start();

@@ -1,6 +1,5 @@
 package io.perpetua.bench.harness;
 
-import com.lmax.disruptor.EventFactory;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
@@ -9,14 +8,12 @@ import com.lmax.disruptor.dsl.ProducerType;
 import io.perpetua.core.engine.CommandAdapter;
 import io.perpetua.core.journal.Journal;
 import io.perpetua.core.journal.JournalAppender;
+import io.perpetua.core.pipeline.CommandSlot;
 import io.perpetua.core.pipeline.WaitMode;
 import io.perpetua.node.bench.EncodedStream;
-import org.agrona.BufferUtil;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -46,56 +43,16 @@ public final class Ceilings
     }
 
     /**
-     * A slot shaped like the pipeline's: the command's bytes in the ring's contiguous block,
-     * {@link #INLINE_LENGTH} bytes a slot, or in a second block if longer; and its fields.
-     */
-    private static final class Slot
-    {
-        static final int INLINE_LENGTH = 128;
-        private final UnsafeBuffer inline;
-        private final UnsafeBuffer overflow;
-        UnsafeBuffer buffer;
-        int length;
-        long correlationId;
-        long sequence;
-
-        Slot(final UnsafeBuffer inline, final UnsafeBuffer overflow)
-        {
-            this.inline = inline;
-            this.overflow = overflow;
-            this.buffer = inline;
-        }
-
-        UnsafeBuffer bufferFor(final int length)
-        {
-            buffer = length <= INLINE_LENGTH ? inline : overflow;
-            return buffer;
-        }
-
-        static EventFactory<Slot> factory(final int ringSize)
-        {
-            final ByteBuffer inlineBlock = BufferUtil.allocateDirectAligned(ringSize * INLINE_LENGTH, 4096);
-            final ByteBuffer overflowBlock =
-                BufferUtil.allocateDirectAligned(ringSize * CommandAdapter.MAX_COMMAND_LENGTH, 4096);
-            final int[] next = {0};
-            return () ->
-            {
-                final int index = next[0]++;
-                return new Slot(new UnsafeBuffer(inlineBlock, index * INLINE_LENGTH, INLINE_LENGTH), new UnsafeBuffer(
-                    overflowBlock, index * CommandAdapter.MAX_COMMAND_LENGTH, CommandAdapter.MAX_COMMAND_LENGTH));
-            };
-        }
-    }
-
-    /**
-     * The timed commands through a no-op ring: the publisher copies each command into a slot as
-     * {@code Pipeline.tryPublish} does; the first stage numbers it, the second (or, single-stage,
-     * the same one) counts it.
+     * The timed commands through a no-op ring of the pipeline's own slots: the publisher copies each
+     * command into a slot as {@code Pipeline.tryPublish} does; the first stage stamps a sequence
+     * number into it as the sequencer does (with the ring sequence for the time: the ceiling reads
+     * no clock), the second (or, single-stage, the same one)
+     * counts it.
      */
     public static Rate noOpRing(final EncodedStream stream, final WaitMode waitMode, final boolean singleStage,
         final int ringSize)
     {
-        final Disruptor<Slot> disruptor = new Disruptor<>(Slot.factory(ringSize), ringSize, runnable ->
+        final Disruptor<CommandSlot> disruptor = new Disruptor<>(CommandSlot.factory(ringSize), ringSize, runnable ->
         {
             final Thread thread = new Thread(runnable, "perpetua-ceiling");
             thread.setDaemon(true);
@@ -104,8 +61,9 @@ public final class Ceilings
         final AtomicLong consumed = new AtomicLong();
         final AtomicLong lastNs = new AtomicLong();
         final long[] sequence = {0};
-        final EventHandler<Slot> number = (slot, ringSequence, endOfBatch) -> slot.sequence = ++sequence[0];
-        final EventHandler<Slot> count = (slot, ringSequence, endOfBatch) ->
+        final EventHandler<CommandSlot> number =
+            (slot, ringSequence, endOfBatch) -> CommandAdapter.stamp(slot.buffer(), 0, ++sequence[0], ringSequence);
+        final EventHandler<CommandSlot> count = (slot, ringSequence, endOfBatch) ->
         {
             lastNs.lazySet(System.nanoTime());
             consumed.lazySet(consumed.get() + 1);
@@ -122,7 +80,7 @@ public final class Ceilings
         {
             disruptor.handleEventsWith(number).then(count);
         }
-        final RingBuffer<Slot> ring = disruptor.start();
+        final RingBuffer<CommandSlot> ring = disruptor.start();
         try
         {
             final MutableDirectBuffer buffer = stream.buffer();
@@ -145,10 +103,7 @@ public final class Ceilings
                         Thread.onSpinWait();
                     }
                 }
-                final Slot slot = ring.get(ringSequence);
-                slot.bufferFor(length).putBytes(0, buffer, offset, length);
-                slot.length = length;
-                slot.correlationId = ringSequence;
+                ring.get(ringSequence).bufferFor(length).putBytes(0, buffer, offset, length);
                 ring.publish(ringSequence);
                 position = offset + length;
             }

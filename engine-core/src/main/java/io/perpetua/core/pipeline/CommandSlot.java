@@ -16,9 +16,9 @@ import java.nio.ByteBuffer;
  * order as a stream, after the publisher wrote them on another processor. Scattered per-slot buffers
  * put every command on a page of its own, and on the peer stream halved the pipeline's throughput
  * (docs/benchmarks.md). Longer commands, which are rare, go to a second block with room for the
- * largest.
+ * largest. Public so that the benchmarks' no-op ring ceiling hands commands over in the same slots.
  */
-final class CommandSlot
+public final class CommandSlot
 {
     /**
      * Length marking a slot whose copied bytes failed the ingress check: the sequencer skips it
@@ -44,15 +44,21 @@ final class CommandSlot
         this.buffer = inline;
     }
 
-    /** The buffer to copy a command of {@code length} bytes into; becomes {@link #buffer}. */
-    UnsafeBuffer bufferFor(final int length)
+    /** The buffer to copy a command of {@code length} bytes into; becomes {@link #buffer()}. */
+    public UnsafeBuffer bufferFor(final int length)
     {
         buffer = length <= INLINE_LENGTH ? inline : overflow;
         return buffer;
     }
 
+    /** Where the current command's bytes are. */
+    public UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+
     /** Makes the slots of a ring in ring order, each taking the next part of the two blocks. */
-    static EventFactory<CommandSlot> factory(final int ringSize)
+    public static EventFactory<CommandSlot> factory(final int ringSize)
     {
         final ByteBuffer inlineBlock = BufferUtil.allocateDirectAligned(ringSize * INLINE_LENGTH, 4096);
         final ByteBuffer overflowBlock =

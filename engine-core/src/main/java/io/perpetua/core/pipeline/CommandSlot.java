@@ -27,6 +27,8 @@ public final class CommandSlot
     static final int MALFORMED = -1;
     /** Room for a command in the slot's inline block: two cache lines, which hold every order command. */
     static final int INLINE_LENGTH = 128;
+    /** The largest power-of-two ring whose overflow block (the largest command a slot) one buffer can hold. */
+    static final int MAX_RING_SIZE = Integer.highestOneBit(Integer.MAX_VALUE / CommandAdapter.MAX_COMMAND_LENGTH);
 
     private final UnsafeBuffer inline;
     private final UnsafeBuffer overflow;
@@ -60,6 +62,11 @@ public final class CommandSlot
     /** Makes the slots of a ring in ring order, each taking the next part of the two blocks. */
     public static EventFactory<CommandSlot> factory(final int ringSize)
     {
+        if (ringSize < 1 || ringSize > MAX_RING_SIZE)
+        {
+            throw new IllegalArgumentException(
+                "a ring of " + ringSize + " slots does not fit its overflow block; at most " + MAX_RING_SIZE);
+        }
         final ByteBuffer inlineBlock = BufferUtil.allocateDirectAligned(ringSize * INLINE_LENGTH, 4096);
         final ByteBuffer overflowBlock =
             BufferUtil.allocateDirectAligned(ringSize * CommandAdapter.MAX_COMMAND_LENGTH, 4096);

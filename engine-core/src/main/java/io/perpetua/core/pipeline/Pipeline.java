@@ -186,6 +186,12 @@ public final class Pipeline implements AutoCloseable
         {
             throw new IllegalArgumentException("ringSize must be a power of two: " + context.ringSize);
         }
+        if (context.ringSize > CommandSlot.MAX_RING_SIZE)
+        {
+            // Checked before the journals are opened, which a failing slot factory would leave open.
+            throw new IllegalArgumentException(
+                "ringSize " + context.ringSize + " is too large for the slots' blocks; at most " + CommandSlot.MAX_RING_SIZE);
+        }
         this.context = context;
         final MatchingEngine engine;
         final long lastTimestampNs;

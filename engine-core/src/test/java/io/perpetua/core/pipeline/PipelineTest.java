@@ -267,6 +267,15 @@ class PipelineTest
         }
     }
 
+    @Test
+    void aRingTooLargeForItsSlotBlocksIsRefusedAtStart()
+    {
+        final IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> Pipeline.start(new Pipeline.Context().journalDir(dir).ringSize(CommandSlot.MAX_RING_SIZE * 2)));
+        assertTrue(refused.getMessage().contains("at most " + CommandSlot.MAX_RING_SIZE), refused.getMessage());
+        assertTrue(refused.getMessage().startsWith("ringSize "), "refused by the pipeline before it opens the journals");
+    }
+
     private static byte[] copyOf(final DirectBuffer buffer, final int length)
     {
         final byte[] bytes = new byte[length];

@@ -46,8 +46,7 @@ public final class Ceilings
      * The timed commands through a no-op ring of the pipeline's own slots: the publisher copies each
      * command into a slot as {@code Pipeline.tryPublish} does; the first stage stamps a sequence
      * number into it as the sequencer does (with the ring sequence for the time: the ceiling reads
-     * no clock), the second (or, single-stage, the same one)
-     * counts it.
+     * no clock), the second (or, single-stage, the same one) counts it.
      */
     public static Rate noOpRing(final EncodedStream stream, final WaitMode waitMode, final boolean singleStage,
         final int ringSize)

@@ -65,7 +65,7 @@ public final class CommandSlot
         if (ringSize < 1 || ringSize > MAX_RING_SIZE)
         {
             throw new IllegalArgumentException(
-                "a ring of " + ringSize + " slots does not fit its overflow block; at most " + MAX_RING_SIZE);
+                "ringSize " + ringSize + " is too large for the slots' blocks; at most " + MAX_RING_SIZE);
         }
         final ByteBuffer inlineBlock = BufferUtil.allocateDirectAligned(ringSize * INLINE_LENGTH, 4096);
         final ByteBuffer overflowBlock =

@@ -1,5 +1,6 @@
 package io.perpetua.core.pipeline;
 
+import com.lmax.disruptor.EventFactory;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
@@ -186,12 +187,8 @@ public final class Pipeline implements AutoCloseable
         {
             throw new IllegalArgumentException("ringSize must be a power of two: " + context.ringSize);
         }
-        if (context.ringSize > CommandSlot.MAX_RING_SIZE)
-        {
-            // Checked before the journals are opened, which a failing slot factory would leave open.
-            throw new IllegalArgumentException(
-                "ringSize " + context.ringSize + " is too large for the slots' blocks; at most " + CommandSlot.MAX_RING_SIZE);
-        }
+        // The slots' memory first: a ring too large for it is refused before the journals are opened.
+        final EventFactory<CommandSlot> slots = CommandSlot.factory(context.ringSize);
         this.context = context;
         final MatchingEngine engine;
         final long lastTimestampNs;
@@ -231,7 +228,7 @@ public final class Pipeline implements AutoCloseable
         }
 
         disruptor = new Disruptor<>(
-            CommandSlot.factory(context.ringSize), context.ringSize, new NamedThreadFactory(), ProducerType.MULTI,
+            slots, context.ringSize, new NamedThreadFactory(), ProducerType.MULTI,
             context.waitMode.newStrategy());
         disruptor.setDefaultExceptionHandler(new HaltOnFault());
         final SequencerHandler sequencer = new SequencerHandler(

@@ -3,6 +3,7 @@ package io.perpetua.bench.harness;
 import io.perpetua.core.pipeline.Pipeline;
 import io.perpetua.core.pipeline.PublishResult;
 import io.perpetua.core.pipeline.ResultListener;
+import io.perpetua.core.pipeline.Stamping;
 import io.perpetua.core.pipeline.WaitMode;
 import io.perpetua.node.bench.EncodedStream;
 import org.HdrHistogram.Histogram;
@@ -67,7 +68,7 @@ public final class StreamRunner
             .engineFactory(workload.engineFactory());
         if (workload.clockFactory() != null)
         {
-            context.clock(workload.clockFactory().get());
+            context.clock(workload.clockFactory().get()).stamping(Stamping.EACH_COMMAND);
         }
         final Results results = new Results(ratePerSecond > 0 ? stream.timedCount() : 0);
         final Pipeline pipeline = Pipeline.start(context);

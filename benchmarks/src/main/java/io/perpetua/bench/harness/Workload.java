@@ -12,7 +12,9 @@ import java.util.function.Supplier;
  * @param name              shown in the tables and RESULT lines
  * @param stream            pre-fill and timed commands, unstamped
  * @param engineFactory     the engine the pipeline (and a replay of its journal) runs
- * @param clockFactory      the sequencer's clock for a run, or null for the pipeline's default (wall clock)
+ * @param clockFactory      the sequencer's clock for a run, read once per command (the stamps of a deterministic
+ *                          workload follow the command count), or null for the pipeline's default: the
+ *                          wall clock, read once per ring batch
  * @param expectedStateHash the state hash every run must end in, or null if only runs must agree
  */
 public record Workload(

@@ -66,7 +66,7 @@ public final class Pipeline implements AutoCloseable
 
     /**
      * Settings of a pipeline. Defaults: no journal, a ring of 2^14 slots, blocking waits, the wall
-     * clock and the standard engine.
+     * clock read once per ring batch and the standard engine.
      */
     public static final class Context
     {
@@ -74,6 +74,7 @@ public final class Pipeline implements AutoCloseable
         private int ringSize = 1 << 14;
         private WaitMode waitMode = WaitMode.BLOCKING;
         private EpochNanoClock clock = new OffsetEpochNanoClock();
+        private Stamping stamping = Stamping.EACH_BATCH;
         private Supplier<MatchingEngine> engineFactory = Replayer::standardEngine;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
         private boolean singleStage = defaultSingleStage();
@@ -127,6 +128,18 @@ public final class Pipeline implements AutoCloseable
         public EpochNanoClock clock()
         {
             return clock;
+        }
+
+        /** How often the sequencer reads its clock: once per ring batch (the default) or once per command. */
+        public Context stamping(final Stamping stamping)
+        {
+            this.stamping = Objects.requireNonNull(stamping);
+            return this;
+        }
+
+        public Stamping stamping()
+        {
+            return stamping;
         }
 
         /** Makes the fresh engines recovery and the core run (the node composes the risk gates here). */
@@ -232,7 +245,7 @@ public final class Pipeline implements AutoCloseable
             context.waitMode.newStrategy());
         disruptor.setDefaultExceptionHandler(new HaltOnFault());
         final SequencerHandler sequencer = new SequencerHandler(
-            commandsJournal, context.clock, startSequence, lastTimestampNs, exited::countDown);
+            commandsJournal, context.clock, context.stamping, startSequence, lastTimestampNs, exited::countDown);
         final BusinessHandler business = new BusinessHandler(engine, eventsJournal, context.errorHandler, this);
         if (context.singleStage)
         {

@@ -203,7 +203,8 @@ class PipelineTest
         final ResultCollector collector = new ResultCollector();
         int longOnes = 0;
         try (Pipeline pipeline = Pipeline.start(new Pipeline.Context()
-            .journalDir(dir).ringSize(ringSize).singleStage(singleStage).waitMode(WaitMode.YIELDING).clock(heldClock)))
+            .journalDir(dir).ringSize(ringSize).singleStage(singleStage).waitMode(WaitMode.YIELDING).clock(heldClock)
+            .stamping(Stamping.EACH_COMMAND)))
         {
             published.add(copyOf(encoder.buffer(), addMarket()));
             assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), addMarket(), collector, 0));
@@ -415,12 +416,74 @@ class PipelineTest
         }
     }
 
+    /**
+     * The default stamping: the clock holds the sequencer on its first reading until all 201
+     * commands are in the ring, so they reach it in at most two ring batches, and it reads the clock
+     * once per batch. Every command of a batch carries that batch's reading.
+     */
+    @ParameterizedTest(name = "single stage: {0}")
+    @ValueSource(booleans = {false, true})
+    void theClockIsReadOncePerRingBatchAndEveryCommandOfTheBatchCarriesThatReading(final boolean singleStage)
+    {
+        final CountDownLatch allPublished = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger readings = new java.util.concurrent.atomic.AtomicInteger();
+        final org.agrona.concurrent.EpochNanoClock gatedClock = () ->
+        {
+            awaitUninterruptibly(allPublished);
+            return 1_000L * readings.incrementAndGet();
+        };
+        final ResultCollector collector = new ResultCollector();
+        try (Pipeline pipeline = Pipeline.start(new Pipeline.Context().journalDir(dir).singleStage(singleStage).clock(gatedClock)))
+        {
+            assertEquals(Stamping.EACH_BATCH, pipeline.context().stamping());
+            assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), addMarket(), collector, 0));
+            for (int i = 1; i <= 200; i++)
+            {
+                final int length = encoder.limitOrder(1 + i % 3, 1, i, i % 2 == 0 ? Side.BUY : Side.SELL,
+                    6_000_000 + (i % 2 == 0 ? -50L : 50L) * (i % 7), 100_000L * (1 + i % 5));
+                assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), length, collector, i));
+            }
+            allPublished.countDown();
+            collector.await(201, TIMEOUT_SECONDS);
+            // Published after the others were answered: a batch of its own, with a reading of its own.
+            final int length = encoder.limitOrder(1, 1, 201, Side.BUY, 5_999_950, 100_000);
+            assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), length, collector, 201));
+            collector.await(202, TIMEOUT_SECONDS);
+        }
+        // The sequencer may have taken only the first command, or already more, before its clock held it.
+        final int batchesOfTheFirst201 = readings.get() - 1;
+        assertTrue(batchesOfTheFirst201 >= 1 && batchesOfTheFirst201 <= 2,
+            "201 commands in one or two batches read the clock " + batchesOfTheFirst201 + " times");
+        final List<Long> stamps = new ArrayList<>();
+        final java.util.Set<Long> documents = new java.util.HashSet<>();
+        try (Journal commands = Journal.open(new JournalLayout(dir).commandsDir()); JournalReader reader = commands.reader())
+        {
+            while (reader.next())
+            {
+                stamps.add(reader.buffer().getLong(CommandAdapter.TIMESTAMP_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN));
+                documents.add(reader.index());
+            }
+        }
+        assertEquals(202, stamps.size());
+        assertEquals(readings.get(), documents.size(), "one journal document per ring batch");
+        assertEquals(1_000L, stamps.get(0), "the first batch carries the first reading");
+        assertEquals(1_000L * batchesOfTheFirst201, stamps.get(200), "the last of the 201 carries the reading of its batch");
+        assertEquals(1_000L * readings.get(), stamps.get(201), "the late command carries a reading of its own");
+        for (int i = 1; i < stamps.size(); i++)
+        {
+            final long previous = stamps.get(i - 1);
+            assertTrue(stamps.get(i) == previous || stamps.get(i) == previous + 1_000, "command " + i + " stamped " + stamps.get(i) +
+                " after " + previous + ": a batch's reading or the next one");
+        }
+    }
+
     @Test
     void aRestartedPipelineContinuesTheSequenceAndTheClock()
     {
         final ResultCollector collector = new ResultCollector();
         final long hashAtClose;
-        final Pipeline first = Pipeline.start(new Pipeline.Context().journalDir(dir).clock(new SteppingClock(1_000_000, 1_000)));
+        final Pipeline first = Pipeline.start(new Pipeline.Context().journalDir(dir)
+            .clock(new SteppingClock(1_000_000, 1_000)).stamping(Stamping.EACH_COMMAND));
         try
         {
             ResultCollector.publish(first, encoder.buffer(), addMarket(), collector, 0);

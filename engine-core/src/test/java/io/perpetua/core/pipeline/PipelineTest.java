@@ -84,13 +84,7 @@ class PipelineTest
             try (Pipeline pipeline = Pipeline.start(
                 new Pipeline.Context().journalDir(dir).singleStage(singleStage).clock(gatedClock)))
             {
-                assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), addMarket(), checking, 0));
-                for (int i = 1; i <= 200; i++)
-                {
-                    final int length = encoder.limitOrder(1 + i % 3, 1, i, i % 2 == 0 ? Side.BUY : Side.SELL,
-                        6_000_000 + (i % 2 == 0 ? -50L : 50L) * (i % 7), 100_000L * (1 + i % 5));
-                    assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), length, checking, i));
-                }
+                publishMarketAndOrders(pipeline, checking, 200);
                 allPublished.countDown();
                 collector.await(201, TIMEOUT_SECONDS);
             }
@@ -436,13 +430,7 @@ class PipelineTest
         try (Pipeline pipeline = Pipeline.start(new Pipeline.Context().journalDir(dir).singleStage(singleStage).clock(gatedClock)))
         {
             assertEquals(Stamping.EACH_BATCH, pipeline.context().stamping());
-            assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), addMarket(), collector, 0));
-            for (int i = 1; i <= 200; i++)
-            {
-                final int length = encoder.limitOrder(1 + i % 3, 1, i, i % 2 == 0 ? Side.BUY : Side.SELL,
-                    6_000_000 + (i % 2 == 0 ? -50L : 50L) * (i % 7), 100_000L * (1 + i % 5));
-                assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), length, collector, i));
-            }
+            publishMarketAndOrders(pipeline, collector, 200);
             allPublished.countDown();
             collector.await(201, TIMEOUT_SECONDS);
             // Published after the others were answered: a batch of its own, with a reading of its own.
@@ -474,6 +462,18 @@ class PipelineTest
             final long previous = stamps.get(i - 1);
             assertTrue(stamps.get(i) == previous || stamps.get(i) == previous + 1_000, "command " + i + " stamped " + stamps.get(i) +
                 " after " + previous + ": a batch's reading or the next one");
+        }
+    }
+
+    /** Publishes the market (correlation 0), then {@code orders} limit orders on both sides (correlations 1..orders). */
+    private void publishMarketAndOrders(final Pipeline pipeline, final ResultListener listener, final int orders)
+    {
+        assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), addMarket(), listener, 0));
+        for (int i = 1; i <= orders; i++)
+        {
+            final int length = encoder.limitOrder(1 + i % 3, 1, i, i % 2 == 0 ? Side.BUY : Side.SELL,
+                6_000_000 + (i % 2 == 0 ? -50L : 50L) * (i % 7), 100_000L * (1 + i % 5));
+            assertEquals(PublishResult.PUBLISHED, ResultCollector.publish(pipeline, encoder.buffer(), length, listener, i));
         }
     }
 

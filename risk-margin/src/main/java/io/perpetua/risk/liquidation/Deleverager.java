@@ -23,7 +23,7 @@ import java.util.Comparator;
  *
  * <p>The core's ranking allocates nothing once its arrays have grown to the number of accounts:
  * counterparties sit in parallel arrays, ranks compare in reused {@link WideInteger}s (products of
- * four factors, up to 254 bits) and the order is a merge sort of indices.
+ * four factors, up to 254 bits) and the order is a heap of indices the best are taken from.
  */
 public final class Deleverager
 {
@@ -31,7 +31,7 @@ public final class Deleverager
     private final MarginCalculator calculator;
     private final Ranking ranking = new Ranking();
 
-    /** The counterparties of the offset in progress, {@code order} ranking them best first. */
+    /** Counterparties of the offset in progress not yet taken, {@code order[0, count)} a heap of them by rank. */
     private int count;
     private long[] accountIds = new long[0];
     private long[] sizes = new long[0];
@@ -39,7 +39,6 @@ public final class Deleverager
     private long[] notionals = new long[0];
     private long[] netCollaterals = new long[0];
     private int[] order = new int[0];
-    private int[] mergeScratch = new int[0];
 
     Deleverager(final RiskEngine risk)
     {
@@ -129,7 +128,7 @@ public final class Deleverager
         }
     }
 
-    /** Fills the candidate arrays with the counterparties of a position of {@code sign}, best ranked first. */
+    /** Fills the candidate arrays with the counterparties of a position of {@code sign}, as a heap by rank. */
     private void rank(final int marketId, final long sign, final long excludedAccountId)
     {
         final Ledger ledger = risk.ledger();
@@ -154,33 +153,52 @@ public final class Deleverager
             order[count] = count;
             count++;
         }
-        sort(0, count);
+        heapify();
     }
 
-    /** Merge sort of {@code order[from, to)} by rank: no allocation, and the same order as List.sort. */
-    private void sort(final int from, final int to)
+    /**
+     * Arranges {@code order[0, count)} as a binary heap with the best-ranked candidate at the root.
+     * An offset usually needs the first few of many counterparties, so they are taken one at a time
+     * ({@link #takeBest}) instead of sorting them all; the ranking is a total order (ties go to the
+     * lower account id), so they come out exactly as a sort would give them.
+     */
+    private void heapify()
     {
-        if (to - from < 2)
+        for (int i = (count >>> 1) - 1; i >= 0; i--)
         {
-            return;
+            siftDown(i);
         }
-        final int middle = (from + to) >>> 1;
-        sort(from, middle);
-        sort(middle, to);
-        int left = from;
-        int right = middle;
-        for (int i = from; i < to; i++)
+    }
+
+    /** Removes the best-ranked remaining candidate from the heap and returns its index. */
+    private int takeBest()
+    {
+        final int best = order[0];
+        count--;
+        order[0] = order[count];
+        siftDown(0);
+        return best;
+    }
+
+    private void siftDown(final int from)
+    {
+        final int item = order[from];
+        int i = from;
+        int child;
+        while ((child = 2 * i + 1) < count)
         {
-            if (right == to || (left < middle && compareAt(order[left], order[right]) <= 0))
+            if (child + 1 < count && compareAt(order[child + 1], order[child]) < 0)
             {
-                mergeScratch[i] = order[left++];
+                child++;
             }
-            else
+            if (compareAt(order[child], item) >= 0)
             {
-                mergeScratch[i] = order[right++];
+                break;
             }
+            order[i] = order[child];
+            i = child;
         }
-        System.arraycopy(mergeScratch, from, order, from, to - from);
+        order[i] = item;
     }
 
     private int compareAt(final int a, final int b)
@@ -200,7 +218,6 @@ public final class Deleverager
             notionals = Arrays.copyOf(notionals, capacity);
             netCollaterals = Arrays.copyOf(netCollaterals, capacity);
             order = Arrays.copyOf(order, capacity);
-            mergeScratch = Arrays.copyOf(mergeScratch, capacity);
         }
     }
 
@@ -220,9 +237,9 @@ public final class Deleverager
         long remainingQuote = quote;
         long offsetLots = 0;
         rank(marketId, sign, account.accountId());
-        for (int i = 0; i < count && remainingLots > 0; i++)
+        while (count > 0 && remainingLots > 0)
         {
-            final int candidate = order[i];
+            final int candidate = takeBest();
             final long take = Math.min(remainingLots, Math.abs(sizes[candidate]));
             final long takeQuote = ProRata.share(remainingQuote, take, remainingLots);
             remainingLots -= take;

@@ -7,6 +7,7 @@ import io.perpetua.risk.margin.MarginCalculator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 
@@ -406,6 +407,60 @@ class MarginScenarioTest
             assertEquals(0, h.size(id, 1));
         }
         assertEquals(0, h.risk.ledger().insuranceBalance());
+    }
+
+    /**
+     * The ranking at scale: thirty shorts of random size, entry price and collateral are the
+     * counterparties of one bankrupt long exactly as large as all of them together, small enough to
+     * be liquidated in one slice, so every one is deleveraged in one pass; the order must be exactly
+     * the ranking's order of their figures at the mark.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5})
+    void deleveragingTakesManyCounterpartiesInExactlyTheRankingsOrder(final long seed)
+    {
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        final RiskHarness h = new RiskHarness();
+        h.market(1, 0, 0, 50_000, 30_000);
+        h.oracle(1, 100 * USD);
+        h.deposit(20, 1_000_000 * USD);
+        final int shorts = 30;
+        long totalLots = 0;
+        for (int k = 1; k <= shorts; k++)
+        {
+            final long id = 100 + k;
+            final long lots = random.nextLong(10, 34);
+            final long price = random.nextLong(96, 126) * USD;
+            h.deposit(id, random.nextLong(USD, 20 * USD));
+            expectNoReject(h.limit(id, 1, Side.SELL, price, lots));
+            expectNoReject(h.limit(20, 1, Side.BUY, price, lots));
+            totalLots += lots;
+        }
+        // Long all of it at $100 on 6% of its notional: bankrupt at $92.
+        h.deposit(10, totalLots * 100 * USD * 6 / 100 / COIN);
+        expectNoReject(h.limit(20, 1, Side.SELL, 100 * USD, totalLots));
+        expectNoReject(h.limit(10, 1, Side.BUY, 100 * USD, totalLots));
+        h.oracle(1, 92 * USD);
+
+        final List<Deleverager.Candidate> candidates = new java.util.ArrayList<>();
+        for (int k = 1; k <= shorts; k++)
+        {
+            final long id = 100 + k;
+            final long notional = h.size(id, 1) * 92 * USD / COIN;
+            candidates.add(new Deleverager.Candidate(id, h.size(id, 1),
+                h.risk.ledger().account(id).position(1).costBasis(), notional, h.balance(id) + notional));
+        }
+        final List<Long> expected = candidates.stream().sorted(new Deleverager.Ranking())
+            .map(Deleverager.Candidate::accountId).toList();
+        final List<String> events = h.liquidate(10);
+        assertEquals(1, events.stream().filter(e -> e.startsWith("LiquidationStep")).count(), "seed " + seed + ": " + events);
+        final List<Long> deleveraged = events.stream().filter(e -> e.startsWith("Deleveraged 10 against "))
+            .map(e -> Long.parseLong(e.split(" ")[3])).toList();
+        assertEquals(expected, deleveraged, "seed " + seed);
+        for (int k = 1; k <= shorts; k++)
+        {
+            assertEquals(0, h.size(100 + k, 1), "seed " + seed + ": account " + (100 + k) + " closed");
+        }
     }
 
     /**

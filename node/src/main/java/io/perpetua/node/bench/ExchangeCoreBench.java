@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * Throughput of the whole sequenced core on an exchange-core stream: the Disruptor pipeline with
  * the node's risk gate, optionally both Chronicle journals, offered as fast as the ring accepts.
  * Each run starts a fresh pipeline (and journal), applies the untimed pre-fill and collects
- * garbage, then times the rest from the first publish to the last result. The final book is compared with the stream's
- * reference L2 when one is given.
+ * garbage, then times the rest from the first publish to the last result. The final book is
+ * compared with the stream's reference L2 when one is given.
  */
 public final class ExchangeCoreBench
 {

@@ -19,6 +19,12 @@ public final class Engines
 
     public static MatchingEngine standard()
     {
-        return new MatchingEngine(EngineConfig.DEFAULT, new OrderLimitsGate(), new RiskEngine(), new EventPublisher());
+        return standard(EngineConfig.DEFAULT);
+    }
+
+    /** The same engine with other sizing and per-account limits (benchmarks that offer more than one account may hold). */
+    public static MatchingEngine standard(final EngineConfig config)
+    {
+        return new MatchingEngine(config, new OrderLimitsGate(), new RiskEngine(), new EventPublisher());
     }
 }

@@ -2,6 +2,7 @@ package io.perpetua.bench.gateway;
 
 import io.perpetua.core.engine.AccountCommandEncoder;
 import io.perpetua.core.engine.CommandEncoder;
+import io.perpetua.core.engine.EngineConfig;
 import io.perpetua.core.pipeline.Pipeline;
 import io.perpetua.core.pipeline.PublishResult;
 import io.perpetua.core.sbe.MarketStatus;
@@ -75,7 +76,10 @@ final class BenchExchange implements AutoCloseable
     {
         this.clock = clock;
         journal = Files.createTempDirectory("perpetua-gateway-bench");
-        pipeline = Pipeline.start(new Pipeline.Context().journalDir(journal).engineFactory(Engines::standard).clock(clock));
+        // The node's engine, but without its cap of 1,000 open orders per account: the SBE phase's ten
+        // accounts rest far more GTT orders than that, and the bench would time refusals.
+        final EngineConfig sizing = new EngineConfig(EngineConfig.DEFAULT.preallocatedOrders(), EngineConfig.DEFAULT.orderCapacity());
+        pipeline = Pipeline.start(new Pipeline.Context().journalDir(journal).engineFactory(() -> Engines.standard(sizing)).clock(clock));
         final ApiKeyStore keys = new ApiKeyStore();
         for (int account = 1; account <= accounts; account++)
         {

@@ -3,7 +3,12 @@ package io.perpetua.bench.gateway;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.perpetua.core.engine.CommandEncoder;
+import io.perpetua.core.engine.EngineConfig;
 import io.perpetua.core.pipeline.PublishResult;
+import io.perpetua.core.pipeline.ResultListener;
+import io.perpetua.core.sbe.MessageHeaderDecoder;
+import io.perpetua.core.sbe.RejectedDecoder;
+import io.perpetua.core.sbe.Side;
 import io.perpetua.gateway.marketdata.MarketChanges;
 import io.perpetua.gateway.marketdata.MarketDataListener;
 import io.perpetua.gateway.marketdata.MarketDataState;
@@ -90,6 +95,45 @@ class GatewayBenchTest
         {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    /**
+     * The bench's accounts rest far more GTT orders than the node's cap of open orders per account;
+     * its exchange must not refuse them, or the bench would time refusals (as its SBE phase once did).
+     */
+    @Test
+    void oneAccountMayRestMoreOrdersThanTheNodesPerAccountCap() throws Exception
+    {
+        final int count = EngineConfig.DEFAULT.maxOpenOrdersPerAccount() + 1;
+        final AtomicLong answered = new AtomicLong();
+        final AtomicLong refused = new AtomicLong();
+        final ResultListener listener = (id, sequence, events, offset, length) ->
+        {
+            if (length > 0 && new MessageHeaderDecoder().wrap(events, offset).templateId() == RejectedDecoder.TEMPLATE_ID)
+            {
+                refused.incrementAndGet();
+            }
+            answered.incrementAndGet();
+        };
+        final CommandEncoder orders = new CommandEncoder();
+        final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
+        try (BenchExchange exchange = new BenchExchange(1, 1, new OffsetEpochNanoClock()))
+        {
+            for (int i = 1; i <= count; i++)
+            {
+                // Bids below the mid with no asks: every one rests.
+                final int length = orders.limitOrder(command, 0, 1, BenchExchange.MARKET_ID, i, Side.BUY,
+                    BenchExchange.MID - BenchExchange.TICK * (1 + i % 20), BenchExchange.LOT);
+                PublishResult published;
+                while ((published = exchange.pipeline.tryPublish(command, 0, length, listener, i)) == PublishResult.BUSY)
+                {
+                    Thread.onSpinWait();
+                }
+                assertEquals(PublishResult.PUBLISHED, published);
+            }
+            await(() -> answered.get() == count, "every order answered: " + answered.get());
+        }
+        assertEquals(0, refused.get(), "orders refused");
     }
 
     /** Counts the feed messages a subscriber of the book and the trades of the market should get. */

@@ -1,7 +1,6 @@
 package io.perpetua.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.perpetua.core.book.OrderBook;
 import io.perpetua.core.engine.EngineConfig;
 import io.perpetua.core.engine.MatchingEngine;
@@ -85,46 +84,8 @@ class HealthTest
     void aFailedComponentDegradesTheNodeAndSaysWhy() throws Exception
     {
         final AtomicReference<Throwable> fault = new AtomicReference<>();
-        final Health.Component batcher = new Health.Component()
-        {
-            @Override
-            public String name()
-            {
-                return "settlement";
-            }
-
-            @Override
-            public Throwable failure()
-            {
-                return fault.get();
-            }
-
-            @Override
-            public void describe(final ObjectNode into)
-            {
-                into.put("settledBatches", 3);
-            }
-        };
-        final Health.Component funding = new Health.Component()
-        {
-            @Override
-            public String name()
-            {
-                return "funding";
-            }
-
-            @Override
-            public Throwable failure()
-            {
-                return null;
-            }
-
-            @Override
-            public void describe(final ObjectNode into)
-            {
-                into.put("ticks", 2);
-            }
-        };
+        final Health.Component batcher = Health.component("settlement", fault::get, into -> into.put("settledBatches", 3));
+        final Health.Component funding = Health.component("funding", () -> null, into -> into.put("ticks", 2));
         try (TestExchange exchange = new TestExchange(journal, new ApiKeyStore(), 1024,
             config -> config.healthComponent(batcher).healthComponent(funding)))
         {
